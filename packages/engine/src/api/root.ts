@@ -1,0 +1,10 @@
+import { queuesRouter } from "./queues.ts";
+import { createCallerFactory, router } from "./trpc.ts";
+
+export const appRouter = router({
+  queues: queuesRouter,
+});
+
+export type AppRouter = typeof appRouter;
+export const createCaller = createCallerFactory(appRouter);
+export type { ApiContext } from "./trpc.ts";

@@ -1,0 +1,21 @@
+import type { Database } from "@hourglass/db";
+import type { Clock } from "./clock.ts";
+import type { Logger } from "./logger.ts";
+
+/** What every engine module is built from; the apps assemble it. */
+export interface EngineContext {
+  db: Database;
+  clock: Clock;
+  logger: Logger;
+}
+
+/**
+ * Who is calling. Every public engine call takes one and goes through
+ * `authorize` (all allowed until access control lands); it is also recorded
+ * as "by" in job history.
+ */
+export interface Caller {
+  id: string;
+}
+
+export const INTERNAL_CALLER: Caller = { id: "hourglass" };

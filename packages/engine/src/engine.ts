@@ -1,0 +1,39 @@
+import type { Database } from "@hourglass/db";
+import { systemClock, type Clock } from "./clock.ts";
+import type { EngineContext } from "./context.ts";
+import { consoleLogger, type Logger } from "./logger.ts";
+import { BulkActions } from "./queue/bulk.ts";
+import { Jobs } from "./queue/jobs.ts";
+import { QueueMaintenance } from "./queue/maintenance.ts";
+import { Queues } from "./queue/queues.ts";
+import { JobReads } from "./queue/reads.ts";
+
+export interface EngineOptions {
+  db: Database;
+  clock?: Clock;
+  logger?: Logger;
+}
+
+/** The domain core. Apps build one with their database, clock and logger; it never reads the environment. */
+export interface Engine {
+  ctx: EngineContext;
+  queues: Queues;
+  jobs: Jobs;
+  reads: JobReads;
+  bulk: BulkActions;
+  maintenance: QueueMaintenance;
+}
+
+export function createEngine(options: EngineOptions): Engine {
+  const ctx: EngineContext = { db: options.db, clock: options.clock ?? systemClock, logger: options.logger ?? consoleLogger("engine") };
+  const queues = new Queues(ctx);
+  const jobs = new Jobs(ctx, queues);
+  return {
+    ctx,
+    queues,
+    jobs,
+    reads: new JobReads(ctx, queues),
+    bulk: new BulkActions(ctx, queues),
+    maintenance: new QueueMaintenance(ctx, jobs),
+  };
+}

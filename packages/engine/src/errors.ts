@@ -1,0 +1,55 @@
+/**
+ * Error codes a caller can act on. The queue's codes are PinLater's ErrorCode
+ * names; the rest are Hourglass's own. The API layer maps each to an HTTP
+ * status and puts the code in the tRPC error's `data.errorCode`.
+ */
+export const ERROR_CODES = {
+  /** A request argument is malformed (details in the message and `data.issues`). */
+  INVALID_ARGUMENT: "BAD_REQUEST",
+  /** The scan continuation token is not one this server issued. */
+  CONTINUATION_INVALID: "BAD_REQUEST",
+  /** Queue names are letters, digits and underscores. */
+  QUEUE_NAME_INVALID: "BAD_REQUEST",
+  /** Queue names are at most 64 characters. */
+  QUEUE_NAME_TOO_LONG: "BAD_REQUEST",
+  /** No queue has this name. */
+  QUEUE_NOT_FOUND: "NOT_FOUND",
+  /** Priorities are 1 (highest) to 3. */
+  PRIORITY_NOT_SUPPORTED: "BAD_REQUEST",
+  /** The queue is paused or over its dequeue rate limit; try again later. */
+  DEQUEUE_RATE_LIMITED: "TOO_MANY_REQUESTS",
+  /** bodyRegexToMatch is not a valid PostgreSQL regular expression. */
+  BODY_REGEX_INVALID: "BAD_REQUEST",
+  /** A job descriptor does not name a job of this queue. */
+  JOB_NOT_FOUND: "NOT_FOUND",
+  /** The operation conflicts with the current state (a guarded write matched nothing). */
+  CONFLICT: "CONFLICT",
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export class HourglassError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = "HourglassError";
+  }
+}
+
+export function isHourglassError(err: unknown): err is HourglassError {
+  return err instanceof HourglassError;
+}
+
+/** Maps PostgreSQL errors a user's input can cause to HourglassErrors; rethrows the rest. */
+export function translatePgError(err: unknown, context: { queueName?: string }): never {
+  const code = (err as { code?: string }).code;
+  if (code === "2201B") {
+    throw new HourglassError("BODY_REGEX_INVALID", `bodyRegexToMatch is not a valid regular expression: ${(err as Error).message}`);
+  }
+  if (code === "23503" && context.queueName !== undefined) {
+    throw new HourglassError("QUEUE_NOT_FOUND", `queue "${context.queueName}" does not exist`);
+  }
+  throw err;
+}

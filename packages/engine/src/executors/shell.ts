@@ -1,0 +1,64 @@
+import { spawn } from "node:child_process";
+import type { z } from "zod";
+import type { shellExecutorSchema } from "./config.ts";
+import { BoundedOutput, type ExecutionInput, type ExecutionResult } from "./types.ts";
+
+/**
+ * Runs a program (no shell unless the command is one); exit 0 is success.
+ * The job's body arrives on stdin and in HOURGLASS_JOB_BODY, with
+ * HOURGLASS_JOB_DESCRIPTOR and HOURGLASS_ATTEMPT beside it, over `baseEnv`
+ * (what the worker chose to pass on, e.g. PATH and HOME; never its secrets). On timeout or
+ * shutdown the whole process group is killed, so `sh -c` children die too.
+ */
+export function runShell(
+  config: z.infer<typeof shellExecutorSchema>,
+  job: ExecutionInput,
+  signal: AbortSignal,
+  baseEnv: Record<string, string>,
+): Promise<ExecutionResult> {
+  return new Promise((resolve) => {
+    const stdout = new BoundedOutput();
+    const stderr = new BoundedOutput();
+    let killedFor: string | null = null;
+    const child = spawn(config.command, config.args, {
+      cwd: config.cwd,
+      env: {
+        ...baseEnv,
+        ...config.env,
+        HOURGLASS_JOB_DESCRIPTOR: job.jobDescriptor,
+        HOURGLASS_JOB_BODY: job.body.length <= 100_000 ? job.body : "",
+        HOURGLASS_ATTEMPT: String(job.attempt),
+        HOURGLASS_QUEUE: job.queueName,
+      },
+      detached: true,
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    const kill = (why: string) => {
+      if (killedFor || child.exitCode !== null) return;
+      killedFor = why;
+      try {
+        process.kill(-child.pid!, "SIGKILL");
+      } catch {
+        child.kill("SIGKILL");
+      }
+    };
+    const timer = setTimeout(() => kill(`timed out after ${config.timeoutMillis} ms`), config.timeoutMillis);
+    const onAbort = () => kill("interrupted: worker shutting down");
+    signal.addEventListener("abort", onAbort, { once: true });
+    child.stdout.on("data", (c: Buffer) => stdout.push(c));
+    child.stderr.on("data", (c: Buffer) => stderr.push(c));
+    child.stdin.on("error", () => {}); // the program may exit without reading stdin
+    child.stdin.end(job.body);
+    const finish = (result: ExecutionResult) => {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", onAbort);
+      resolve({ ...result, stdout: stdout.toString(), stderr: stderr.toString() });
+    };
+    child.on("error", (err) => finish({ succeeded: false, exitCode: null, error: `could not start ${config.command}: ${err.message}` }));
+    child.on("close", (code, sig) => {
+      if (killedFor) return finish({ succeeded: false, exitCode: code, error: killedFor });
+      if (code === 0) return finish({ succeeded: true, exitCode: 0, error: null });
+      finish({ succeeded: false, exitCode: code, error: sig ? `killed by ${sig}` : `exited with code ${code}` });
+    });
+  });
+}

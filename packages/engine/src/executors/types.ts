@@ -1,0 +1,43 @@
+/** A claimed job as an executor sees it. */
+export interface ExecutionInput {
+  jobDescriptor: string;
+  queueName: string;
+  body: string;
+  attempt: number;
+  attemptsRemaining: number;
+}
+
+/** What a run produced. Output fields are already bounded (OUTPUT_LIMIT). */
+export interface ExecutionResult {
+  succeeded: boolean;
+  exitCode?: number | null;
+  httpStatus?: number | null;
+  stdout?: string;
+  stderr?: string;
+  error?: string | null;
+}
+
+/** Captured stdout / stderr / response bodies keep at most this many bytes each. */
+export const OUTPUT_LIMIT = 64 * 1024;
+
+/** Collects a stream's bytes up to OUTPUT_LIMIT, noting how much was dropped. */
+export class BoundedOutput {
+  private chunks: Buffer[] = [];
+  private kept = 0;
+  private dropped = 0;
+  push(chunk: Buffer): void {
+    const room = OUTPUT_LIMIT - this.kept;
+    if (room <= 0) {
+      this.dropped += chunk.length;
+      return;
+    }
+    const part = chunk.length > room ? chunk.subarray(0, room) : chunk;
+    this.chunks.push(part);
+    this.kept += part.length;
+    this.dropped += chunk.length - part.length;
+  }
+  toString(): string {
+    const text = Buffer.concat(this.chunks).toString("utf8");
+    return this.dropped > 0 ? `${text}\n… [${this.dropped} more bytes not kept]` : text;
+  }
+}

@@ -1,0 +1,203 @@
+import type { Caller, EngineContext } from "../context.ts";
+import { HourglassError, translatePgError } from "../errors.ts";
+import { checkQueueName, formatJobDescriptor, jobIdsOfQueue } from "./descriptors.ts";
+import type { Queues } from "./queues.ts";
+import type { AckDequeuedJobsInput, CheckpointJobsInput, DequeueJobsInput, EnqueueJobsInput } from "./schemas.ts";
+import { ackJobs, type Ack } from "./sql/ackJobs.ts";
+import { checkpointJobs } from "./sql/checkpointJobs.ts";
+import { claimJobs, type ClaimedJob } from "./sql/claimJobs.ts";
+import { enqueueJobs } from "./sql/enqueueJobs.ts";
+import { JOBS_CHANNEL } from "./sql/queryable.ts";
+import { recordAttempts, type AttemptRecord } from "./sql/recordAttempts.ts";
+import { releaseJobs } from "./sql/releaseJobs.ts";
+import { takeDequeueTokens } from "./sql/takeDequeueTokens.ts";
+import type { DequeueResponse } from "./types.ts";
+
+/** The outcome of running one claimed job, as the worker reports it. */
+export interface JobResult {
+  id: string;
+  claimDescriptor: string;
+  succeeded: boolean;
+  retryDelayMillis: number;
+  appendCustomStatus: string;
+  /** Present when the executor produced output worth keeping. */
+  attempt?: Omit<AttemptRecord, "jobId" | "claimDescriptor">;
+}
+
+/** The job lifecycle: enqueue, dequeue (claim), ack, checkpoint. */
+export class Jobs {
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly queues: Queues,
+  ) {}
+
+  async enqueueJobs(caller: Caller, input: EnqueueJobsInput): Promise<{ jobDescriptors: string[] }> {
+    checkQueueName(input.queueName);
+    const ids = await enqueueJobs(
+      this.ctx.db.pool,
+      input.queueName,
+      input.jobs.map((j) => ({
+        body: j.body,
+        priority: j.priority,
+        runAfter: j.runAfterTimestampMillis === undefined ? null : new Date(j.runAfterTimestampMillis),
+        attemptsAllowed: j.numAttemptsAllowed,
+        customStatus: j.customStatus,
+      })),
+      this.ctx.clock.now(),
+      caller.id,
+    ).catch((err) => translatePgError(err, { queueName: input.queueName }));
+    return { jobDescriptors: ids.map((id) => formatJobDescriptor(input.queueName, id)) };
+  }
+
+  /**
+   * PinLater's dequeue: optionally acks first (the piggybacked jobAckRequest),
+   * then claims up to `limit` due jobs in priority order. A paused queue, or
+   * one over its rate limit, answers DEQUEUE_RATE_LIMITED.
+   */
+  async dequeueJobs(caller: Caller, input: DequeueJobsInput): Promise<DequeueResponse> {
+    const queue = await this.queues.row(input.queueName);
+    if (input.jobAckRequest) {
+      if (input.jobAckRequest.queueName !== input.queueName) {
+        throw new HourglassError("INVALID_ARGUMENT", "jobAckRequest.queueName must equal queueName");
+      }
+      await this.ackDequeuedJobs(caller, input.jobAckRequest);
+    }
+    let limit = input.limit;
+    if (queue.dequeueRateLimit === 0) {
+      throw new HourglassError("DEQUEUE_RATE_LIMITED", `queue "${input.queueName}" is paused`);
+    }
+    if (queue.dequeueRateLimit !== null && !input.dryRun) {
+      limit = await takeDequeueTokens(this.ctx.db.pool, input.queueName, limit, this.ctx.clock.now());
+      if (limit === 0) {
+        throw new HourglassError(
+          "DEQUEUE_RATE_LIMITED",
+          `queue "${input.queueName}" is limited to ${queue.dequeueRateLimit} dequeued jobs per second; try again shortly`,
+        );
+      }
+    }
+    const claimed = await claimJobs(this.ctx.db.pool, input.queueName, limit, this.ctx.clock.now(), caller.id, input.dryRun);
+    const response: DequeueResponse = { jobs: {}, jobMetadata: {} };
+    for (const job of claimed) {
+      const d = formatJobDescriptor(input.queueName, job.id);
+      response.jobs[d] = job.body;
+      response.jobMetadata[d] = {
+        attemptsAllowed: job.attempts_allowed,
+        attemptsRemaining: job.attempts_remaining,
+        claimDescriptor: input.dryRun ? null : job.claim_descriptor,
+        priority: job.priority,
+      };
+    }
+    return response;
+  }
+
+  /** Acks jobs; returns how many acks applied (stale or unknown ones are ignored, as in PinLater). */
+  async ackDequeuedJobs(caller: Caller, input: AckDequeuedJobsInput): Promise<{ acked: number }> {
+    checkQueueName(input.queueName);
+    const toAck = (succeeded: boolean) => (info: AckDequeuedJobsInput["jobsSucceeded"][number], i: number, ids: string[]): Ack => ({
+      id: ids[i]!,
+      succeeded,
+      appendCustomStatus: info.appendCustomStatus,
+      retryDelayMillis: info.retryDelayMillis,
+      claimDescriptor: info.claimDescriptor ?? null,
+    });
+    const okIds = jobIdsOfQueue(input.queueName, input.jobsSucceeded.map((j) => j.jobDescriptor));
+    const failIds = jobIdsOfQueue(input.queueName, input.jobsFailed.map((j) => j.jobDescriptor));
+    const acks = [
+      ...input.jobsSucceeded.map((j, i) => toAck(true)(j, i, okIds)),
+      ...input.jobsFailed.map((j, i) => toAck(false)(j, i, failIds)),
+    ];
+    if (acks.length === 0) return { acked: 0 };
+    const rows = await this.applyAcks(input.queueName, acks, caller.id);
+    return { acked: rows.length };
+  }
+
+  async checkpointJobs(caller: Caller, input: CheckpointJobsInput): Promise<{ checkpointed: number }> {
+    checkQueueName(input.queueName);
+    const ids = jobIdsOfQueue(input.queueName, input.requests.map((r) => r.jobDescriptor));
+    const now = this.ctx.clock.now();
+    const rows = await checkpointJobs(
+      this.ctx.db.pool,
+      input.queueName,
+      input.requests.map((r, i) => ({
+        id: ids[i]!,
+        newBody: r.newBody ?? null,
+        moveToPending: r.moveToPending,
+        runAfter: r.runAfterTimestampMillis === undefined ? null : new Date(r.runAfterTimestampMillis),
+        numOfAttemptsAllowed: r.numOfAttemptsAllowed ?? null,
+        prependCustomStatus: r.prependCustomStatus ?? null,
+        claimDescriptor: r.claimDescriptor ?? null,
+      })),
+      now,
+      caller.id,
+    );
+    await this.notifyIfDue(input.queueName, rows, now);
+    return { checkpointed: rows.length };
+  }
+
+  // ---- internal API for the worker (no permission checks; LUCI's EngineInternal) ----
+
+  /** Claims for an executor-run queue; the caller has already applied the rate limit. */
+  claim(queueName: string, limit: number, claimer: string): Promise<ClaimedJob[]> {
+    return claimJobs(this.ctx.db.pool, queueName, limit, this.ctx.clock.now(), claimer);
+  }
+
+  /** Grants up to `wanted` dequeues of a rate-limited queue. */
+  takeTokens(queueName: string, wanted: number): Promise<number> {
+    return takeDequeueTokens(this.ctx.db.pool, queueName, wanted, this.ctx.clock.now());
+  }
+
+  /** Acks a batch of executor results and stores their attempt output. */
+  async complete(queueName: string, results: JobResult[], by: string): Promise<number> {
+    const acks: Ack[] = results.map((r) => ({
+      id: r.id,
+      succeeded: r.succeeded,
+      appendCustomStatus: r.appendCustomStatus,
+      retryDelayMillis: r.retryDelayMillis,
+      claimDescriptor: r.claimDescriptor,
+    }));
+    const rows = await this.applyAcks(queueName, acks, by);
+    const attempts = results
+      .filter((r) => r.attempt)
+      .map((r) => ({ ...r.attempt!, jobId: r.id, claimDescriptor: r.claimDescriptor }));
+    await recordAttempts(this.ctx.db.pool, attempts);
+    return rows.length;
+  }
+
+  /** Keep-alive for claims a worker still holds; returns the ids whose lease was extended. */
+  async extendLeases(queueName: string, held: { id: string; claimDescriptor: string }[], by: string): Promise<Set<string>> {
+    if (held.length === 0) return new Set();
+    const rows = await checkpointJobs(
+      this.ctx.db.pool,
+      queueName,
+      held.map((h) => ({
+        id: h.id, claimDescriptor: h.claimDescriptor, newBody: null, moveToPending: false, runAfter: null,
+        numOfAttemptsAllowed: null, prependCustomStatus: null,
+      })),
+      this.ctx.clock.now(),
+      by,
+    );
+    return new Set(rows.map((r) => r.id));
+  }
+
+  async release(held: { id: string; claimDescriptor: string }[], by: string): Promise<number> {
+    const rows = await releaseJobs(this.ctx.db.pool, held, this.ctx.clock.now(), by);
+    for (const queue of new Set(rows.map((r) => r.queue_name))) await this.notify(queue);
+    return rows.length;
+  }
+
+  private async applyAcks(queueName: string, acks: Ack[], by: string) {
+    const now = this.ctx.clock.now();
+    const rows = await ackJobs(this.ctx.db.pool, queueName, acks, now, by);
+    await this.notifyIfDue(queueName, rows, now);
+    return rows;
+  }
+
+  /** Wakes workers when a transition made a job due now (a retry without delay, a checkpoint to pending). */
+  private async notifyIfDue(queueName: string, rows: { state: string; run_after: Date }[], now: Date) {
+    if (rows.some((r) => r.state === "PENDING" && r.run_after.getTime() <= now.getTime())) await this.notify(queueName);
+  }
+
+  async notify(queueName: string): Promise<void> {
+    await this.ctx.db.pool.query(`SELECT pg_notify('${JOBS_CHANNEL}', $1)`, [queueName]);
+  }
+}

@@ -1,0 +1,144 @@
+/**
+ * Inputs of the queue API, PinLater's request structs in camelCase JSON.
+ * Where PinLater is silent Hourglass's choices are noted on the field.
+ */
+import { z } from "zod";
+import { QUEUE_JOB_STATES } from "./states.ts";
+import { executorConfigSchema } from "../executors/config.ts";
+
+export const MAX_JOBS_PER_CALL = 10_000;
+export const MAX_BODY_BYTES = 1_000_000;
+export const COUNT_CAP = 100_000;
+
+// Names are checked by checkQueueName (PinLater's error codes); zod only bounds the type.
+const queueName = z.string().min(1, "queue name is empty").max(200);
+const priority = z.int().min(1, "priority must be 1, 2 or 3").max(3, "priority must be 1, 2 or 3");
+const millis = z.int().min(0).max(8.64e15);
+const state = z.enum(QUEUE_JOB_STATES);
+const regex = z.string().min(1).max(1000);
+const descriptor = z.string().min(3).max(100);
+
+export const queueSettingsSchema = z.object({
+  claimTimeoutMillis: z.int().min(1000).max(7 * 24 * 3600_000).optional(),
+  succeededRetentionMillis: z.int().min(0).max(365 * 24 * 3600_000).optional(),
+  failedRetentionMillis: z.int().min(0).max(365 * 24 * 3600_000).optional(),
+  /** Jobs per second; null = unlimited, 0 = paused. */
+  dequeueRateLimit: z.number().min(0).max(1_000_000).nullable().optional(),
+  /** What the worker runs for each job; null = consumed by external programs via dequeueJobs. */
+  executor: executorConfigSchema.nullable().optional(),
+});
+
+export const createQueueInput = z.object({ name: queueName }).extend(queueSettingsSchema.shape);
+export const queueNameInput = z.object({ name: queueName });
+export const updateQueueInput = z.object({ name: queueName, settings: queueSettingsSchema });
+
+export const enqueueJobsInput = z.object({
+  queueName,
+  jobs: z
+    .array(
+      z.object({
+        body: z.string().max(MAX_BODY_BYTES, `a job body is at most ${MAX_BODY_BYTES} characters`),
+        priority: priority.default(1),
+        runAfterTimestampMillis: millis.optional(),
+        numAttemptsAllowed: z.int().min(1).max(1000).default(2),
+        customStatus: z.string().max(4000).default(""),
+      }),
+    )
+    .min(1, "jobs is empty")
+    .max(MAX_JOBS_PER_CALL, `at most ${MAX_JOBS_PER_CALL} jobs per call`),
+});
+
+const ackInfo = z.object({
+  jobDescriptor: descriptor,
+  appendCustomStatus: z.string().max(4000).default(""),
+  retryDelayMillis: millis.default(0),
+  /** Hourglass: when set, the ack applies only if this is still the job's current claim. */
+  claimDescriptor: z.string().max(300).optional(),
+});
+
+export const ackDequeuedJobsInput = z.object({
+  queueName,
+  jobsSucceeded: z.array(ackInfo).max(MAX_JOBS_PER_CALL).default([]),
+  jobsFailed: z.array(ackInfo).max(MAX_JOBS_PER_CALL).default([]),
+});
+
+export const dequeueJobsInput = z.object({
+  queueName,
+  limit: z.int().min(1, "limit must be at least 1").max(1000, "limit is at most 1000"),
+  jobAckRequest: ackDequeuedJobsInput.optional(),
+  dryRun: z.boolean().default(false),
+});
+
+export const checkpointJobsInput = z.object({
+  queueName,
+  requests: z
+    .array(
+      z.object({
+        jobDescriptor: descriptor,
+        newBody: z.string().max(MAX_BODY_BYTES).optional(),
+        moveToPending: z.boolean().default(false),
+        runAfterTimestampMillis: millis.optional(),
+        numOfAttemptsAllowed: z.int().min(1).max(1000).optional(),
+        prependCustomStatus: z.string().max(4000).optional(),
+        claimDescriptor: z.string().max(300).optional(),
+      }),
+    )
+    .min(1, "requests is empty")
+    .max(MAX_JOBS_PER_CALL),
+});
+
+export const lookupJobsInput = z.object({
+  jobDescriptors: z.array(descriptor).min(1, "jobDescriptors is empty").max(1000),
+  includeBody: z.boolean().default(false),
+});
+
+export const getJobCountInput = z.object({
+  queueName,
+  jobState: state,
+  priority: priority.optional(),
+  countFutureJobs: z.boolean().default(false),
+  bodyRegexToMatch: regex.optional(),
+});
+
+export const scanJobsInput = z.object({
+  queueName,
+  jobState: state,
+  priority: priority.optional(),
+  scanFutureJobs: z.boolean().default(false),
+  /** PinLater's CONTINUATION_START is "0"; a page's `continuation` resumes after it; "-1" means done. */
+  continuation: z.string().max(200).default("0"),
+  limit: z.int().min(1).max(1000).default(100),
+  bodyRegexToMatch: regex.optional(),
+});
+
+export const retryFailedJobsInput = z.object({
+  queueName,
+  /** Hourglass: omitted means every priority (PinLater defaults to 1). */
+  priority: priority.optional(),
+  attemptsToAllow: z.int().min(1).max(1000).default(1),
+  runAfterTimestampMillis: millis.optional(),
+  limit: z.int().min(1).max(100_000).default(1000),
+});
+
+export const deleteJobsInput = z.object({
+  queueName,
+  jobState: state,
+  /** Hourglass: omitted means every priority (PinLater defaults to 1). */
+  priority: priority.optional(),
+  bodyRegexToMatch: regex.optional(),
+  limit: z.int().min(1).max(100_000).default(1000),
+});
+
+export const jobDescriptorInput = z.object({ jobDescriptor: descriptor });
+
+export type CreateQueueInput = z.infer<typeof createQueueInput>;
+export type QueueSettings = z.infer<typeof queueSettingsSchema>;
+export type EnqueueJobsInput = z.infer<typeof enqueueJobsInput>;
+export type AckDequeuedJobsInput = z.infer<typeof ackDequeuedJobsInput>;
+export type DequeueJobsInput = z.infer<typeof dequeueJobsInput>;
+export type CheckpointJobsInput = z.infer<typeof checkpointJobsInput>;
+export type LookupJobsInput = z.infer<typeof lookupJobsInput>;
+export type GetJobCountInput = z.infer<typeof getJobCountInput>;
+export type ScanJobsInput = z.infer<typeof scanJobsInput>;
+export type RetryFailedJobsInput = z.infer<typeof retryFailedJobsInput>;
+export type DeleteJobsInput = z.infer<typeof deleteJobsInput>;

@@ -1,0 +1,53 @@
+import { historyEntry, type Queryable } from "./queryable.ts";
+
+const CHANGES = `(c.move_to_pending OR c.new_body IS NOT NULL OR coalesce(c.prepend_status, '') <> '' OR c.attempts IS NOT NULL)`;
+
+/**
+ * PinLater's checkpoint: extends the lease of IN_PROGRESS jobs (keep-alive)
+ * and optionally replaces the body, resets the allowed attempts, prepends to
+ * the custom status or moves the job back to PENDING. Guarded like acks: a
+ * checkpoint from a stale claim matches no row and is a no-op. A bare
+ * keep-alive writes no history entry, so heartbeats do not flood it.
+ */
+const SQL = `
+UPDATE queue_job j SET
+  body = coalesce(c.new_body, j.body),
+  state = (CASE WHEN c.move_to_pending THEN 'PENDING' ELSE 'IN_PROGRESS' END)::"QueueJobState",
+  run_after = CASE WHEN c.move_to_pending THEN coalesce(c.run_after, $2) ELSE j.run_after END,
+  attempts_allowed = coalesce(c.attempts, j.attempts_allowed),
+  attempts_remaining = coalesce(c.attempts, j.attempts_remaining),
+  custom_status = CASE WHEN coalesce(c.prepend_status, '') = '' THEN j.custom_status
+                       ELSE left(c.prepend_status || j.custom_status, 4000) END,
+  expires_at = CASE WHEN c.move_to_pending THEN NULL ELSE $2 + q.claim_timeout_millis * interval '1 millisecond' END,
+  updated_at = $2,
+  history = CASE WHEN ${CHANGES}
+                 THEN hg_history_push(j.history, ${historyEntry("$2::timestamptz",
+                   "CASE WHEN c.move_to_pending THEN 'PENDING' ELSE 'IN_PROGRESS' END", "$3::text",
+                   "'checkpointed' || CASE WHEN c.move_to_pending THEN ', moved to pending' ELSE '' END")})
+                 ELSE j.history END
+FROM unnest($4::bigint[], $5::text[], $6::bool[], $7::timestamptz[], $8::int[], $9::text[], $10::text[])
+       AS c(id, new_body, move_to_pending, run_after, attempts, prepend_status, claim_descriptor),
+     queue q
+WHERE j.id = c.id AND j.queue_name = $1 AND q.name = $1 AND j.state = 'IN_PROGRESS'
+  AND (c.claim_descriptor IS NULL OR j.claim_descriptor = c.claim_descriptor)
+RETURNING j.id::text AS id, j.state, j.run_after`;
+
+export interface Checkpoint {
+  id: string;
+  newBody: string | null;
+  moveToPending: boolean;
+  runAfter: Date | null;
+  numOfAttemptsAllowed: number | null;
+  prependCustomStatus: string | null;
+  claimDescriptor: string | null;
+}
+
+export async function checkpointJobs(db: Queryable, queueName: string, checkpoints: Checkpoint[], now: Date, by: string) {
+  const col = <K extends keyof Checkpoint>(k: K) => checkpoints.map((c) => c[k]);
+  const r = await db.query<{ id: string; state: string; run_after: Date }>(SQL, [
+    queueName, now, by,
+    col("id"), col("newBody"), col("moveToPending"), col("runAfter"), col("numOfAttemptsAllowed"),
+    col("prependCustomStatus"), col("claimDescriptor"),
+  ]);
+  return r.rows;
+}

@@ -1,0 +1,58 @@
+import { historyEntry, type Queryable } from "./queryable.ts";
+
+/**
+ * Claims up to $3 due PENDING jobs of one queue in priority order, then
+ * runAfter: each becomes IN_PROGRESS with one attempt used and a lease of the
+ * queue's claim timeout. SKIP LOCKED lets concurrent claimers take disjoint sets.
+ */
+const SQL = `
+WITH q AS (SELECT claim_timeout_millis FROM queue WHERE name = $1),
+picked AS (
+  SELECT id FROM queue_job
+   WHERE queue_name = $1 AND state = 'PENDING' AND run_after <= $2
+   ORDER BY priority, run_after, id
+   LIMIT $3
+   FOR UPDATE SKIP LOCKED
+)
+UPDATE queue_job j SET
+  state = 'IN_PROGRESS',
+  attempts_remaining = greatest(j.attempts_remaining - 1, 0),
+  claim_count = j.claim_count + 1,
+  claim_descriptor = (j.claim_count + 1)::text || '@' || $4,
+  claimed_at = $2,
+  expires_at = $2 + q.claim_timeout_millis * interval '1 millisecond',
+  updated_at = $2,
+  history = hg_history_push(j.history, ${historyEntry("$2::timestamptz", "'IN_PROGRESS'", "$4::text", "'claimed, attempt ' || (j.claim_count + 1)")})
+FROM picked, q
+WHERE j.id = picked.id
+RETURNING j.id::text AS id, j.body, j.priority, j.attempts_allowed, j.attempts_remaining, j.claim_descriptor,
+          j.claim_count, j.run_after`;
+
+/** The same selection without claiming (PinLater's dryRun). */
+const DRY_RUN_SQL = `
+SELECT id::text AS id, body, priority, attempts_allowed, attempts_remaining, claim_descriptor, claim_count, run_after
+  FROM queue_job
+ WHERE queue_name = $1 AND state = 'PENDING' AND run_after <= $2
+ ORDER BY priority, run_after, id
+ LIMIT $3`;
+
+export interface ClaimedJob {
+  id: string;
+  body: string;
+  priority: number;
+  attempts_allowed: number;
+  attempts_remaining: number;
+  claim_descriptor: string | null;
+  claim_count: number;
+  run_after: Date;
+}
+
+export async function claimJobs(db: Queryable, queueName: string, limit: number, now: Date, by: string, dryRun = false): Promise<ClaimedJob[]> {
+  const r = dryRun
+    ? await db.query<ClaimedJob>(DRY_RUN_SQL, [queueName, now, limit])
+    : await db.query<ClaimedJob>(SQL, [queueName, now, limit, by]);
+  // RETURNING has no order; callers get PinLater's dequeue order.
+  return r.rows.sort(
+    (a, b) => a.priority - b.priority || a.run_after.getTime() - b.run_after.getTime() || Number(BigInt(a.id) - BigInt(b.id)),
+  );
+}

@@ -1,0 +1,44 @@
+import { historyEntry, JOBS_CHANNEL, type Queryable } from "./queryable.ts";
+
+/**
+ * Inserts a batch of jobs in one statement and, when any is due now, wakes
+ * listening workers. Ids come back in input order (one sequence, one
+ * statement, ORDER BY ord). A missing queue fails the foreign key (23503).
+ */
+const SQL = `
+WITH input AS (
+  SELECT * FROM unnest($2::text[], $3::smallint[], $4::timestamptz[], $5::int[], $6::text[])
+    WITH ORDINALITY AS t(body, priority, run_after, attempts, custom_status, ord)
+), ins AS (
+  INSERT INTO queue_job (queue_name, body, priority, run_after, attempts_allowed, attempts_remaining,
+                         custom_status, created_at, updated_at, history)
+  SELECT $1, body, priority, coalesce(run_after, $7), attempts, attempts, custom_status, $7, $7,
+         jsonb_build_array(${historyEntry("$7::timestamptz", "'PENDING'", "$8::text", "'enqueued'")})
+    FROM input ORDER BY ord
+  RETURNING id, run_after
+)
+SELECT id::text AS id,
+       (SELECT count(pg_notify('${JOBS_CHANNEL}', $1)) FROM (SELECT 1 FROM ins WHERE run_after <= $7 LIMIT 1) due)::int AS notified
+  FROM ins ORDER BY ins.id`;
+
+export interface NewJob {
+  body: string;
+  priority: number;
+  runAfter: Date | null;
+  attemptsAllowed: number;
+  customStatus: string;
+}
+
+export async function enqueueJobs(db: Queryable, queueName: string, jobs: NewJob[], now: Date, by: string): Promise<string[]> {
+  const r = await db.query<{ id: string }>(SQL, [
+    queueName,
+    jobs.map((j) => j.body),
+    jobs.map((j) => j.priority),
+    jobs.map((j) => j.runAfter),
+    jobs.map((j) => j.attemptsAllowed),
+    jobs.map((j) => j.customStatus),
+    now,
+    by,
+  ]);
+  return r.rows.map((row) => row.id);
+}

@@ -1,0 +1,316 @@
+import { Prisma } from "@hourglass/db";
+import type { Engine } from "../engine.ts";
+import { execute, type ExecutorConfig } from "../executors/index.ts";
+import { formatJobDescriptor } from "../queue/descriptors.ts";
+import type { JobResult } from "../queue/jobs.ts";
+import { toQueueInfo } from "../queue/queues.ts";
+import type { QueueInfo } from "../queue/types.ts";
+import { JobNotifications } from "./wakeups.ts";
+
+export interface QueueWorkerOptions {
+  /** Names this worker in claim descriptors and job history. */
+  workerId: string;
+  /** Jobs executing at once. */
+  concurrency: number;
+  /** Extra claimed jobs held ready beyond `concurrency` (graphile-worker's local queue). Leases cover them too. */
+  prefetch: number;
+  /** How often to look for due jobs without a notification. */
+  pollIntervalMs: number;
+  /** "listen": LISTEN/NOTIFY wake-ups plus polling; "poll": polling only (the embedded database). */
+  wakeups: "listen" | "poll";
+  /** Resurrection runs this often; GC every tenth time. */
+  maintenanceIntervalMs: number;
+  /** On stop, running jobs get this long to finish before they are killed and released. */
+  shutdownGraceMs: number;
+  /** Environment passed to shell executors (e.g. PATH, HOME). */
+  childEnv: Record<string, string>;
+  /** Whether this process runs the maintenance loops (every worker may; they are safe together). */
+  runMaintenance: boolean;
+}
+
+export const DEFAULT_WORKER_OPTIONS: Omit<QueueWorkerOptions, "workerId" | "childEnv"> = {
+  concurrency: 10,
+  prefetch: 0,
+  pollIntervalMs: 1000,
+  wakeups: "listen",
+  maintenanceIntervalMs: 1000,
+  shutdownGraceMs: 10_000,
+  runMaintenance: true,
+};
+
+interface Held {
+  queueName: string;
+  id: string;
+  claimDescriptor: string;
+  body: string;
+  attempt: number;
+  attemptsRemaining: number;
+  executor: ExecutorConfig;
+}
+
+const QUEUE_REFRESH_MS = 2000;
+const MAX_CLAIM = 1000;
+
+/**
+ * Claims and runs the jobs of every queue bound to an executor. One fetch
+ * loop claims in batches (SKIP LOCKED) up to concurrency + prefetch; results
+ * are acked in batches; a lease keeper checkpoints held claims; stop()
+ * finishes or releases every claim. A worker killed outright loses nothing:
+ * its leases lapse and the resurrector hands the jobs back.
+ */
+export class QueueWorker {
+  private readonly o: QueueWorkerOptions;
+  private queues: QueueInfo[] = [];
+  private queuesAt = 0;
+  private rotation = 0;
+  private readonly ready: Held[] = [];
+  private readonly running = new Map<string, { held: Held; abort: AbortController }>();
+  private readonly results = new Map<string, JobResult[]>();
+  private readonly interrupted = new Set<string>();
+  private flushing: Promise<void> | null = null;
+  private stopping = false;
+  private wakeFetch: (() => void) | null = null;
+  private nudged = false;
+  private loop: Promise<void> | null = null;
+  private timers: NodeJS.Timeout[] = [];
+  private notifications: JobNotifications | null = null;
+  private maintenanceRuns = 0;
+  /** Counts for tests and logs. */
+  readonly stats = { claimed: 0, succeeded: 0, failed: 0, released: 0 };
+
+  constructor(
+    private readonly engine: Engine,
+    options: Partial<QueueWorkerOptions> & Pick<QueueWorkerOptions, "workerId">,
+  ) {
+    this.o = { ...DEFAULT_WORKER_OPTIONS, childEnv: {}, ...options };
+  }
+
+  private get log() {
+    return this.engine.ctx.logger;
+  }
+
+  async start(): Promise<void> {
+    if (this.o.wakeups === "listen") {
+      this.notifications = new JobNotifications(this.engine.ctx.db.url, (q) => this.onNotification(q), this.log);
+      await this.notifications.start();
+    }
+    this.loop = this.fetchLoop();
+    this.schedule(() => this.keepLeases(), 1000);
+    if (this.o.runMaintenance) this.schedule(() => this.maintain(), this.o.maintenanceIntervalMs);
+    this.log.info("worker started", { workerId: this.o.workerId, concurrency: this.o.concurrency, wakeups: this.o.wakeups });
+  }
+
+  /** Stops claiming, releases jobs not started, waits for running ones (then kills and releases them), flushes acks. */
+  async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    this.wake();
+    await this.loop;
+    for (const t of this.timers) clearTimeout(t);
+    await this.releaseHeld(this.ready.splice(0));
+    const deadline = Date.now() + this.o.shutdownGraceMs;
+    while (this.running.size > 0 && Date.now() < deadline) await this.waitForWake(100);
+    for (const { held, abort } of this.running.values()) {
+      this.interrupted.add(held.id);
+      abort.abort();
+    }
+    while (this.running.size > 0) await this.waitForWake(50);
+    await this.flush();
+    await this.notifications?.stop();
+    this.log.info("worker stopped", { workerId: this.o.workerId, ...this.stats });
+  }
+
+  private schedule(task: () => Promise<unknown>, everyMs: number): void {
+    const tick = async () => {
+      if (this.stopping) return;
+      try {
+        await task();
+      } catch (err) {
+        this.log.error("background task failed", { error: (err as Error).message });
+      }
+      if (!this.stopping) this.timers.push(setTimeout(tick, everyMs));
+    };
+    this.timers.push(setTimeout(tick, everyMs));
+  }
+
+  private onNotification(queueName: string): void {
+    if (!this.queues.some((q) => q.name === queueName)) this.queuesAt = 0; // maybe a queue we have not seen yet
+    this.wake();
+  }
+
+  private wake(): void {
+    this.nudged = true;
+    const w = this.wakeFetch;
+    this.wakeFetch = null;
+    w?.();
+  }
+
+  private waitForWake(ms: number): Promise<void> {
+    if (this.nudged) {
+      this.nudged = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const t = setTimeout(() => {
+        this.wakeFetch = null;
+        resolve();
+      }, ms);
+      this.wakeFetch = () => {
+        clearTimeout(t);
+        this.nudged = false;
+        resolve();
+      };
+    });
+  }
+
+  private async refreshQueues(): Promise<void> {
+    if (Date.now() - this.queuesAt < QUEUE_REFRESH_MS) return;
+    const rows = await this.engine.ctx.db.prisma.queue.findMany({ where: { NOT: { executor: { equals: Prisma.DbNull } } } });
+    this.queues = rows.map(toQueueInfo);
+    this.queuesAt = Date.now();
+  }
+
+  private room(): number {
+    return this.o.concurrency + this.o.prefetch - this.running.size - this.ready.length;
+  }
+
+  private async fetchLoop(): Promise<void> {
+    while (!this.stopping) {
+      let claimed = 0;
+      try {
+        await this.refreshQueues();
+        const n = this.queues.length;
+        for (let i = 0; i < n && this.room() > 0 && !this.stopping; i++) {
+          const queue = this.queues[(this.rotation + i) % n]!;
+          claimed += await this.claimFrom(queue);
+        }
+        this.rotation++;
+      } catch (err) {
+        this.log.error("claiming failed; retrying", { error: (err as Error).message });
+        await this.waitForWake(this.o.pollIntervalMs);
+        continue;
+      }
+      // Claimed a full share and still have room: more work is likely waiting, go again at once.
+      if (claimed > 0 && this.room() > 0) continue;
+      await this.waitForWake(this.o.pollIntervalMs);
+    }
+  }
+
+  private async claimFrom(queue: QueueInfo): Promise<number> {
+    if (queue.dequeueRateLimit === 0) return 0; // paused
+    let want = Math.min(this.room(), MAX_CLAIM);
+    if (queue.dequeueRateLimit !== null) want = await this.engine.jobs.takeTokens(queue.name, want);
+    if (want <= 0) return 0;
+    const jobs = await this.engine.jobs.claim(queue.name, want, this.o.workerId);
+    for (const j of jobs) {
+      this.ready.push({
+        queueName: queue.name, id: j.id, claimDescriptor: j.claim_descriptor!, body: j.body,
+        attempt: j.claim_count, attemptsRemaining: j.attempts_remaining, executor: queue.executor!,
+      });
+    }
+    this.stats.claimed += jobs.length;
+    this.dispatch();
+    return jobs.length;
+  }
+
+  private dispatch(): void {
+    while (this.running.size < this.o.concurrency && this.ready.length > 0 && !this.stopping) {
+      this.run(this.ready.shift()!);
+    }
+  }
+
+  private run(held: Held): void {
+    const abort = new AbortController();
+    this.running.set(held.id, { held, abort });
+    const startedAt = this.engine.ctx.clock.now();
+    const input = {
+      jobDescriptor: formatJobDescriptor(held.queueName, held.id), queueName: held.queueName, body: held.body,
+      attempt: held.attempt, attemptsRemaining: held.attemptsRemaining,
+    };
+    void execute(held.executor, input, abort.signal, this.o.childEnv).then((result) => {
+      this.running.delete(held.id);
+      if (this.interrupted.has(held.id)) {
+        this.interrupted.delete(held.id);
+        void this.releaseHeld([held]);
+      } else {
+        result.succeeded ? this.stats.succeeded++ : this.stats.failed++;
+        const list = this.results.get(held.queueName) ?? [];
+        list.push({
+          id: held.id,
+          claimDescriptor: held.claimDescriptor,
+          succeeded: result.succeeded,
+          retryDelayMillis: held.executor.retryDelayMillis,
+          appendCustomStatus: "",
+          attempt:
+            held.executor.kind === "noop"
+              ? undefined
+              : {
+                  attempt: held.attempt, startedAt, finishedAt: this.engine.ctx.clock.now(), succeeded: result.succeeded,
+                  exitCode: result.exitCode ?? null, httpStatus: result.httpStatus ?? null,
+                  stdout: result.stdout ?? "", stderr: result.stderr ?? "", error: result.error ?? null,
+                },
+        });
+        this.results.set(held.queueName, list);
+        void this.flush();
+      }
+      this.dispatch();
+      this.wake();
+    });
+  }
+
+  /** Acks everything collected so far; one statement per queue. Calls made meanwhile join the next round. */
+  private flush(): Promise<void> {
+    if (this.flushing) return this.flushing.then(() => (this.results.size ? this.flush() : undefined));
+    this.flushing = (async () => {
+      while (this.results.size > 0) {
+        const batch = [...this.results.entries()];
+        this.results.clear();
+        for (const [queueName, results] of batch) {
+          try {
+            await this.engine.jobs.complete(queueName, results, this.o.workerId);
+          } catch (err) {
+            this.log.error("acking failed; will retry", { queueName, jobs: results.length, error: (err as Error).message });
+            const again = this.results.get(queueName) ?? [];
+            this.results.set(queueName, [...results, ...again]);
+            await new Promise((r) => setTimeout(r, 1000));
+          }
+        }
+      }
+    })().finally(() => {
+      this.flushing = null;
+    });
+    return this.flushing;
+  }
+
+  private async releaseHeld(held: Held[]): Promise<void> {
+    if (held.length === 0) return;
+    try {
+      this.stats.released += await this.engine.jobs.release(held, this.o.workerId);
+    } catch (err) {
+      this.log.error("releasing claims failed; their leases will lapse instead", { error: (err as Error).message });
+    }
+  }
+
+  /** Checkpoints every held claim once a third of its queue's claim timeout has passed since the last time. */
+  private lastKeepAlive = new Map<string, number>();
+  private async keepLeases(): Promise<void> {
+    const byQueue = new Map<string, Held[]>();
+    for (const h of [...this.ready, ...[...this.running.values()].map((r) => r.held)]) {
+      byQueue.set(h.queueName, [...(byQueue.get(h.queueName) ?? []), h]);
+    }
+    const now = Date.now();
+    for (const [queueName, held] of byQueue) {
+      const timeout = this.queues.find((q) => q.name === queueName)?.claimTimeoutMillis ?? 60_000;
+      if (now - (this.lastKeepAlive.get(queueName) ?? 0) < timeout / 3) continue;
+      this.lastKeepAlive.set(queueName, now);
+      const kept = await this.engine.jobs.extendLeases(queueName, held, this.o.workerId);
+      const lost = held.filter((h) => !kept.has(h.id));
+      if (lost.length) this.log.warn("lost claims (lease lapsed or job deleted); their results will be ignored", { queueName, jobs: lost.length });
+    }
+  }
+
+  private async maintain(): Promise<void> {
+    await this.engine.maintenance.resurrectOnce();
+    if (this.maintenanceRuns++ % 10 === 0) await this.engine.maintenance.collectGarbageOnce();
+  }
+}
