@@ -8,3 +8,4 @@ export const appRouter = router({
 export type AppRouter = typeof appRouter;
 export const createCaller = createCallerFactory(appRouter);
 export type { ApiContext } from "./trpc.ts";
+export { handleApiRequest, TRPC_ENDPOINT } from "./http.ts";

@@ -13,12 +13,12 @@ const SQL = `
 UPDATE queue_job j SET
   state = ${NEXT_STATE}::"QueueJobState",
   run_after = CASE WHEN NOT a.succeeded AND j.attempts_remaining > 0
-                   THEN $2 + a.retry_delay_ms * interval '1 millisecond' ELSE j.run_after END,
+                   THEN $2::timestamptz + a.retry_delay_ms * interval '1 millisecond' ELSE j.run_after END,
   custom_status = CASE WHEN a.append_status = '' THEN j.custom_status
                        ELSE right(j.custom_status || a.append_status, 4000) END,
   finished_at = CASE WHEN a.succeeded OR j.attempts_remaining = 0 THEN $2::timestamptz END,
-  expires_at = CASE WHEN a.succeeded THEN $2 + q.succeeded_retention_millis * interval '1 millisecond'
-                    WHEN j.attempts_remaining = 0 THEN $2 + q.failed_retention_millis * interval '1 millisecond' END,
+  expires_at = CASE WHEN a.succeeded THEN $2::timestamptz + q.succeeded_retention_millis * interval '1 millisecond'
+                    WHEN j.attempts_remaining = 0 THEN $2::timestamptz + q.failed_retention_millis * interval '1 millisecond' END,
   updated_at = $2,
   history = hg_history_push(j.history, ${historyEntry("$2::timestamptz", NEXT_STATE, "$3::text",
     "CASE WHEN a.succeeded THEN 'acked succeeded' ELSE 'acked failed' END || CASE WHEN a.append_status = '' THEN '' ELSE ': ' || a.append_status END")})

@@ -18,7 +18,7 @@ UPDATE queue_job j SET
   attempts_remaining = coalesce(c.attempts, j.attempts_remaining),
   custom_status = CASE WHEN coalesce(c.prepend_status, '') = '' THEN j.custom_status
                        ELSE left(c.prepend_status || j.custom_status, 4000) END,
-  expires_at = CASE WHEN c.move_to_pending THEN NULL ELSE $2 + q.claim_timeout_millis * interval '1 millisecond' END,
+  expires_at = CASE WHEN c.move_to_pending THEN NULL ELSE $2::timestamptz + q.claim_timeout_millis * interval '1 millisecond' END,
   updated_at = $2,
   history = CASE WHEN ${CHANGES}
                  THEN hg_history_push(j.history, ${historyEntry("$2::timestamptz",

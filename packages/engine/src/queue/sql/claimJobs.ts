@@ -20,7 +20,7 @@ UPDATE queue_job j SET
   claim_count = j.claim_count + 1,
   claim_descriptor = (j.claim_count + 1)::text || '@' || $4,
   claimed_at = $2,
-  expires_at = $2 + q.claim_timeout_millis * interval '1 millisecond',
+  expires_at = $2::timestamptz + q.claim_timeout_millis * interval '1 millisecond',
   updated_at = $2,
   history = hg_history_push(j.history, ${historyEntry("$2::timestamptz", "'IN_PROGRESS'", "$4::text", "'claimed, attempt ' || (j.claim_count + 1)")})
 FROM picked, q

@@ -18,7 +18,7 @@ UPDATE queue_job j SET
   state = ${NEXT_STATE}::"QueueJobState",
   run_after = CASE WHEN j.attempts_remaining > 0 THEN $1 ELSE j.run_after END,
   finished_at = CASE WHEN j.attempts_remaining = 0 THEN $1::timestamptz END,
-  expires_at = CASE WHEN j.attempts_remaining = 0 THEN $1 + q.failed_retention_millis * interval '1 millisecond' END,
+  expires_at = CASE WHEN j.attempts_remaining = 0 THEN $1::timestamptz + q.failed_retention_millis * interval '1 millisecond' END,
   updated_at = $1,
   history = hg_history_push(j.history, ${historyEntry("$1::timestamptz", NEXT_STATE, "'resurrector'", "'claim ' || coalesce(j.claim_descriptor, '') || ' expired'")})
 FROM expired, queue q

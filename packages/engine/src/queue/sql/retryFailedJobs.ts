@@ -12,14 +12,14 @@ WITH picked AS (
    FOR UPDATE SKIP LOCKED
 ), moved AS (
   UPDATE queue_job j SET
-    state = 'PENDING', attempts_allowed = $6, attempts_remaining = $6, run_after = $5,
+    state = 'PENDING', attempts_allowed = $6::int, attempts_remaining = $6::int, run_after = $5::timestamptz,
     finished_at = NULL, expires_at = NULL, updated_at = $2,
-    history = hg_history_push(j.history, ${historyEntry("$2::timestamptz", "'PENDING'", "$7::text", "'retried (' || $6 || ' attempts allowed)'")})
+    history = hg_history_push(j.history, ${historyEntry("$2::timestamptz", "'PENDING'", "$7::text", "'retried (' || $6::int || ' attempts allowed)'")})
   FROM picked WHERE j.id = picked.id
   RETURNING j.id
 )
 SELECT count(*)::int AS n,
-       (SELECT count(pg_notify('${JOBS_CHANNEL}', $1)) WHERE $5 <= $2 AND EXISTS (SELECT 1 FROM moved))::int AS notified
+       (SELECT count(pg_notify('${JOBS_CHANNEL}', $1)) WHERE $5::timestamptz <= $2::timestamptz AND EXISTS (SELECT 1 FROM moved))::int AS notified
   FROM moved`;
 
 export async function retryFailedJobs(

@@ -1,0 +1,37 @@
+import { hostname } from "node:os";
+import { z } from "zod";
+
+const int = (min: number) => z.coerce.number().int().min(min);
+
+/** The worker's configuration, read from the environment once, at start. */
+const schema = z.object({
+  DATABASE_URL: z.string().min(1, "DATABASE_URL is required (the PostgreSQL the web app uses)"),
+  HOURGLASS_WORKER_ID: z.string().min(1).max(200).default(`worker-${hostname()}-${process.pid}`),
+  HOURGLASS_WORKER_CONCURRENCY: int(1).default(10),
+  HOURGLASS_WORKER_PREFETCH: int(0).default(0),
+  HOURGLASS_POLL_INTERVAL_MS: int(10).default(1000),
+  /** "listen" on PostgreSQL servers; "poll" on the embedded database (no cross-connection NOTIFY). */
+  HOURGLASS_WAKEUPS: z.enum(["listen", "poll"]).default("listen"),
+  HOURGLASS_MAINTENANCE_INTERVAL_MS: int(10).default(1000),
+  HOURGLASS_SHUTDOWN_GRACE_MS: int(0).default(10_000),
+  HOURGLASS_DB_POOL_MAX: int(2).default(10),
+  HOURGLASS_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+});
+
+export type WorkerEnv = z.infer<typeof schema>;
+
+export function readEnv(env: NodeJS.ProcessEnv): WorkerEnv {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    console.error(`hourglass worker: invalid configuration\n${lines.join("\n")}`);
+    process.exit(2);
+  }
+  return parsed.data;
+}
+
+/** What shell jobs inherit: enough to find programs, nothing secret (DATABASE_URL stays here). */
+export function childEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  const keep = ["PATH", "HOME", "LANG", "TZ", "TMPDIR"];
+  return Object.fromEntries(keep.filter((k) => env[k] !== undefined).map((k) => [k, env[k]!]));
+}

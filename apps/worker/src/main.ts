@@ -1,0 +1,38 @@
+// The worker process: claims and runs the jobs of executor-bound queues and
+// runs the queue's maintenance (resurrection, GC). SIGTERM / SIGINT stop it
+// gracefully: running jobs finish (or are released after the grace period).
+import { createDatabase } from "@hourglass/db";
+import { consoleLogger, createEngine } from "@hourglass/engine";
+import { QueueWorker } from "@hourglass/engine/worker";
+import { childEnv, readEnv } from "./env.ts";
+
+const env = readEnv(process.env);
+const logger = consoleLogger("worker", env.HOURGLASS_LOG_LEVEL);
+const db = createDatabase(env.DATABASE_URL, { poolMax: env.HOURGLASS_DB_POOL_MAX, applicationName: env.HOURGLASS_WORKER_ID });
+const engine = createEngine({ db, logger });
+const worker = new QueueWorker(engine, {
+  workerId: env.HOURGLASS_WORKER_ID,
+  concurrency: env.HOURGLASS_WORKER_CONCURRENCY,
+  prefetch: env.HOURGLASS_WORKER_PREFETCH,
+  pollIntervalMs: env.HOURGLASS_POLL_INTERVAL_MS,
+  wakeups: env.HOURGLASS_WAKEUPS,
+  maintenanceIntervalMs: env.HOURGLASS_MAINTENANCE_INTERVAL_MS,
+  shutdownGraceMs: env.HOURGLASS_SHUTDOWN_GRACE_MS,
+  childEnv: childEnv(process.env),
+});
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  logger.info(`received ${signal}; finishing running jobs`);
+  await worker.stop();
+  await db.close();
+  process.exit(0);
+}
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
+process.on("SIGINT", () => void shutdown("SIGINT"));
+
+await worker.start();
+// Tests and the start script wait for this line.
+console.log(`hourglass worker ready id=${env.HOURGLASS_WORKER_ID}`);
