@@ -36,8 +36,9 @@ export class BoundedOutput {
     this.kept += part.length;
     this.dropped += chunk.length - part.length;
   }
+  /** UTF-8 text; NUL bytes (which PostgreSQL text cannot hold) become U+FFFD. */
   toString(): string {
-    const text = Buffer.concat(this.chunks).toString("utf8");
+    const text = Buffer.concat(this.chunks).toString("utf8").replaceAll("\0", "\uFFFD");
     return this.dropped > 0 ? `${text}\n… [${this.dropped} more bytes not kept]` : text;
   }
 }

@@ -50,6 +50,7 @@ interface Held {
 
 const QUEUE_REFRESH_MS = 2000;
 const MAX_CLAIM = 1000;
+const MAX_ACK_TRIES = 5;
 
 /**
  * Claims and runs the jobs of every queue bound to an executor. One fetch
@@ -75,8 +76,9 @@ export class QueueWorker {
   private timers: NodeJS.Timeout[] = [];
   private notifications: JobNotifications | null = null;
   private maintenanceRuns = 0;
+  private ackFailures = 0;
   /** Counts for tests and logs. */
-  readonly stats = { claimed: 0, succeeded: 0, failed: 0, released: 0 };
+  readonly stats = { claimed: 0, succeeded: 0, failed: 0, released: 0, fetchRounds: 0 };
 
   constructor(
     private readonly engine: Engine,
@@ -177,6 +179,7 @@ export class QueueWorker {
   private async fetchLoop(): Promise<void> {
     while (!this.stopping) {
       let claimed = 0;
+      this.stats.fetchRounds++;
       try {
         await this.refreshQueues();
         const n = this.queues.length;
@@ -258,7 +261,11 @@ export class QueueWorker {
     });
   }
 
-  /** Acks everything collected so far; one statement per queue. Calls made meanwhile join the next round. */
+  /**
+   * Acks everything collected so far; one statement per queue. Calls made
+   * meanwhile join the next round. A batch that keeps failing is dropped after
+   * a few tries: its claims then lapse and the jobs run again (at-least-once).
+   */
   private flush(): Promise<void> {
     if (this.flushing) return this.flushing.then(() => (this.results.size ? this.flush() : undefined));
     this.flushing = (async () => {
@@ -268,11 +275,19 @@ export class QueueWorker {
         for (const [queueName, results] of batch) {
           try {
             await this.engine.jobs.complete(queueName, results, this.o.workerId);
+            this.ackFailures = 0;
           } catch (err) {
-            this.log.error("acking failed; will retry", { queueName, jobs: results.length, error: (err as Error).message });
+            const giveUp = ++this.ackFailures >= MAX_ACK_TRIES;
+            this.log.error(giveUp ? "acking failed; dropping the batch, its leases will lapse" : "acking failed; will retry", {
+              queueName, jobs: results.length, error: (err as Error).message,
+            });
+            if (giveUp) {
+              this.ackFailures = 0;
+              continue;
+            }
             const again = this.results.get(queueName) ?? [];
             this.results.set(queueName, [...results, ...again]);
-            await new Promise((r) => setTimeout(r, 1000));
+            await new Promise((r) => setTimeout(r, 500));
           }
         }
       }
