@@ -8,3 +8,4 @@ export { executorConfigSchema, type ExecutorConfig } from "./executors/config.ts
 export type { QueueInfo, JobInfo, HistoryEntry, AttemptInfo } from "./queue/types.ts";
 export type { QueueSummary } from "./queue/queues.ts";
 export type { JobDetails } from "./queue/reads.ts";
+export { loadDemoData } from "./demo.ts";

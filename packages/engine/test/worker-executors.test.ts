@@ -29,7 +29,7 @@ describe("shell executor", () => {
   it("captures stdout, stderr and the exit code; the body arrives on stdin and in the environment", async () => {
     await t.api.queues.createQueue({ name: "sh_ok", executor: { kind: "shell", command: "sh", args: ["-c", 'read line; echo "stdin=$line env=$HOURGLASS_JOB_BODY attempt=$HOURGLASS_ATTEMPT"; echo warn >&2'] } });
     const { jobDescriptors: [d] } = await t.api.queues.enqueueJobs({ queueName: "sh_ok", jobs: [{ body: "hello" }] });
-    expect((await finalState(d!)).jobState).toBe("SUCCEEDED");
+    expect((await finalState(d!))!.jobState).toBe("SUCCEEDED");
     const details = await t.api.queues.getJobDetails({ jobDescriptor: d! });
     expect(details.attempts).toHaveLength(1);
     expect(details.attempts[0]).toMatchObject({ attempt: 1, succeeded: true, exitCode: 0, stdout: "stdin=hello env=hello attempt=1\n", stderr: "warn\n", error: null });
@@ -38,7 +38,7 @@ describe("shell executor", () => {
   it("retries a failing command until its attempts run out, keeping each attempt's output", async () => {
     await t.api.queues.createQueue({ name: "sh_fail", executor: { kind: "shell", command: "sh", args: ["-c", 'echo "try $HOURGLASS_ATTEMPT"; exit 3'], retryDelayMillis: 0 } });
     const { jobDescriptors: [d] } = await t.api.queues.enqueueJobs({ queueName: "sh_fail", jobs: [{ body: "x", numAttemptsAllowed: 3 }] });
-    expect((await finalState(d!)).jobState).toBe("FAILED");
+    expect((await finalState(d!))!.jobState).toBe("FAILED");
     const details = await t.api.queues.getJobDetails({ jobDescriptor: d! });
     expect(details.attempts.map((a) => [a.attempt, a.exitCode, a.stdout, a.error])).toEqual([
       [1, 3, "try 1\n", "exited with code 3"],
@@ -76,6 +76,6 @@ describe("shell executor", () => {
     await until(() => worker.stats.fetchRounds >= rounds + 3, "three fetch rounds after the enqueue");
     expect((await t.api.queues.lookupJobs({ jobDescriptors: [d!] }))[d!]!.jobState).toBe("PENDING");
     await t.api.queues.resumeQueue({ name: "noop_paused" });
-    expect((await finalState(d!)).jobState).toBe("SUCCEEDED");
+    expect((await finalState(d!))!.jobState).toBe("SUCCEEDED");
   });
 });

@@ -1,0 +1,103 @@
+"use client";
+import { QUEUE_JOB_STATES, type QueueJobState } from "@hourglass/engine/states";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import { useEffect, useState } from "react";
+import { useTRPC } from "@/lib/trpc";
+import { Badge, Button, controlClass, ErrorText, Time } from "./ui";
+
+const PAGE = 25;
+
+/** scanJobs with the operator's filters (kept in the URL) and keyset pages. */
+export function JobsTable({ queueName }: { queueName: string }) {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const pathname = usePathname();
+  const params = useSearchParams();
+  const state = (QUEUE_JOB_STATES as readonly string[]).includes(params.get("state") ?? "") ? (params.get("state") as QueueJobState) : "PENDING";
+  const priority = params.get("priority") ? Number(params.get("priority")) : undefined;
+  const future = params.get("future") === "1";
+  const regex = params.get("regex") ?? "";
+  const [regexDraft, setRegexDraft] = useState(regex);
+  // continuations of the pages before the current one; the current page starts at the last
+  const [pages, setPages] = useState<string[]>(["0"]);
+  const filterKey = `${state}|${priority}|${future}|${regex}`;
+  useEffect(() => setPages(["0"]), [filterKey]);
+
+  const setFilter = (changes: Record<string, string | undefined>) => {
+    const next = new URLSearchParams(params.toString());
+    for (const [k, v] of Object.entries(changes)) v ? next.set(k, v) : next.delete(k);
+    router.replace(`${pathname}?${next.toString()}`, { scroll: false });
+  };
+
+  const scan = useQuery({
+    ...trpc.queues.scanJobs.queryOptions({
+      queueName, jobState: state, priority, scanFutureJobs: future, limit: PAGE,
+      continuation: pages[pages.length - 1]!, ...(regex && { bodyRegexToMatch: regex }),
+    }),
+    placeholderData: keepPreviousData,
+  });
+
+  return (
+    <div className="space-y-3">
+      <div className="flex flex-wrap items-end gap-3">
+        <div role="tablist" aria-label="State" className="flex flex-wrap gap-1">
+          {QUEUE_JOB_STATES.map((s) => (
+            <button key={s} role="tab" aria-selected={s === state} onClick={() => setFilter({ state: s })}
+              className={`rounded-md px-3 py-1.5 text-sm ${s === state ? "bg-slate-900 text-white dark:bg-slate-100 dark:text-slate-900" : "bg-white text-slate-700 ring-1 ring-slate-200 hover:bg-slate-50 dark:bg-slate-900 dark:text-slate-200 dark:ring-slate-700"}`}>
+              {s}
+            </button>
+          ))}
+        </div>
+        <select aria-label="Priority" className={controlClass} value={priority ?? ""} onChange={(e) => setFilter({ priority: e.target.value || undefined })}>
+          <option value="">all priorities</option><option value="1">priority 1</option><option value="2">priority 2</option><option value="3">priority 3</option>
+        </select>
+        <label className="flex items-center gap-2 text-sm">
+          <input type="checkbox" checked={future} onChange={(e) => setFilter({ future: e.target.checked ? "1" : undefined })} /> future (runAfter later than now)
+        </label>
+        <form className="flex gap-2" onSubmit={(e) => (e.preventDefault(), setFilter({ regex: regexDraft || undefined }))}>
+          <input aria-label="Body regex" placeholder="body regex" className={`${controlClass} w-48 font-mono`} value={regexDraft} onChange={(e) => setRegexDraft(e.target.value)} />
+          <Button type="submit">Filter</Button>
+        </form>
+      </div>
+      <ErrorText error={scan.error} />
+      <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm dark:border-slate-800 dark:bg-slate-900">
+        <table className="min-w-full text-sm">
+          <thead className="bg-slate-50 text-left text-xs uppercase tracking-wide text-slate-500 dark:bg-slate-800/50 dark:text-slate-400">
+            <tr>
+              <th className="px-4 py-2">Job</th><th className="px-4 py-2">State</th><th className="px-4 py-2">Priority</th>
+              <th className="px-4 py-2">Attempts left</th><th className="px-4 py-2">Custom status</th>
+              <th className="px-4 py-2">Run after</th><th className="px-4 py-2">Updated</th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
+            {scan.data?.scannedJobs.map((j) => (
+              <tr key={j.jobDescriptor} data-job={j.jobDescriptor} className="hover:bg-slate-50 dark:hover:bg-slate-800/40">
+                <td className="px-4 py-2 font-mono">
+                  <Link className="text-indigo-700 hover:underline dark:text-indigo-300" href={`/queues/${queueName}/jobs/${j.jobDescriptor.split(":")[1]}`}>{j.jobDescriptor}</Link>
+                </td>
+                <td className="px-4 py-2"><Badge state={j.jobState} /></td>
+                <td className="px-4 py-2">{j.priority}</td>
+                <td className="px-4 py-2 tabular-nums">{j.attemptsRemaining} / {j.attemptsAllowed}</td>
+                <td className="max-w-[16rem] truncate px-4 py-2" title={j.customStatus}>{j.customStatus}</td>
+                <td className="px-4 py-2"><Time ms={j.runAfterTimestampMillis} /></td>
+                <td className="px-4 py-2"><Time ms={j.updatedAtTimestampMillis} /></td>
+              </tr>
+            ))}
+            {scan.data?.scannedJobs.length === 0 && (
+              <tr><td colSpan={7} className="px-4 py-8 text-center text-slate-500">No {state.toLowerCase().replace("_", " ")} jobs{future ? " in the future" : ""} match.</td></tr>
+            )}
+          </tbody>
+        </table>
+      </div>
+      <div className="flex items-center justify-between text-sm">
+        <span className="text-slate-500">Page {pages.length} · newest runAfter first</span>
+        <div className="flex gap-2">
+          <Button disabled={pages.length === 1} onClick={() => setPages(pages.slice(0, -1))}>Newer</Button>
+          <Button disabled={!scan.data || scan.data.continuation === "-1"} onClick={() => setPages([...pages, scan.data!.continuation])}>Older</Button>
+        </div>
+      </div>
+    </div>
+  );
+}

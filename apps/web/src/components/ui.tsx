@@ -1,0 +1,167 @@
+"use client";
+import { useEffect, useRef, type ButtonHTMLAttributes, type ReactNode } from "react";
+
+type Tone = "primary" | "danger" | "plain";
+const TONES: Record<Tone, string> = {
+  primary: "bg-indigo-600 text-white hover:bg-indigo-500 disabled:bg-indigo-400",
+  danger: "bg-rose-600 text-white hover:bg-rose-500 disabled:bg-rose-400",
+  plain: "border border-slate-300 bg-white text-slate-800 hover:bg-slate-50 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100 dark:hover:bg-slate-800",
+};
+
+export function Button({ tone = "plain", className = "", ...props }: ButtonHTMLAttributes<HTMLButtonElement> & { tone?: Tone }) {
+  return (
+    <button
+      type="button"
+      {...props}
+      className={`inline-flex items-center justify-center rounded-md px-3 py-1.5 text-sm font-medium shadow-sm transition disabled:cursor-not-allowed ${TONES[tone]} ${className}`}
+    />
+  );
+}
+
+const STATE_COLORS: Record<string, string> = {
+  PENDING: "bg-sky-100 text-sky-800 dark:bg-sky-900/50 dark:text-sky-200",
+  IN_PROGRESS: "bg-amber-100 text-amber-800 dark:bg-amber-900/50 dark:text-amber-200",
+  SUCCEEDED: "bg-emerald-100 text-emerald-800 dark:bg-emerald-900/50 dark:text-emerald-200",
+  FAILED: "bg-rose-100 text-rose-800 dark:bg-rose-900/50 dark:text-rose-200",
+  PAUSED: "bg-slate-200 text-slate-800 dark:bg-slate-700 dark:text-slate-100",
+};
+
+export function Badge({ state, children }: { state: string; children?: ReactNode }) {
+  return (
+    <span data-state={state} className={`inline-flex rounded-full px-2 py-0.5 text-xs font-semibold ${STATE_COLORS[state] ?? STATE_COLORS.PAUSED}`}>
+      {children ?? state}
+    </span>
+  );
+}
+
+export function Card({ title, children, actions }: { title?: ReactNode; children: ReactNode; actions?: ReactNode }) {
+  return (
+    <section className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm dark:border-slate-800 dark:bg-slate-900">
+      {(title || actions) && (
+        <div className="mb-3 flex flex-wrap items-center justify-between gap-2">
+          {title && <h2 className="text-sm font-semibold uppercase tracking-wide text-slate-500 dark:text-slate-400">{title}</h2>}
+          {actions}
+        </div>
+      )}
+      {children}
+    </section>
+  );
+}
+
+export function ErrorText({ error }: { error: unknown }) {
+  if (!error) return null;
+  return (
+    <p role="alert" className="rounded-md bg-rose-50 px-3 py-2 text-sm text-rose-800 dark:bg-rose-950 dark:text-rose-200">
+      {error instanceof Error ? error.message : String(error)}
+    </p>
+  );
+}
+
+/** A modal dialog (native <dialog>: focus trap and Esc for free). */
+export function Modal({ open, title, onClose, children }: { open: boolean; title: string; onClose: () => void; children: ReactNode }) {
+  const ref = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    const d = ref.current;
+    if (!d) return;
+    if (open && !d.open) d.showModal();
+    if (!open && d.open) d.close();
+  }, [open]);
+  return (
+    <dialog
+      ref={ref}
+      onClose={onClose}
+      aria-label={title}
+      className="m-auto w-[min(36rem,calc(100vw-2rem))] rounded-lg border border-slate-200 bg-white p-0 text-slate-900 shadow-xl backdrop:bg-slate-900/50 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100"
+    >
+      {open && (
+        <div className="p-5">
+          <h2 className="mb-4 text-lg font-semibold">{title}</h2>
+          {children}
+        </div>
+      )}
+    </dialog>
+  );
+}
+
+/** A button that asks before it acts. */
+export function ConfirmButton(props: {
+  label: string;
+  title: string;
+  message: ReactNode;
+  confirmLabel?: string;
+  tone?: Tone;
+  busy?: boolean;
+  error?: unknown;
+  open: boolean;
+  setOpen: (open: boolean) => void;
+  onConfirm: () => void;
+}) {
+  return (
+    <>
+      <Button tone={props.tone === "danger" ? "plain" : props.tone} onClick={() => props.setOpen(true)}>
+        {props.label}
+      </Button>
+      <Modal open={props.open} title={props.title} onClose={() => props.setOpen(false)}>
+        <div className="space-y-4 text-sm">
+          <div>{props.message}</div>
+          <ErrorText error={props.error} />
+          <div className="flex justify-end gap-2">
+            <Button onClick={() => props.setOpen(false)}>Cancel</Button>
+            <Button tone={props.tone ?? "primary"} disabled={props.busy} onClick={props.onConfirm}>
+              {props.confirmLabel ?? "Confirm"}
+            </Button>
+          </div>
+        </div>
+      </Modal>
+    </>
+  );
+}
+
+export function Field({ label, hint, children }: { label: string; hint?: string; children: ReactNode }) {
+  return (
+    <label className="block text-sm">
+      <span className="mb-1 block font-medium">{label}</span>
+      {children}
+      {hint && <span className="mt-1 block text-xs text-slate-500 dark:text-slate-400">{hint}</span>}
+    </label>
+  );
+}
+
+/** Form control look; full width unless a caller adds a width of its own (see controlClass). */
+export const controlClass =
+  "rounded-md border border-slate-300 bg-white px-2.5 py-1.5 text-sm shadow-sm focus:border-indigo-500 focus:outline-none focus:ring-1 focus:ring-indigo-500 dark:border-slate-700 dark:bg-slate-950";
+export const inputClass = `w-full ${controlClass}`;
+
+/** A time in the viewer's zone, relative when recent; UTC on hover. */
+export function Time({ ms, relative = true }: { ms: number | null | undefined; relative?: boolean }) {
+  if (ms === null || ms === undefined) return <span className="text-slate-400">—</span>;
+  const d = new Date(ms);
+  return (
+    <time dateTime={d.toISOString()} title={`${d.toISOString().replace("T", " ").replace(".000Z", "Z")} (UTC)`}>
+      {relative ? relativeTime(ms) : d.toLocaleString()}
+    </time>
+  );
+}
+
+export function relativeTime(ms: number, now = Date.now()): string {
+  const diff = ms - now;
+  const abs = Math.abs(diff);
+  const units: [number, Intl.RelativeTimeFormatUnit][] = [[86_400_000, "day"], [3_600_000, "hour"], [60_000, "minute"], [1000, "second"]];
+  const fmt = new Intl.RelativeTimeFormat(undefined, { numeric: "auto" });
+  if (abs < 1000) return "now";
+  if (abs > 7 * 86_400_000) return new Date(ms).toLocaleString();
+  for (const [size, unit] of units) if (abs >= size) return fmt.format(Math.round(diff / size), unit);
+  return "now";
+}
+
+export function formatCount(n: number, cap: number): string {
+  return n >= cap ? `${cap.toLocaleString()}+` : n.toLocaleString();
+}
+
+export function formatMillis(ms: number): string {
+  if (ms % 86_400_000 === 0) return `${ms / 86_400_000} d`;
+  if (ms % 3_600_000 === 0) return `${ms / 3_600_000} h`;
+  if (ms % 60_000 === 0) return `${ms / 60_000} min`;
+  if (ms % 1000 === 0) return `${ms / 1000} s`;
+  return `${ms} ms`;
+}
