@@ -1,0 +1,22 @@
+// Playwright's web server: a fresh database on the test PostgreSQL server,
+// migrated, then the built dashboard and a worker, both stopped on SIGTERM.
+import { spawn, type ChildProcess } from "node:child_process";
+import { join } from "node:path";
+import { migrate } from "@hourglass/db";
+import { recreateDatabase } from "@hourglass/db/testing";
+
+const root = join(import.meta.dirname, "..");
+const url = await recreateDatabase("hourglass_e2e");
+await migrate(url);
+const env = { ...process.env, DATABASE_URL: url, HOURGLASS_POLL_INTERVAL_MS: "200", HOURGLASS_MAINTENANCE_INTERVAL_MS: "200" };
+const children: ChildProcess[] = [
+  spawn(join(root, "apps/web/node_modules/.bin/next"), ["start", "-H", "127.0.0.1", "-p", process.env.E2E_PORT ?? "3100"], { cwd: join(root, "apps/web"), env, stdio: "inherit" }),
+  spawn(process.execPath, ["--import", "tsx", "src/main.ts"], { cwd: join(root, "apps/worker"), env, stdio: "inherit" }),
+];
+const stop = () => {
+  for (const c of children) c.kill("SIGTERM");
+  setTimeout(() => process.exit(0), 3000).unref();
+};
+process.on("SIGTERM", stop);
+process.on("SIGINT", stop);
+for (const c of children) c.on("exit", (code) => code && code !== 0 && process.exit(code));
