@@ -5,6 +5,7 @@ import { createDatabase } from "@hourglass/db";
 import { consoleLogger, createEngine } from "@hourglass/engine";
 import { QueueWorker } from "@hourglass/engine/worker";
 import { childEnv, readEnv } from "./env.ts";
+import { handlers } from "./handlers.ts";
 
 const env = readEnv(process.env);
 const logger = consoleLogger("worker", env.HOURGLASS_LOG_LEVEL);
@@ -19,6 +20,7 @@ const worker = new QueueWorker(engine, {
   maintenanceIntervalMs: env.HOURGLASS_MAINTENANCE_INTERVAL_MS,
   shutdownGraceMs: env.HOURGLASS_SHUTDOWN_GRACE_MS,
   childEnv: childEnv(process.env),
+  handlers,
 });
 
 let stopping = false;

@@ -10,7 +10,15 @@ let worker: QueueWorker;
 
 beforeAll(async () => {
   t = await createTestEngine();
-  worker = new QueueWorker(t.engine, { workerId: "inproc", concurrency: 4, pollIntervalMs: 50, childEnv: { PATH: process.env.PATH! } });
+  worker = new QueueWorker(t.engine, {
+    workerId: "inproc", concurrency: 4, pollIntervalMs: 50, childEnv: { PATH: process.env.PATH! },
+    handlers: {
+      shout: async (job) => ({ succeeded: true, stdout: job.body.toUpperCase() }),
+      explode: async (job) => {
+        throw new Error(`cannot handle ${job.body}`);
+      },
+    },
+  });
   await worker.start();
 });
 afterAll(async () => {
@@ -77,5 +85,26 @@ describe("shell executor", () => {
     expect((await t.api.queues.lookupJobs({ jobDescriptors: [d!] }))[d!]!.jobState).toBe("PENDING");
     await t.api.queues.resumeQueue({ name: "noop_paused" });
     expect((await finalState(d!))!.jobState).toBe("SUCCEEDED");
+  });
+});
+
+describe("TypeScript handlers", () => {
+  it("runs registered handlers; a thrown error fails the attempt with its message", async () => {
+    await t.api.queues.createQueue({ name: "h_shout", executor: { kind: "handler", name: "shout" } });
+    await t.api.queues.createQueue({ name: "h_explode", executor: { kind: "handler", name: "explode", retryDelayMillis: 0 } });
+    const { jobDescriptors: [ok] } = await t.api.queues.enqueueJobs({ queueName: "h_shout", jobs: [{ body: "quiet" }] });
+    const { jobDescriptors: [bad] } = await t.api.queues.enqueueJobs({ queueName: "h_explode", jobs: [{ body: "this", numAttemptsAllowed: 1 }] });
+    expect((await finalState(ok!))!.jobState).toBe("SUCCEEDED");
+    expect((await finalState(bad!))!.jobState).toBe("FAILED");
+    expect((await t.api.queues.getJobDetails({ jobDescriptor: ok! })).attempts[0]!.stdout).toBe("QUIET");
+    expect((await t.api.queues.getJobDetails({ jobDescriptor: bad! })).attempts[0]!.error).toBe("cannot handle this");
+  });
+
+  it("leaves queues alone whose handler this worker does not have", async () => {
+    await t.api.queues.createQueue({ name: "h_elsewhere", executor: { kind: "handler", name: "registered_elsewhere" } });
+    const { jobDescriptors: [d] } = await t.api.queues.enqueueJobs({ queueName: "h_elsewhere", jobs: [{ body: "" }] });
+    const rounds = worker.stats.fetchRounds;
+    await until(() => worker.stats.fetchRounds >= rounds + 3, "three fetch rounds after the enqueue");
+    expect((await t.api.queues.lookupJobs({ jobDescriptors: [d!] }))[d!]!.jobState).toBe("PENDING");
   });
 });

@@ -22,6 +22,7 @@ function initial(queue?: QueueInfo) {
     method: ex?.kind === "http" ? ex.method : "POST",
     url: ex?.kind === "http" ? ex.url : "",
     command: ex?.kind === "shell" ? ex.command : "sh",
+    handler: ex?.kind === "handler" ? ex.name : "echo",
     args: ex?.kind === "shell" ? ex.args.join("\n") : "-c\necho \"hello from $HOURGLASS_JOB_DESCRIPTOR\"",
     timeoutSeconds: String((ex && "timeoutMillis" in ex ? ex.timeoutMillis : 60_000) / 1000),
     retryDelayMillis: String(ex?.retryDelayMillis ?? 1000),
@@ -45,6 +46,7 @@ export function QueueForm(props: { queue?: QueueInfo; busy: boolean; error: unkn
     const executor: ExecutorConfig | null =
       f.kind === "none" ? null
       : f.kind === "noop" ? { kind: "noop", retryDelayMillis }
+      : f.kind === "handler" ? { kind: "handler", name: f.handler, retryDelayMillis }
       : f.kind === "http" ? { kind: "http", method: f.method as "POST", url: f.url, headers: {}, timeoutMillis, retryDelayMillis }
       : { kind: "shell", command: f.command, args: f.args.split("\n").filter((a) => a !== ""), env: {}, timeoutMillis, retryDelayMillis };
     props.onSubmit({
@@ -70,8 +72,14 @@ export function QueueForm(props: { queue?: QueueInfo; busy: boolean; error: unkn
           <option value="noop">noop</option>
           <option value="http">http</option>
           <option value="shell">shell</option>
+          <option value="handler">TypeScript handler</option>
         </select>
       </Field>
+      {f.kind === "handler" && (
+        <Field label="Handler name" hint="Registered in apps/worker/src/handlers.ts; workers without it leave the queue alone.">
+          <input className={inputClass} value={f.handler} onChange={set("handler")} />
+        </Field>
+      )}
       {f.kind === "http" && (
         <div className="grid grid-cols-[7rem_1fr] gap-3">
           <Field label="Method">
@@ -94,9 +102,11 @@ export function QueueForm(props: { queue?: QueueInfo; busy: boolean; error: unkn
           </Field>
         </>
       )}
-      {(f.kind === "http" || f.kind === "shell") && (
+      {f.kind !== "none" && (
         <div className="grid grid-cols-2 gap-3">
-          <Field label="Timeout (s)"><input className={inputClass} inputMode="decimal" value={f.timeoutSeconds} onChange={set("timeoutSeconds")} /></Field>
+          {(f.kind === "http" || f.kind === "shell") && (
+            <Field label="Timeout (s)"><input className={inputClass} inputMode="decimal" value={f.timeoutSeconds} onChange={set("timeoutSeconds")} /></Field>
+          )}
           <Field label="Retry delay (ms)"><input className={inputClass} inputMode="numeric" value={f.retryDelayMillis} onChange={set("retryDelayMillis")} /></Field>
         </div>
       )}

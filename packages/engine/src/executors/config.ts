@@ -28,7 +28,14 @@ export const shellExecutorSchema = z.object({
   retryDelayMillis,
 });
 
-export const executorConfigSchema = z.discriminatedUnion("kind", [noopExecutorSchema, httpExecutorSchema, shellExecutorSchema]);
+/** A TypeScript function registered with the worker under `name`; workers without it leave the queue alone. */
+export const handlerExecutorSchema = z.object({
+  kind: z.literal("handler"),
+  name: z.string().regex(/^[A-Za-z0-9_.:-]{1,100}$/, "handler names are 1-100 letters, digits, '_', '.', ':' or '-'"),
+  retryDelayMillis,
+});
+
+export const executorConfigSchema = z.discriminatedUnion("kind", [noopExecutorSchema, httpExecutorSchema, shellExecutorSchema, handlerExecutorSchema]);
 
 export type ExecutorConfig = z.infer<typeof executorConfigSchema>;
 export type ExecutorKind = ExecutorConfig["kind"];

@@ -2,7 +2,14 @@ import type { ExecutorConfig } from "./config.ts";
 import { runHttp } from "./http.ts";
 import { runNoop } from "./noop.ts";
 import { runShell } from "./shell.ts";
-import type { ExecutionInput, ExecutionResult } from "./types.ts";
+import type { ExecutionInput, ExecutionResult, JobHandler } from "./types.ts";
+
+export interface ExecuteOptions {
+  /** Environment for shell commands (what the worker chose to pass on). */
+  baseEnv?: Record<string, string>;
+  /** TypeScript handlers by name. */
+  handlers?: Record<string, JobHandler>;
+}
 
 export * from "./config.ts";
 export * from "./types.ts";
@@ -12,7 +19,7 @@ export async function execute(
   config: ExecutorConfig,
   job: ExecutionInput,
   signal: AbortSignal,
-  baseEnv: Record<string, string> = {},
+  options: ExecuteOptions = {},
 ): Promise<ExecutionResult> {
   try {
     switch (config.kind) {
@@ -21,9 +28,15 @@ export async function execute(
       case "http":
         return await runHttp(config, job, signal);
       case "shell":
-        return await runShell(config, job, signal, baseEnv);
+        return await runShell(config, job, signal, options.baseEnv ?? {});
+      case "handler": {
+        const handler = options.handlers?.[config.name];
+        if (!handler) return { succeeded: false, error: `no handler named "${config.name}" is registered with this worker` };
+        return (await handler(job, signal)) ?? { succeeded: true };
+      }
     }
   } catch (err) {
-    return { succeeded: false, error: `executor ${config.kind} crashed: ${(err as Error).message}` };
+    const message = err instanceof Error ? err.message : String(err);
+    return { succeeded: false, error: config.kind === "handler" ? message : `executor ${config.kind} crashed: ${message}` };
   }
 }

@@ -17,6 +17,13 @@ export interface ExecutionResult {
   error?: string | null;
 }
 
+/**
+ * A job handler written in TypeScript and registered with the worker.
+ * Returning (nothing or a result) is success unless the result says otherwise;
+ * throwing is failure, with the error's message kept for the attempt.
+ */
+export type JobHandler = (job: ExecutionInput, signal: AbortSignal) => Promise<ExecutionResult | void>;
+
 /** Captured stdout / stderr / response bodies keep at most this many bytes each. */
 export const OUTPUT_LIMIT = 64 * 1024;
 

@@ -1,1 +1,2 @@
 export { QueueWorker, DEFAULT_WORKER_OPTIONS, type QueueWorkerOptions } from "./queue-worker.ts";
+export type { JobHandler, ExecutionInput, ExecutionResult } from "../executors/types.ts";

@@ -1,6 +1,6 @@
 import { Prisma } from "@hourglass/db";
 import type { Engine } from "../engine.ts";
-import { execute, type ExecutorConfig } from "../executors/index.ts";
+import { execute, type ExecutionResult, type ExecutorConfig, type JobHandler } from "../executors/index.ts";
 import { formatJobDescriptor } from "../queue/descriptors.ts";
 import type { JobResult } from "../queue/jobs.ts";
 import { toQueueInfo } from "../queue/queues.ts";
@@ -26,9 +26,11 @@ export interface QueueWorkerOptions {
   childEnv: Record<string, string>;
   /** Whether this process runs the maintenance loops (every worker may; they are safe together). */
   runMaintenance: boolean;
+  /** TypeScript handlers for queues whose executor is { kind: "handler", name }. */
+  handlers: Record<string, JobHandler>;
 }
 
-export const DEFAULT_WORKER_OPTIONS: Omit<QueueWorkerOptions, "workerId" | "childEnv"> = {
+export const DEFAULT_WORKER_OPTIONS: Omit<QueueWorkerOptions, "workerId" | "childEnv" | "handlers"> = {
   concurrency: 10,
   prefetch: 0,
   pollIntervalMs: 1000,
@@ -51,6 +53,17 @@ interface Held {
 const QUEUE_REFRESH_MS = 2000;
 const MAX_CLAIM = 1000;
 const MAX_ACK_TRIES = 5;
+
+/**
+ * Which runs leave an attempt record: shell and http always (their output is
+ * the point), noop never, handlers when they report output or fail. Keeping
+ * no row for a silent success keeps the hot path to two statements per batch.
+ */
+function keepsAttempt(executor: ExecutorConfig, result: ExecutionResult): boolean {
+  if (executor.kind === "shell" || executor.kind === "http") return true;
+  if (executor.kind === "noop") return false;
+  return !result.succeeded || Boolean(result.stdout || result.stderr || result.error);
+}
 
 /**
  * Claims and runs the jobs of every queue bound to an executor. One fetch
@@ -84,7 +97,7 @@ export class QueueWorker {
     private readonly engine: Engine,
     options: Partial<QueueWorkerOptions> & Pick<QueueWorkerOptions, "workerId">,
   ) {
-    this.o = { ...DEFAULT_WORKER_OPTIONS, childEnv: {}, ...options };
+    this.o = { ...DEFAULT_WORKER_OPTIONS, childEnv: {}, handlers: {}, ...options };
   }
 
   private get log() {
@@ -168,7 +181,8 @@ export class QueueWorker {
   private async refreshQueues(): Promise<void> {
     if (Date.now() - this.queuesAt < QUEUE_REFRESH_MS) return;
     const rows = await this.engine.ctx.db.prisma.queue.findMany({ where: { NOT: { executor: { equals: Prisma.DbNull } } } });
-    this.queues = rows.map(toQueueInfo);
+    // a handler queue is for workers that registered the handler
+    this.queues = rows.map(toQueueInfo).filter((q) => q.executor?.kind !== "handler" || q.executor.name in this.o.handlers);
     this.queuesAt = Date.now();
   }
 
@@ -230,7 +244,7 @@ export class QueueWorker {
       jobDescriptor: formatJobDescriptor(held.queueName, held.id), queueName: held.queueName, body: held.body,
       attempt: held.attempt, attemptsRemaining: held.attemptsRemaining,
     };
-    void execute(held.executor, input, abort.signal, this.o.childEnv).then((result) => {
+    void execute(held.executor, input, abort.signal, { baseEnv: this.o.childEnv, handlers: this.o.handlers }).then((result) => {
       this.running.delete(held.id);
       if (this.interrupted.has(held.id)) {
         this.interrupted.delete(held.id);
@@ -244,10 +258,9 @@ export class QueueWorker {
           succeeded: result.succeeded,
           retryDelayMillis: held.executor.retryDelayMillis,
           appendCustomStatus: "",
-          attempt:
-            held.executor.kind === "noop"
-              ? undefined
-              : {
+          attempt: !keepsAttempt(held.executor, result)
+            ? undefined
+            : {
                   attempt: held.attempt, startedAt, finishedAt: this.engine.ctx.clock.now(), succeeded: result.succeeded,
                   exitCode: result.exitCode ?? null, httpStatus: result.httpStatus ?? null,
                   stdout: result.stdout ?? "", stderr: result.stderr ?? "", error: result.error ?? null,
