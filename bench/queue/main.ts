@@ -1,0 +1,125 @@
+// `pnpm bench:queue`: Hourglass, graphile-worker and pg-boss side by side in
+// one run, each on its own fresh database of the same PostgreSQL server.
+// Measures bulk enqueue jobs/s, end-to-end drain jobs/s, and enqueue-to-start
+// latency over serial jobs; checks every job ran exactly once.
+//
+// Options: --jobs N (20000)  --batch N (1000)  --latency N (1000)  --runs N (1)  --only name,name
+import { parseArgs } from "node:util";
+import { performance } from "node:perf_hooks";
+import { recreateDatabase, dropDatabase, testServerUrl } from "@hourglass/db/testing";
+import type { Peer } from "./peer.ts";
+import { hourglass } from "./hourglass.ts";
+import { graphileWorker } from "./graphile.ts";
+import { pgBoss } from "./pgboss.ts";
+
+const { values } = parseArgs({
+  options: {
+    jobs: { type: "string", default: "20000" },
+    batch: { type: "string", default: "1000" },
+    latency: { type: "string", default: "1000" },
+    warmup: { type: "string", default: "20" },
+    runs: { type: "string", default: "1" },
+    only: { type: "string" },
+  },
+});
+const N = Number(values.jobs);
+const BATCH = Number(values.batch);
+const LATENCY = Number(values.latency);
+const WARMUP = Number(values.warmup);
+const RUNS = Number(values.runs);
+const peers = [hourglass, graphileWorker, pgBoss].filter((p) => !values.only || values.only.split(",").includes(p().name));
+
+interface Result {
+  enqueue: number;
+  drain: number;
+  p50: number;
+  p95: number;
+  p99: number;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+
+async function measure(make: () => Peer, run: number): Promise<Result> {
+  const peer = make();
+  const dbName = `hourglass_bench_${peer.name.replace(/\W/g, "_")}`;
+  const url = await recreateDatabase(dbName);
+  await peer.setup(url);
+  try {
+    // 1. bulk enqueue
+    let t0 = performance.now();
+    for (let start = 0; start < N; start += BATCH) {
+      await peer.enqueue(Array.from({ length: Math.min(BATCH, N - start) }, (_, i) => start + i));
+    }
+    const enqueue = N / ((performance.now() - t0) / 1000);
+
+    // 2. drain: start the worker on the full queue, stop the clock when the last job starts
+    const seen = new Uint8Array(N);
+    let started = 0;
+    let duplicates = 0;
+    t0 = performance.now();
+    await peer.startWorker((id) => {
+      if (seen[id]) duplicates++;
+      seen[id] = 1;
+      started++;
+    });
+    while (started < N) await sleep(2);
+    const drain = N / ((performance.now() - t0) / 1000);
+    await sleep(300); // let acks land before counting duplicates
+    if (duplicates > 0) throw new Error(`${peer.name}: ${duplicates} job(s) ran more than once`);
+    await peer.stopWorker();
+
+    // 3. latency: one job at a time, enqueue -> handler start
+    let resolveStart: (t: number) => void = () => {};
+    await peer.startWorker(() => resolveStart(performance.now()));
+    await sleep(200);
+    const samples: number[] = [];
+    for (let i = 0; i < WARMUP + LATENCY; i++) {
+      const startedAt = new Promise<number>((r) => (resolveStart = r));
+      const t = performance.now();
+      await peer.enqueue([N + i]);
+      const s = await startedAt;
+      if (i >= WARMUP) samples.push(s - t);
+    }
+    await peer.stopWorker();
+    samples.sort((a, b) => a - b);
+    const r = { enqueue, drain, p50: pct(samples, 50), p95: pct(samples, 95), p99: pct(samples, 99) };
+    console.error(`  ${peer.name} run ${run + 1}: enqueue ${r.enqueue.toFixed(0)}/s, drain ${r.drain.toFixed(0)}/s, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms`);
+    return r;
+  } finally {
+    await peer.teardown().catch(() => {});
+    await dropDatabase(testServerUrl(), dbName);
+  }
+}
+
+function summarize(runs: Result[], key: keyof Result): { median: number; min: number; max: number } {
+  const xs = runs.map((r) => r[key]).sort((a, b) => a - b);
+  return { median: xs[Math.floor(xs.length / 2)]!, min: xs[0]!, max: xs.at(-1)! };
+}
+
+console.error(`queue benchmark: ${N} jobs, ${BATCH} per bulk call, ${LATENCY} serial latency jobs after ${WARMUP} warm-up, ${RUNS} run(s); server ${new URL(testServerUrl()).host}`);
+const results = new Map<string, Result[]>();
+for (let run = 0; run < RUNS; run++) {
+  for (const make of peers) {
+    const name = make().name;
+    results.set(name, [...(results.get(name) ?? []), await measure(make, run)]);
+  }
+}
+
+const fmt = (s: { median: number; min: number; max: number }, digits = 0) =>
+  RUNS > 1 ? `${s.median.toFixed(digits)} (${s.min.toFixed(digits)}–${s.max.toFixed(digits)})` : s.median.toFixed(digits);
+console.log(`\n| system | bulk enqueue jobs/s | drain jobs/s | enqueue→start p50 / p95 / p99 ms |`);
+console.log(`|---|---|---|---|`);
+for (const [name, runs] of results) {
+  console.log(`| ${name} | ${fmt(summarize(runs, "enqueue"))} | ${fmt(summarize(runs, "drain"))} | ${summarize(runs, "p50").median.toFixed(2)} / ${summarize(runs, "p95").median.toFixed(2)} / ${summarize(runs, "p99").median.toFixed(2)} |`);
+}
+const hg = results.get("hourglass");
+if (hg) {
+  console.log(`\nHourglass / peer (higher is better for throughput, lower for latency):`);
+  for (const [name, runs] of results) {
+    if (name === "hourglass") continue;
+    const ratio = (k: keyof Result) => summarize(hg, k).median / summarize(runs, k).median;
+    console.log(`  vs ${name}: enqueue ×${ratio("enqueue").toFixed(2)}, drain ×${ratio("drain").toFixed(2)}, p50 latency ×${ratio("p50").toFixed(2)}, p99 latency ×${ratio("p99").toFixed(2)}`);
+  }
+}
+process.exit(0);

@@ -1,0 +1,12 @@
+/** One queue system under test, driven identically by main.ts. */
+export interface Peer {
+  name: string;
+  /** Prepare a fresh database (schema, queue). */
+  setup(url: string): Promise<void>;
+  /** Enqueue one bulk call of jobs whose payloads are these ids. */
+  enqueue(ids: number[]): Promise<void>;
+  /** Start consuming; `onJob` must be called once per job as its handler starts. */
+  startWorker(onJob: (id: number) => void): Promise<void>;
+  stopWorker(): Promise<void>;
+  teardown(): Promise<void>;
+}
