@@ -35,7 +35,7 @@ if (!url) {
 await migrate(url, log);
 const marker = join(root, ".hourglass", embedded ? "demo-loaded" : "demo-loaded-external");
 if (process.env.HOURGLASS_DEMO !== "0" && !existsSync(marker)) {
-  const db = createDatabase(url, { poolMax: 2 });
+  const db = createDatabase(url, { poolMax: 2, preparedStatements: !embedded });
   const loaded = await loadDemoData(createEngine({ db, logger: silentLogger }));
   await db.close();
   mkdirSync(join(root, ".hourglass"), { recursive: true });
@@ -46,7 +46,7 @@ if (process.env.HOURGLASS_DEMO !== "0" && !existsSync(marker)) {
 log("building the dashboard");
 run("pnpm", ["exec", "turbo", "run", "build", "--filter=@hourglass/web", "--output-logs=errors-only"]);
 
-const env = { ...process.env, DATABASE_URL: url, HOURGLASS_WAKEUPS: embedded ? "poll" : (process.env.HOURGLASS_WAKEUPS ?? "listen") };
+const env = { ...process.env, DATABASE_URL: url, HOURGLASS_EMBEDDED_DB: embedded ? "1" : "0" };
 const children: ChildProcess[] = [];
 const start = (name: string, cmd: string, args: string[], cwd: string) => {
   const child = spawn(cmd, args, { cwd, env, stdio: ["ignore", "inherit", "inherit"] });

@@ -10,8 +10,10 @@ const schema = z.object({
   HOURGLASS_WORKER_CONCURRENCY: int(1).default(10),
   HOURGLASS_WORKER_PREFETCH: int(0).default(0),
   HOURGLASS_POLL_INTERVAL_MS: int(10).default(1000),
+  /** Set by `npm start` when DATABASE_URL is the embedded PGlite server: polling, no prepared statements. */
+  HOURGLASS_EMBEDDED_DB: z.enum(["0", "1"]).default("0"),
   /** "listen" on PostgreSQL servers; "poll" on the embedded database (no cross-connection NOTIFY). */
-  HOURGLASS_WAKEUPS: z.enum(["listen", "poll"]).default("listen"),
+  HOURGLASS_WAKEUPS: z.enum(["listen", "poll"]).optional(),
   HOURGLASS_MAINTENANCE_INTERVAL_MS: int(10).default(1000),
   HOURGLASS_SHUTDOWN_GRACE_MS: int(0).default(10_000),
   HOURGLASS_DB_POOL_MAX: int(2).default(10),

@@ -9,14 +9,19 @@ import { handlers } from "./handlers.ts";
 
 const env = readEnv(process.env);
 const logger = consoleLogger("worker", env.HOURGLASS_LOG_LEVEL);
-const db = createDatabase(env.DATABASE_URL, { poolMax: env.HOURGLASS_DB_POOL_MAX, applicationName: env.HOURGLASS_WORKER_ID });
+const embedded = env.HOURGLASS_EMBEDDED_DB === "1";
+const db = createDatabase(env.DATABASE_URL, {
+  poolMax: env.HOURGLASS_DB_POOL_MAX,
+  applicationName: env.HOURGLASS_WORKER_ID,
+  preparedStatements: !embedded,
+});
 const engine = createEngine({ db, logger });
 const worker = new QueueWorker(engine, {
   workerId: env.HOURGLASS_WORKER_ID,
   concurrency: env.HOURGLASS_WORKER_CONCURRENCY,
   prefetch: env.HOURGLASS_WORKER_PREFETCH,
   pollIntervalMs: env.HOURGLASS_POLL_INTERVAL_MS,
-  wakeups: env.HOURGLASS_WAKEUPS,
+  wakeups: env.HOURGLASS_WAKEUPS ?? (embedded ? "poll" : "listen"),
   maintenanceIntervalMs: env.HOURGLASS_MAINTENANCE_INTERVAL_MS,
   shutdownGraceMs: env.HOURGLASS_SHUTDOWN_GRACE_MS,
   childEnv: childEnv(process.env),

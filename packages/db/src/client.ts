@@ -7,6 +7,18 @@ export interface DatabaseOptions {
   poolMax?: number;
   /** Name reported in pg_stat_activity. */
   applicationName?: string;
+  /**
+   * Whether hot-path statements are prepared once per connection (default
+   * true). Must be false on the embedded database: PGlite multiplexes every
+   * connection onto one session, where a second connection preparing the same
+   * statement name fails.
+   */
+  preparedStatements?: boolean;
+}
+
+/** Runs hand-written SQL; `name` makes it a prepared statement where that is enabled. */
+export interface Sql {
+  query<R extends pg.QueryResultRow = any>(text: string, values?: unknown[], name?: string): Promise<pg.QueryResult<R>>;
 }
 
 /**
@@ -16,6 +28,8 @@ export interface DatabaseOptions {
 export interface Database {
   readonly url: string;
   readonly pool: pg.Pool;
+  /** Hot-path SQL over the pool (prepared statements when enabled). */
+  readonly sql: Sql;
   readonly prisma: PrismaClient;
   close(): Promise<void>;
 }
@@ -32,10 +46,15 @@ export function createDatabase(url: string, options: DatabaseOptions = {}): Data
   // the pool drops the client and the next query opens a new one.
   pool.on("error", () => {});
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const prepare = options.preparedStatements ?? true;
+  const sql: Sql = {
+    query: (text, values, name) => pool.query(prepare && name ? { name, text, values } : { text, values }),
+  };
   let closed = false;
   return {
     url,
     pool,
+    sql,
     prisma,
     async close() {
       if (closed) return;

@@ -20,7 +20,7 @@ let db: Database;
 beforeAll(async () => {
   server = await startEmbeddedDatabase({ dataDir: join(dir, "data"), port });
   await migrate(server.url);
-  db = createDatabase(server.url, { poolMax: 4 });
+  db = createDatabase(server.url, { poolMax: 4, preparedStatements: false });
 }, 60_000);
 
 afterAll(async () => {

@@ -15,7 +15,7 @@ export class BulkActions {
   async retryFailedJobs(caller: Caller, input: RetryFailedJobsInput): Promise<{ retried: number }> {
     await this.queues.row(input.queueName);
     const now = this.ctx.clock.now();
-    const retried = await retryFailedJobs(this.ctx.db.pool, {
+    const retried = await retryFailedJobs(this.ctx.db.sql, {
       queueName: input.queueName,
       priority: input.priority ?? null,
       limit: input.limit,
@@ -30,7 +30,7 @@ export class BulkActions {
   async deleteJobs(_caller: Caller, input: DeleteJobsInput): Promise<{ deleted: number }> {
     await this.queues.row(input.queueName);
     const deleted = await deleteJobs(
-      this.ctx.db.pool,
+      this.ctx.db.sql,
       { queueName: input.queueName, state: input.jobState, priority: input.priority, bodyRegex: input.bodyRegexToMatch, now: this.ctx.clock.now() },
       input.limit,
     ).catch((err) => translatePgError(err, {}));

@@ -34,7 +34,7 @@ export class Jobs {
   async enqueueJobs(caller: Caller, input: EnqueueJobsInput): Promise<{ jobDescriptors: string[] }> {
     checkQueueName(input.queueName);
     const ids = await enqueueJobs(
-      this.ctx.db.pool,
+      this.ctx.db.sql,
       input.queueName,
       input.jobs.map((j) => ({
         body: j.body,
@@ -67,7 +67,7 @@ export class Jobs {
       throw new HourglassError("DEQUEUE_RATE_LIMITED", `queue "${input.queueName}" is paused`);
     }
     if (queue.dequeueRateLimit !== null && !input.dryRun) {
-      limit = await takeDequeueTokens(this.ctx.db.pool, input.queueName, limit, this.ctx.clock.now());
+      limit = await takeDequeueTokens(this.ctx.db.sql, input.queueName, limit, this.ctx.clock.now());
       if (limit === 0) {
         throw new HourglassError(
           "DEQUEUE_RATE_LIMITED",
@@ -75,7 +75,7 @@ export class Jobs {
         );
       }
     }
-    const claimed = await claimJobs(this.ctx.db.pool, input.queueName, limit, this.ctx.clock.now(), caller.id, input.dryRun);
+    const claimed = await claimJobs(this.ctx.db.sql, input.queueName, limit, this.ctx.clock.now(), caller.id, input.dryRun);
     const response: DequeueResponse = { jobs: {}, jobMetadata: {} };
     for (const job of claimed) {
       const d = formatJobDescriptor(input.queueName, job.id);
@@ -116,7 +116,7 @@ export class Jobs {
     const ids = jobIdsOfQueue(input.queueName, input.requests.map((r) => r.jobDescriptor));
     const now = this.ctx.clock.now();
     const rows = await checkpointJobs(
-      this.ctx.db.pool,
+      this.ctx.db.sql,
       input.queueName,
       input.requests.map((r, i) => ({
         id: ids[i]!,
@@ -138,12 +138,12 @@ export class Jobs {
 
   /** Claims for an executor-run queue; the caller has already applied the rate limit. */
   claim(queueName: string, limit: number, claimer: string): Promise<ClaimedJob[]> {
-    return claimJobs(this.ctx.db.pool, queueName, limit, this.ctx.clock.now(), claimer);
+    return claimJobs(this.ctx.db.sql, queueName, limit, this.ctx.clock.now(), claimer);
   }
 
   /** Grants up to `wanted` dequeues of a rate-limited queue. */
   takeTokens(queueName: string, wanted: number): Promise<number> {
-    return takeDequeueTokens(this.ctx.db.pool, queueName, wanted, this.ctx.clock.now());
+    return takeDequeueTokens(this.ctx.db.sql, queueName, wanted, this.ctx.clock.now());
   }
 
   /** Acks a batch of executor results and stores their attempt output. */
@@ -159,7 +159,7 @@ export class Jobs {
     const attempts = results
       .filter((r) => r.attempt)
       .map((r) => ({ ...r.attempt!, jobId: r.id, claimDescriptor: r.claimDescriptor }));
-    await recordAttempts(this.ctx.db.pool, attempts);
+    await recordAttempts(this.ctx.db.sql, attempts);
     return rows.length;
   }
 
@@ -167,7 +167,7 @@ export class Jobs {
   async extendLeases(queueName: string, held: { id: string; claimDescriptor: string }[], by: string): Promise<Set<string>> {
     if (held.length === 0) return new Set();
     const rows = await checkpointJobs(
-      this.ctx.db.pool,
+      this.ctx.db.sql,
       queueName,
       held.map((h) => ({
         id: h.id, claimDescriptor: h.claimDescriptor, newBody: null, moveToPending: false, runAfter: null,
@@ -180,14 +180,14 @@ export class Jobs {
   }
 
   async release(held: { id: string; claimDescriptor: string }[], by: string): Promise<number> {
-    const rows = await releaseJobs(this.ctx.db.pool, held, this.ctx.clock.now(), by);
+    const rows = await releaseJobs(this.ctx.db.sql, held, this.ctx.clock.now(), by);
     for (const queue of new Set(rows.map((r) => r.queue_name))) await this.notify(queue);
     return rows.length;
   }
 
   private async applyAcks(queueName: string, acks: Ack[], by: string) {
     const now = this.ctx.clock.now();
-    const rows = await ackJobs(this.ctx.db.pool, queueName, acks, now, by);
+    const rows = await ackJobs(this.ctx.db.sql, queueName, acks, now, by);
     await this.notifyIfDue(queueName, rows, now);
     return rows;
   }
@@ -198,6 +198,6 @@ export class Jobs {
   }
 
   async notify(queueName: string): Promise<void> {
-    await this.ctx.db.pool.query(`SELECT pg_notify('${JOBS_CHANNEL}', $1)`, [queueName]);
+    await this.ctx.db.sql.query(`SELECT pg_notify('${JOBS_CHANNEL}', $1)`, [queueName]);
   }
 }

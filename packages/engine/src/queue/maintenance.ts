@@ -21,7 +21,7 @@ export class QueueMaintenance {
     let pending = 0;
     let failed = 0;
     for (;;) {
-      const rows = await resurrectExpiredJobs(this.ctx.db.pool, this.ctx.clock.now(), MAINTENANCE_BATCH);
+      const rows = await resurrectExpiredJobs(this.ctx.db.sql, this.ctx.clock.now(), MAINTENANCE_BATCH);
       const queues = new Set<string>();
       for (const r of rows) {
         if (r.state === "PENDING") {
@@ -40,7 +40,7 @@ export class QueueMaintenance {
   async collectGarbageOnce(): Promise<number> {
     let deleted = 0;
     for (;;) {
-      const n = await deleteExpiredJobs(this.ctx.db.pool, this.ctx.clock.now(), MAINTENANCE_BATCH);
+      const n = await deleteExpiredJobs(this.ctx.db.sql, this.ctx.clock.now(), MAINTENANCE_BATCH);
       deleted += n;
       if (n < MAINTENANCE_BATCH) break;
     }

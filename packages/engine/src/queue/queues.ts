@@ -106,7 +106,7 @@ export class Queues {
 
   private async reapplyRetention(name: string, state: "SUCCEEDED" | "FAILED", next: number | undefined, prev: bigint) {
     if (next === undefined || BigInt(next) === prev) return;
-    await this.ctx.db.pool.query(
+    await this.ctx.db.sql.query(
       `UPDATE queue_job SET expires_at = finished_at + $3 * interval '1 millisecond'
         WHERE queue_name = $1 AND state = $2::"QueueJobState"`,
       [name, state, next],
@@ -145,7 +145,7 @@ export class Queues {
     if (only !== undefined) checkQueueName(only);
     const [rows, counts] = await Promise.all([
       this.ctx.db.prisma.queue.findMany({ where: only ? { name: only } : {}, orderBy: { name: "asc" } }),
-      countJobsByStateAndPriority(this.ctx.db.pool, SUMMARY_COUNT_CAP, only ?? null),
+      countJobsByStateAndPriority(this.ctx.db.sql, SUMMARY_COUNT_CAP, only ?? null),
     ]);
     if (only !== undefined && rows.length === 0) throw new HourglassError("QUEUE_NOT_FOUND", `queue "${only}" does not exist`);
     return rows.map((row) => {

@@ -39,6 +39,30 @@ function rowToInfo(queueName: string, row: ScannedRow & { body?: string }): JobI
   };
 }
 
+/**
+ * The stored history plus the current claim, which is kept in the job's
+ * columns until the job leaves IN_PROGRESS (the claim statement writes no
+ * history, to stay cheap), in time order.
+ */
+function withCurrentClaim(
+  history: HistoryEntry[],
+  job: { state: string; claimedAt: Date | null; claimDescriptor: string | null; claimCount: number },
+): HistoryEntry[] {
+  const entries = [...history];
+  if (job.state === "IN_PROGRESS" && job.claimedAt && job.claimDescriptor) {
+    entries.push({
+      at: job.claimedAt.toISOString(),
+      state: "IN_PROGRESS",
+      by: job.claimDescriptor.slice(job.claimDescriptor.indexOf("@") + 1),
+      note: `claimed, attempt ${job.claimCount}`,
+    });
+  }
+  return entries
+    .map((e, i) => ({ e, i, t: Date.parse(e.at) }))
+    .sort((a, b) => a.t - b.t || a.i - b.i)
+    .map(({ e }) => e);
+}
+
 export interface JobDetails extends JobInfo {
   body: string;
   history: HistoryEntry[];
@@ -59,7 +83,7 @@ export class JobReads {
   /** PinLater's lookupJobs: a map from descriptor to info; unknown descriptors are left out. */
   async lookupJobs(input: LookupJobsInput): Promise<Record<string, JobInfo>> {
     const parsed = input.jobDescriptors.map(parseJobDescriptor);
-    const rows = await this.ctx.db.pool.query<ScannedRow & { queue_name: string; body?: string }>(
+    const rows = await this.ctx.db.sql.query<ScannedRow & { queue_name: string; body?: string }>(
       `SELECT id::text AS id, queue_name, state::text AS state, priority, attempts_allowed, attempts_remaining,
               custom_status, created_at, run_after, updated_at, claim_descriptor ${input.includeBody ? ", body" : ""}
          FROM queue_job WHERE id = ANY($1::bigint[])`,
@@ -89,7 +113,7 @@ export class JobReads {
         run_after: job.runAfter, updated_at: job.updatedAt, claim_descriptor: job.claimDescriptor,
       }),
       body: job.body,
-      history: job.history as unknown as HistoryEntry[],
+      history: withCurrentClaim(job.history as unknown as HistoryEntry[], job),
       claimedAtTimestampMillis: job.claimedAt?.getTime() ?? null,
       finishedAtTimestampMillis: job.finishedAt?.getTime() ?? null,
       expiresAtTimestampMillis: job.expiresAt?.getTime() ?? null,
@@ -112,7 +136,7 @@ export class JobReads {
   async getJobCount(input: GetJobCountInput): Promise<{ count: number; capped: boolean }> {
     await this.queues.row(input.queueName);
     const count = await countJobs(
-      this.ctx.db.pool,
+      this.ctx.db.sql,
       {
         queueName: input.queueName, state: input.jobState, priority: input.priority,
         future: input.countFutureJobs, bodyRegex: input.bodyRegexToMatch, now: this.ctx.clock.now(),
@@ -138,7 +162,7 @@ export class JobReads {
     const pages = await Promise.all(
       priorities.map((priority) =>
         scanJobsOfPriority(
-          this.ctx.db.pool,
+          this.ctx.db.sql,
           { queueName: input.queueName, state: input.jobState, priority, future: input.scanFutureJobs, bodyRegex: input.bodyRegexToMatch, now },
           cursor,
           input.limit + 1,

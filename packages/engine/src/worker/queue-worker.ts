@@ -85,6 +85,8 @@ export class QueueWorker {
   private stopping = false;
   private wakeFetch: (() => void) | null = null;
   private nudged = false;
+  /** The fetch loop is waiting because it had no room, not because the queue was empty. */
+  private waitingForRoom = false;
   private loop: Promise<void> | null = null;
   private timers: NodeJS.Timeout[] = [];
   private notifications: JobNotifications | null = null;
@@ -190,6 +192,17 @@ export class QueueWorker {
     return this.o.concurrency + this.o.prefetch - this.running.size - this.ready.length;
   }
 
+  /**
+   * Whether a claim is worth a round trip now: always when nothing is waiting
+   * locally, otherwise only once half the capacity is free, so a busy worker
+   * claims in large batches instead of one job per freed slot.
+   */
+  private shouldClaim(): boolean {
+    const room = this.room();
+    if (room <= 0) return false;
+    return this.ready.length === 0 || room * 2 >= this.o.concurrency + this.o.prefetch;
+  }
+
   private async fetchLoop(): Promise<void> {
     while (!this.stopping) {
       let claimed = 0;
@@ -197,7 +210,7 @@ export class QueueWorker {
       try {
         await this.refreshQueues();
         const n = this.queues.length;
-        for (let i = 0; i < n && this.room() > 0 && !this.stopping; i++) {
+        for (let i = 0; i < n && this.shouldClaim() && !this.stopping; i++) {
           const queue = this.queues[(this.rotation + i) % n]!;
           claimed += await this.claimFrom(queue);
         }
@@ -207,9 +220,12 @@ export class QueueWorker {
         await this.waitForWake(this.o.pollIntervalMs);
         continue;
       }
-      // Claimed a full share and still have room: more work is likely waiting, go again at once.
-      if (claimed > 0 && this.room() > 0) continue;
+      // Claimed something and could take more: more work is likely waiting, go again at once.
+      if (claimed > 0 && this.shouldClaim()) continue;
+      // Full: a finishing job wakes us. Idle: only a notification or the poll interval does.
+      this.waitingForRoom = !this.shouldClaim();
       await this.waitForWake(this.o.pollIntervalMs);
+      this.waitingForRoom = false;
     }
   }
 
@@ -267,47 +283,56 @@ export class QueueWorker {
                 },
         });
         this.results.set(held.queueName, list);
-        void this.flush();
+        this.requestFlush();
       }
       this.dispatch();
-      this.wake();
+      if (this.waitingForRoom && this.shouldClaim()) this.wake();
+      if (this.stopping) this.wake();
     });
   }
 
   /**
-   * Acks everything collected so far; one statement per queue. Calls made
-   * meanwhile join the next round. A batch that keeps failing is dropped after
-   * a few tries: its claims then lapse and the jobs run again (at-least-once).
+   * Acks everything collected so far, one statement per queue. Results that
+   * arrive while a flush is in flight wait for the next round, so acks batch
+   * themselves under load. A batch that keeps failing is dropped after a few
+   * tries: its claims then lapse and the jobs run again (at-least-once).
    */
-  private flush(): Promise<void> {
-    if (this.flushing) return this.flushing.then(() => (this.results.size ? this.flush() : undefined));
-    this.flushing = (async () => {
-      while (this.results.size > 0) {
-        const batch = [...this.results.entries()];
-        this.results.clear();
-        for (const [queueName, results] of batch) {
-          try {
-            await this.engine.jobs.complete(queueName, results, this.o.workerId);
-            this.ackFailures = 0;
-          } catch (err) {
-            const giveUp = ++this.ackFailures >= MAX_ACK_TRIES;
-            this.log.error(giveUp ? "acking failed; dropping the batch, its leases will lapse" : "acking failed; will retry", {
-              queueName, jobs: results.length, error: (err as Error).message,
-            });
-            if (giveUp) {
-              this.ackFailures = 0;
-              continue;
-            }
-            const again = this.results.get(queueName) ?? [];
-            this.results.set(queueName, [...results, ...again]);
-            await new Promise((r) => setTimeout(r, 500));
-          }
-        }
-      }
-    })().finally(() => {
+  private requestFlush(): void {
+    this.flushing ??= this.flushRounds().finally(() => {
       this.flushing = null;
     });
-    return this.flushing;
+  }
+
+  private async flushRounds(): Promise<void> {
+    while (this.results.size > 0) {
+      const batch = [...this.results.entries()];
+      this.results.clear();
+      for (const [queueName, results] of batch) {
+        try {
+          await this.engine.jobs.complete(queueName, results, this.o.workerId);
+          this.ackFailures = 0;
+        } catch (err) {
+          const giveUp = ++this.ackFailures >= MAX_ACK_TRIES;
+          this.log.error(giveUp ? "acking failed; dropping the batch, its leases will lapse" : "acking failed; will retry", {
+            queueName, jobs: results.length, error: (err as Error).message,
+          });
+          if (giveUp) {
+            this.ackFailures = 0;
+            continue;
+          }
+          this.results.set(queueName, [...results, ...(this.results.get(queueName) ?? [])]);
+          await new Promise((r) => setTimeout(r, 500));
+        }
+      }
+    }
+  }
+
+  /** Waits until every collected result is acked. */
+  private async flush(): Promise<void> {
+    while (this.flushing || this.results.size > 0) {
+      this.requestFlush();
+      await this.flushing;
+    }
   }
 
   private async releaseHeld(held: Held[]): Promise<void> {

@@ -1,4 +1,4 @@
-import { historyEntry, type Queryable } from "./queryable.ts";
+import { closeClaim, historyEntry, type Queryable } from "./queryable.ts";
 
 const NEXT_STATE = `(CASE WHEN a.succeeded THEN 'SUCCEEDED' WHEN j.attempts_remaining > 0 THEN 'PENDING' ELSE 'FAILED' END)`;
 
@@ -20,8 +20,8 @@ UPDATE queue_job j SET
   expires_at = CASE WHEN a.succeeded THEN $2::timestamptz + q.succeeded_retention_millis * interval '1 millisecond'
                     WHEN j.attempts_remaining = 0 THEN $2::timestamptz + q.failed_retention_millis * interval '1 millisecond' END,
   updated_at = $2,
-  history = hg_history_push(j.history, ${historyEntry("$2::timestamptz", NEXT_STATE, "$3::text",
-    "CASE WHEN a.succeeded THEN 'acked succeeded' ELSE 'acked failed' END || CASE WHEN a.append_status = '' THEN '' ELSE ': ' || a.append_status END")})
+  history = ${closeClaim(historyEntry("$2::timestamptz", NEXT_STATE, "$3::text",
+    "CASE WHEN a.succeeded THEN 'acked succeeded' ELSE 'acked failed' END || CASE WHEN a.append_status = '' THEN '' ELSE ': ' || a.append_status END"))}
 FROM unnest($4::bigint[], $5::bool[], $6::text[], $7::bigint[], $8::text[])
        AS a(id, succeeded, append_status, retry_delay_ms, claim_descriptor),
      queue q
@@ -47,6 +47,6 @@ export async function ackJobs(db: Queryable, queueName: string, acks: Ack[], now
     acks.map((a) => a.appendCustomStatus),
     acks.map((a) => a.retryDelayMillis),
     acks.map((a) => a.claimDescriptor),
-  ]);
+  ], "hg_ack_jobs");
   return r.rows;
 }

@@ -1,4 +1,4 @@
-import { historyEntry, type Queryable } from "./queryable.ts";
+import { closeClaim, historyEntry, type Queryable } from "./queryable.ts";
 
 const CHANGES = `(c.move_to_pending OR c.new_body IS NOT NULL OR coalesce(c.prepend_status, '') <> '' OR c.attempts IS NOT NULL)`;
 
@@ -20,10 +20,10 @@ UPDATE queue_job j SET
                        ELSE left(c.prepend_status || j.custom_status, 4000) END,
   expires_at = CASE WHEN c.move_to_pending THEN NULL ELSE $2::timestamptz + q.claim_timeout_millis * interval '1 millisecond' END,
   updated_at = $2,
-  history = CASE WHEN ${CHANGES}
-                 THEN hg_history_push(j.history, ${historyEntry("$2::timestamptz",
-                   "CASE WHEN c.move_to_pending THEN 'PENDING' ELSE 'IN_PROGRESS' END", "$3::text",
-                   "'checkpointed' || CASE WHEN c.move_to_pending THEN ', moved to pending' ELSE '' END")})
+  history = CASE WHEN c.move_to_pending
+                 THEN ${closeClaim(historyEntry("$2::timestamptz", "'PENDING'", "$3::text", "'checkpointed, moved to pending'"))}
+                 WHEN ${CHANGES}
+                 THEN hg_history_push(j.history, ${historyEntry("$2::timestamptz", "'IN_PROGRESS'", "$3::text", "'checkpointed'")})
                  ELSE j.history END
 FROM unnest($4::bigint[], $5::text[], $6::bool[], $7::timestamptz[], $8::int[], $9::text[], $10::text[])
        AS c(id, new_body, move_to_pending, run_after, attempts, prepend_status, claim_descriptor),
@@ -48,6 +48,6 @@ export async function checkpointJobs(db: Queryable, queueName: string, checkpoin
     queueName, now, by,
     col("id"), col("newBody"), col("moveToPending"), col("runAfter"), col("numOfAttemptsAllowed"),
     col("prependCustomStatus"), col("claimDescriptor"),
-  ]);
+  ], "hg_checkpoint_jobs");
   return r.rows;
 }

@@ -1,9 +1,11 @@
-import { historyEntry, type Queryable } from "./queryable.ts";
+import type { Queryable } from "./queryable.ts";
 
 /**
  * Claims up to $3 due PENDING jobs of one queue in priority order, then
  * runAfter: each becomes IN_PROGRESS with one attempt used and a lease of the
  * queue's claim timeout. SKIP LOCKED lets concurrent claimers take disjoint sets.
+ * The claim is written to the history later, when the job leaves IN_PROGRESS
+ * (see closeClaim): until then claimed_at / claim_descriptor describe it.
  */
 const SQL = `
 WITH q AS (SELECT claim_timeout_millis FROM queue WHERE name = $1),
@@ -21,8 +23,7 @@ UPDATE queue_job j SET
   claim_descriptor = (j.claim_count + 1)::text || '@' || $4,
   claimed_at = $2,
   expires_at = $2::timestamptz + q.claim_timeout_millis * interval '1 millisecond',
-  updated_at = $2,
-  history = hg_history_push(j.history, ${historyEntry("$2::timestamptz", "'IN_PROGRESS'", "$4::text", "'claimed, attempt ' || (j.claim_count + 1)")})
+  updated_at = $2
 FROM picked, q
 WHERE j.id = picked.id
 RETURNING j.id::text AS id, j.body, j.priority, j.attempts_allowed, j.attempts_remaining, j.claim_descriptor,
@@ -49,8 +50,8 @@ export interface ClaimedJob {
 
 export async function claimJobs(db: Queryable, queueName: string, limit: number, now: Date, by: string, dryRun = false): Promise<ClaimedJob[]> {
   const r = dryRun
-    ? await db.query<ClaimedJob>(DRY_RUN_SQL, [queueName, now, limit])
-    : await db.query<ClaimedJob>(SQL, [queueName, now, limit, by]);
+    ? await db.query<ClaimedJob>(DRY_RUN_SQL, [queueName, now, limit], "hg_peek_jobs")
+    : await db.query<ClaimedJob>(SQL, [queueName, now, limit, by], "hg_claim_jobs");
   // RETURNING has no order; callers get PinLater's dequeue order.
   return r.rows.sort(
     (a, b) => a.priority - b.priority || a.run_after.getTime() - b.run_after.getTime() || Number(BigInt(a.id) - BigInt(b.id)),

@@ -14,6 +14,6 @@ WITH doomed AS (
 DELETE FROM queue_job j USING doomed WHERE j.id = doomed.id`;
 
 export async function deleteExpiredJobs(db: Queryable, now: Date, limit: number): Promise<number> {
-  const r = await db.query(SQL, [now, limit]);
+  const r = await db.query(SQL, [now, limit], "hg_delete_expired_jobs");
   return r.rowCount ?? 0;
 }

@@ -39,6 +39,6 @@ export async function enqueueJobs(db: Queryable, queueName: string, jobs: NewJob
     jobs.map((j) => j.customStatus),
     now,
     by,
-  ]);
+  ], "hg_enqueue_jobs");
   return r.rows.map((row) => row.id);
 }

@@ -1,11 +1,18 @@
-import type pg from "pg";
+import type { Sql } from "@hourglass/db";
 
-/** A pool or a client: anything hand-written SQL can run on. */
-export type Queryable = Pick<pg.Pool, "query">;
+/**
+ * Where hand-written SQL runs. Hot-path statements pass a name so they are
+ * prepared once per connection (planning a CTE costs more than running it).
+ */
+export type Queryable = Sql;
 
 /** Builds one history entry (see hg_history_push in the first migration). */
 export const historyEntry = (at: string, state: string, by: string, note: string) =>
   `jsonb_build_object('at', ${at}, 'state', ${state}, 'by', ${by}, 'note', ${note})`;
+
+/** History update for a job leaving IN_PROGRESS: its claim's entry, then `entry`. */
+export const closeClaim = (entry: string) =>
+  `hg_history_append(j.history, jsonb_build_array(hg_claim_entry(j.claimed_at, j.claim_descriptor, j.claim_count), ${entry}))`;
 
 /** The channel enqueue and retry notify on; the payload is the queue name. */
 export const JOBS_CHANNEL = "hourglass_jobs";

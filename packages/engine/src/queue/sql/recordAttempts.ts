@@ -29,5 +29,5 @@ export async function recordAttempts(db: Queryable, attempts: AttemptRecord[]): 
   await db.query(SQL, [
     col("jobId"), col("attempt"), col("claimDescriptor"), col("startedAt"), col("finishedAt"), col("succeeded"),
     col("exitCode"), col("httpStatus"), col("stdout"), col("stderr"), col("error"),
-  ]);
+  ], "hg_record_attempts");
 }

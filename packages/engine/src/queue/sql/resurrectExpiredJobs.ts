@@ -1,4 +1,4 @@
-import { historyEntry, type Queryable } from "./queryable.ts";
+import { closeClaim, historyEntry, type Queryable } from "./queryable.ts";
 
 const NEXT_STATE = `(CASE WHEN j.attempts_remaining > 0 THEN 'PENDING' ELSE 'FAILED' END)`;
 
@@ -20,12 +20,12 @@ UPDATE queue_job j SET
   finished_at = CASE WHEN j.attempts_remaining = 0 THEN $1::timestamptz END,
   expires_at = CASE WHEN j.attempts_remaining = 0 THEN $1::timestamptz + q.failed_retention_millis * interval '1 millisecond' END,
   updated_at = $1,
-  history = hg_history_push(j.history, ${historyEntry("$1::timestamptz", NEXT_STATE, "'resurrector'", "'claim ' || coalesce(j.claim_descriptor, '') || ' expired'")})
+  history = ${closeClaim(historyEntry("$1::timestamptz", NEXT_STATE, "'resurrector'", "'claim ' || coalesce(j.claim_descriptor, '') || ' expired'"))}
 FROM expired, queue q
 WHERE j.id = expired.id AND q.name = j.queue_name
 RETURNING j.queue_name, j.state`;
 
 export async function resurrectExpiredJobs(db: Queryable, now: Date, limit: number) {
-  const r = await db.query<{ queue_name: string; state: string }>(SQL, [now, limit]);
+  const r = await db.query<{ queue_name: string; state: string }>(SQL, [now, limit], "hg_resurrect_expired_jobs");
   return r.rows;
 }

@@ -24,6 +24,6 @@ UPDATE queue q SET rate_tokens = g.available - g.n, rate_tokens_at = $2
 RETURNING g.n`;
 
 export async function takeDequeueTokens(db: Queryable, queueName: string, wanted: number, now: Date): Promise<number> {
-  const r = await db.query<{ n: number }>(SQL, [queueName, now, wanted]);
+  const r = await db.query<{ n: number }>(SQL, [queueName, now, wanted], "hg_take_dequeue_tokens");
   return r.rows[0]?.n ?? 0;
 }
