@@ -40,22 +40,21 @@ function rowToInfo(queueName: string, row: ScannedRow & { body?: string }): JobI
 }
 
 /**
- * The stored history plus the current claim, which is kept in the job's
- * columns until the job leaves IN_PROGRESS (the claim statement writes no
- * history, to stay cheap), in time order.
+ * The stored history plus the entries the hot path leaves to the job's
+ * columns, in time order: the current claim while IN_PROGRESS, and the last
+ * claim and its success ack once SUCCEEDED (attributed to the claimer).
  */
 function withCurrentClaim(
   history: HistoryEntry[],
-  job: { state: string; claimedAt: Date | null; claimDescriptor: string | null; claimCount: number },
+  job: { state: string; claimedAt: Date | null; claimDescriptor: string | null; claimCount: number; finishedAt: Date | null },
 ): HistoryEntry[] {
   const entries = [...history];
-  if (job.state === "IN_PROGRESS" && job.claimedAt && job.claimDescriptor) {
-    entries.push({
-      at: job.claimedAt.toISOString(),
-      state: "IN_PROGRESS",
-      by: job.claimDescriptor.slice(job.claimDescriptor.indexOf("@") + 1),
-      note: `claimed, attempt ${job.claimCount}`,
-    });
+  if ((job.state === "IN_PROGRESS" || job.state === "SUCCEEDED") && job.claimedAt && job.claimDescriptor) {
+    const by = job.claimDescriptor.slice(job.claimDescriptor.indexOf("@") + 1);
+    entries.push({ at: job.claimedAt.toISOString(), state: "IN_PROGRESS", by, note: `claimed, attempt ${job.claimCount}` });
+    if (job.state === "SUCCEEDED" && job.finishedAt) {
+      entries.push({ at: job.finishedAt.toISOString(), state: "SUCCEEDED", by, note: "acked succeeded" });
+    }
   }
   return entries
     .map((e, i) => ({ e, i, t: Date.parse(e.at) }))

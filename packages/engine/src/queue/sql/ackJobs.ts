@@ -7,7 +7,9 @@ const NEXT_STATE = `(CASE WHEN a.succeeded THEN 'SUCCEEDED' WHEN j.attempts_rema
  * longer IN_PROGRESS, or (when the ack names a claim) whose claim changed, is
  * left alone and missing from the result. A failed job with attempts left
  * goes back to PENDING at now + retryDelay; otherwise it is final and
- * expires_at becomes its GC time.
+ * expires_at becomes its GC time. A success writes no history: SUCCEEDED is
+ * final, and its claim and ack entries are derived from claimed_at,
+ * claim_descriptor and finished_at when read (the hot path stays jsonb-free).
  */
 const SQL = `
 UPDATE queue_job j SET
@@ -20,8 +22,8 @@ UPDATE queue_job j SET
   expires_at = CASE WHEN a.succeeded THEN $2::timestamptz + q.succeeded_retention_millis * interval '1 millisecond'
                     WHEN j.attempts_remaining = 0 THEN $2::timestamptz + q.failed_retention_millis * interval '1 millisecond' END,
   updated_at = $2,
-  history = ${closeClaim(historyEntry("$2::timestamptz", NEXT_STATE, "$3::text",
-    "CASE WHEN a.succeeded THEN 'acked succeeded' ELSE 'acked failed' END || CASE WHEN a.append_status = '' THEN '' ELSE ': ' || a.append_status END"))}
+  history = CASE WHEN a.succeeded THEN j.history ELSE ${closeClaim(historyEntry("$2::timestamptz", NEXT_STATE, "$3::text",
+    "CASE WHEN a.succeeded THEN 'acked succeeded' ELSE 'acked failed' END || CASE WHEN a.append_status = '' THEN '' ELSE ': ' || a.append_status END"))} END
 FROM unnest($4::bigint[], $5::bool[], $6::text[], $7::bigint[], $8::text[])
        AS a(id, succeeded, append_status, retry_delay_ms, claim_descriptor),
      queue q
