@@ -1,7 +1,8 @@
 // Entry point of `npm start` and `npm test` on a machine that has only Node.js
 // and npm: finds or installs pnpm (into .tools/, no global install, no root
-// needed), installs the workspace, then hands over to scripts/start.ts or
-// scripts/test.ts run by tsx. Plain .mjs because nothing else is installed yet.
+// needed), installs the workspace, generates the Prisma client, then hands
+// over to scripts/start.ts or scripts/test.ts run by tsx. Plain .mjs because
+// nothing else is installed yet.
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join, dirname } from "node:path";
@@ -47,6 +48,9 @@ const env = {
 const installArgs = ["install", "--prefer-offline", "--reporter=append-only"];
 if (existsSync(join(root, "pnpm-lock.yaml"))) installArgs.push("--frozen-lockfile");
 let status = run(pnpm, installArgs, { env });
+if (status !== 0) process.exit(status);
+// Every command imports the generated Prisma client (a build artifact, not in git).
+status = run(pnpm, ["--silent", "db:generate"], { env });
 if (status !== 0) process.exit(status);
 status = run(pnpm, ["exec", "tsx", scripts[command], ...process.argv.slice(3)], { env });
 process.exit(status);

@@ -17,9 +17,6 @@ function run(cmd: string, args: string[], cwd = root) {
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed (exit ${r.status})`);
 }
 
-log("generating the Prisma client");
-run("pnpm", ["--silent", "db:generate"]);
-
 let embedded: EmbeddedDatabase | null = null;
 let url = process.env.DATABASE_URL;
 if (!url) {

@@ -79,7 +79,6 @@ const databaseUrl = await ensurePostgres();
 const chromium = ensureChromium();
 const env = { ...process.env, TEST_DATABASE_URL: databaseUrl, CHROMIUM_PATH: chromium, NEXT_TELEMETRY_DISABLED: "1", TURBO_TELEMETRY_DISABLED: "1" };
 
-check("prisma generate", "pnpm", ["--silent", "db:generate"], env);
 check("typecheck (every package)", "pnpm", ["exec", "turbo", "run", "typecheck", "--output-logs=errors-only"], env);
 check("schema.prisma agrees with prisma/migrations", "pnpm", ["--silent", "db:check"], env);
 
