@@ -80,6 +80,7 @@ const chromium = ensureChromium();
 const env = { ...process.env, TEST_DATABASE_URL: databaseUrl, CHROMIUM_PATH: chromium, NEXT_TELEMETRY_DISABLED: "1", TURBO_TELEMETRY_DISABLED: "1" };
 
 check("typecheck (every package)", "pnpm", ["exec", "turbo", "run", "typecheck", "--output-logs=errors-only"], env);
+check("typecheck (root scripts)", "pnpm", ["exec", "tsc", "-p", "tsconfig.json"], env);
 check("schema.prisma agrees with prisma/migrations", "pnpm", ["--silent", "db:check"], env);
 
 log("unit + integration tests (Vitest, real PostgreSQL)");

@@ -1,4 +1,5 @@
-// `pnpm db:check`: fails when prisma/schema.prisma and prisma/migrations/ disagree.
+// The check behind `pnpm db:check`: do prisma/schema.prisma and
+// prisma/migrations/ describe the same database?
 //
 // Applies the migrations to one scratch database and the SQL Prisma derives
 // from schema.prisma (`migrate diff --from-empty`) to another, then compares
@@ -14,10 +15,10 @@ import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
-import { migrate } from "../migrate.ts";
-import { recreateDatabase, dropDatabase, testServerUrl } from "../testing/index.ts";
+import { migrate } from "./migrate.ts";
+import { recreateDatabase, dropDatabase } from "./testing/index.ts";
 
-const pkg = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+const pkg = join(dirname(fileURLToPath(import.meta.url)), "..");
 const schemaPath = join(pkg, "..", "..", "prisma", "schema.prisma");
 
 function schemaSql(serverUrl: string): string {
@@ -72,29 +73,27 @@ async function catalog(url: string): Promise<string[]> {
   }
 }
 
-const server = testServerUrl();
-const fromMigrations = await recreateDatabase("hourglass_drift_migrations");
-const fromSchema = await recreateDatabase("hourglass_drift_schema");
-try {
-  await migrate(fromMigrations);
-  const client = new pg.Client({ connectionString: fromSchema });
-  await client.connect();
-  await client.query(schemaSql(server));
-  await client.end();
-  const a = new Set(await catalog(fromMigrations));
-  const b = new Set(await catalog(fromSchema));
-  const onlyMigrations = [...a].filter((x) => !b.has(x));
-  const onlySchema = [...b].filter((x) => !a.has(x));
-  if (onlyMigrations.length || onlySchema.length) {
-    console.error("schema.prisma and prisma/migrations disagree:");
-    for (const x of onlyMigrations) console.error(`  only in migrations: ${x}`);
-    for (const x of onlySchema) console.error(`  only in schema.prisma: ${x}`);
-    console.error("Write a new migration (see README, Operations) so both describe the same database.");
-    process.exitCode = 1;
-  } else {
-    console.log(`schema.prisma and ${a.size} catalog entries from prisma/migrations agree`);
+/**
+ * Compares the two databases' catalogs on `serverUrl` (it creates and drops
+ * two scratch databases there). Returns the differences; empty means agreed.
+ */
+export async function findSchemaDrift(serverUrl: string): Promise<{ onlyInMigrations: string[]; onlyInSchema: string[]; compared: number }> {
+  const fromMigrations = await recreateDatabase("hourglass_drift_migrations");
+  const fromSchema = await recreateDatabase("hourglass_drift_schema");
+  try {
+    await migrate(fromMigrations);
+    const client = new pg.Client({ connectionString: fromSchema });
+    await client.connect();
+    try {
+      await client.query(schemaSql(serverUrl));
+    } finally {
+      await client.end();
+    }
+    const a = new Set(await catalog(fromMigrations));
+    const b = new Set(await catalog(fromSchema));
+    return { onlyInMigrations: [...a].filter((x) => !b.has(x)), onlyInSchema: [...b].filter((x) => !a.has(x)), compared: a.size };
+  } finally {
+    await dropDatabase(serverUrl, "hourglass_drift_migrations");
+    await dropDatabase(serverUrl, "hourglass_drift_schema");
   }
-} finally {
-  await dropDatabase(server, "hourglass_drift_migrations");
-  await dropDatabase(server, "hourglass_drift_schema");
 }

@@ -1,5 +1,5 @@
 // `pnpm db:migrate`: applies prisma/migrations to DATABASE_URL.
-import { migrate } from "../migrate.ts";
+import { migrate } from "@hourglass/db/migrate";
 
 const url = process.env.DATABASE_URL;
 if (!url) {
