@@ -270,6 +270,8 @@ describe("rate limits and pause", () => {
     const r = await t.mutate("queues.dequeueJobs", { queueName: "q_rate", limit: 1 });
     expect(r.error.data.errorCode).toBe("DEQUEUE_RATE_LIMITED");
     expect(r.error.message).toMatch(/paused/);
+    // the claim itself checks the pause, so a worker with a stale view of the queue claims nothing
+    expect(await t.engine.jobs.claim("q_rate", 10, "stale-worker")).toEqual([]);
     const resumed = await ok("mutate", "queues.resumeQueue", { name: "q_rate" });
     expect(resumed).toMatchObject({ paused: false, dequeueRateLimit: 2, pausedBy: null });
     const updated = await ok("mutate", "queues.updateQueue", { name: "q_rate", settings: { dequeueRateLimit: null, claimTimeoutMillis: 5000 } });

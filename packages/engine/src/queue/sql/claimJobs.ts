@@ -4,14 +4,16 @@ import type { Queryable } from "./queryable.ts";
  * Claims up to $3 due PENDING jobs of one queue in priority order, then
  * runAfter: each becomes IN_PROGRESS with one attempt used and a lease of the
  * queue's claim timeout. SKIP LOCKED lets concurrent claimers take disjoint sets.
+ * A paused queue (rate limit 0) yields nothing, whatever the claimer believes:
+ * workers cache queue settings, and a pause must hold from the moment it commits.
  * The claim is written to the history later, when the job leaves IN_PROGRESS
  * (see closeClaim): until then claimed_at / claim_descriptor describe it.
  */
 const SQL = `
-WITH q AS (SELECT claim_timeout_millis FROM queue WHERE name = $1),
+WITH q AS (SELECT claim_timeout_millis FROM queue WHERE name = $1 AND dequeue_rate_limit IS DISTINCT FROM 0),
 picked AS (
   SELECT id FROM queue_job
-   WHERE queue_name = $1 AND state = 'PENDING' AND run_after <= $2
+   WHERE EXISTS (SELECT 1 FROM q) AND queue_name = $1 AND state = 'PENDING' AND run_after <= $2
    ORDER BY priority, run_after, id
    LIMIT $3
    FOR UPDATE SKIP LOCKED
