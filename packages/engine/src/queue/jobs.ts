@@ -1,5 +1,6 @@
 import type { Caller, EngineContext } from "../context.ts";
 import { HourglassError, translatePgError } from "../errors.ts";
+import { executorConfigSchema, type ExecutorConfig } from "../executors/config.ts";
 import { checkQueueName, formatJobDescriptor, jobIdsOfQueue } from "./descriptors.ts";
 import type { Queues } from "./queues.ts";
 import type { AckDequeuedJobsInput, CheckpointJobsInput, DequeueJobsInput, EnqueueJobsInput } from "./schemas.ts";
@@ -7,11 +8,21 @@ import { ackJobs, type Ack } from "./sql/ackJobs.ts";
 import { checkpointJobs } from "./sql/checkpointJobs.ts";
 import { claimJobs, type ClaimedJob } from "./sql/claimJobs.ts";
 import { enqueueJobs } from "./sql/enqueueJobs.ts";
+import { listExecutorQueues } from "./sql/listExecutorQueues.ts";
 import { JOBS_CHANNEL } from "./sql/queryable.ts";
 import { recordAttempts, type AttemptRecord } from "./sql/recordAttempts.ts";
 import { releaseJobs } from "./sql/releaseJobs.ts";
 import { takeDequeueTokens } from "./sql/takeDequeueTokens.ts";
 import type { DequeueResponse } from "./types.ts";
+
+/** A queue as the worker sees it. */
+export interface ExecutorQueue {
+  name: string;
+  claimTimeoutMillis: number;
+  /** null = unlimited, 0 = paused. */
+  dequeueRateLimit: number | null;
+  executor: ExecutorConfig;
+}
 
 /** The outcome of running one claimed job, as the worker reports it. */
 export interface JobResult {
@@ -139,6 +150,19 @@ export class Jobs {
   /** Claims for an executor-run queue; the caller has already applied the rate limit. */
   claim(queueName: string, limit: number, claimer: string): Promise<ClaimedJob[]> {
     return claimJobs(this.ctx.db.sql, queueName, limit, this.ctx.clock.now(), claimer);
+  }
+
+  /** Queues bound to an executor, for workers. A queue whose stored executor no longer validates is left out. */
+  async executorQueues(): Promise<ExecutorQueue[]> {
+    const rows = await listExecutorQueues(this.ctx.db.sql);
+    return rows.flatMap((r) => {
+      const executor = executorConfigSchema.safeParse(r.executor);
+      if (!executor.success) {
+        this.ctx.logger.warn("queue has an invalid executor; not running it", { queue: r.name });
+        return [];
+      }
+      return [{ name: r.name, claimTimeoutMillis: r.claim_timeout_millis, dequeueRateLimit: r.dequeue_rate_limit, executor: executor.data }];
+    });
   }
 
   /** Grants up to `wanted` dequeues of a rate-limited queue. */

@@ -1,10 +1,7 @@
-import { Prisma } from "@hourglass/db";
 import type { Engine } from "../engine.ts";
 import { execute, type ExecutionResult, type ExecutorConfig, type JobHandler } from "../executors/index.ts";
 import { formatJobDescriptor } from "../queue/descriptors.ts";
-import type { JobResult } from "../queue/jobs.ts";
-import { toQueueInfo } from "../queue/queues.ts";
-import type { QueueInfo } from "../queue/types.ts";
+import type { ExecutorQueue, JobResult } from "../queue/jobs.ts";
 import { JobNotifications } from "./wakeups.ts";
 
 export interface QueueWorkerOptions {
@@ -74,7 +71,7 @@ function keepsAttempt(executor: ExecutorConfig, result: ExecutionResult): boolea
  */
 export class QueueWorker {
   private readonly o: QueueWorkerOptions;
-  private queues: QueueInfo[] = [];
+  private queues: ExecutorQueue[] = [];
   private queuesAt = 0;
   private rotation = 0;
   private readonly ready: Held[] = [];
@@ -182,9 +179,8 @@ export class QueueWorker {
 
   private async refreshQueues(): Promise<void> {
     if (Date.now() - this.queuesAt < QUEUE_REFRESH_MS) return;
-    const rows = await this.engine.ctx.db.prisma.queue.findMany({ where: { NOT: { executor: { equals: Prisma.DbNull } } } });
     // a handler queue is for workers that registered the handler
-    this.queues = rows.map(toQueueInfo).filter((q) => q.executor?.kind !== "handler" || q.executor.name in this.o.handlers);
+    this.queues = (await this.engine.jobs.executorQueues()).filter((q) => q.executor.kind !== "handler" || q.executor.name in this.o.handlers);
     this.queuesAt = Date.now();
   }
 
@@ -229,7 +225,7 @@ export class QueueWorker {
     }
   }
 
-  private async claimFrom(queue: QueueInfo): Promise<number> {
+  private async claimFrom(queue: ExecutorQueue): Promise<number> {
     if (queue.dequeueRateLimit === 0) return 0; // paused
     let want = Math.min(this.room(), MAX_CLAIM);
     if (queue.dequeueRateLimit !== null) want = await this.engine.jobs.takeTokens(queue.name, want);
@@ -238,7 +234,7 @@ export class QueueWorker {
     for (const j of jobs) {
       this.ready.push({
         queueName: queue.name, id: j.id, claimDescriptor: j.claim_descriptor!, body: j.body,
-        attempt: j.claim_count, attemptsRemaining: j.attempts_remaining, executor: queue.executor!,
+        attempt: j.claim_count, attemptsRemaining: j.attempts_remaining, executor: queue.executor,
       });
     }
     this.stats.claimed += jobs.length;
