@@ -10,7 +10,7 @@ export interface ApiContext {
 }
 
 /** Which PinLater code a validation issue on a field stands for. */
-function errorCodeForIssue(path: PropertyKey[]): ErrorCode {
+export function errorCodeForIssue(path: PropertyKey[]): ErrorCode {
   const field = String(path[path.length - 1] ?? "");
   if (field === "queueName" || field === "name") return "QUEUE_NAME_INVALID";
   if (field === "priority") return "PRIORITY_NOT_SUPPORTED";

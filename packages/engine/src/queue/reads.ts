@@ -11,11 +11,11 @@ import type { AttemptInfo, HistoryEntry, JobInfo } from "./types.ts";
 export const CONTINUATION_START = "0";
 export const CONTINUATION_END = "-1";
 
-function encodeContinuation(c: ScanCursor): string {
+export function encodeContinuation(c: ScanCursor): string {
   return Buffer.from(`${c.runAfter.getTime()}:${c.id}`).toString("base64url");
 }
 
-function decodeContinuation(s: string): ScanCursor | null {
+export function decodeContinuation(s: string): ScanCursor | null {
   if (s === CONTINUATION_START) return null;
   const m = /^(-?\d{1,16}):(\d{1,19})$/.exec(Buffer.from(s, "base64url").toString());
   if (!m) throw new HourglassError("CONTINUATION_INVALID", `continuation "${s}" is not one scanJobs returned`);
