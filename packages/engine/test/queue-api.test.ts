@@ -325,3 +325,23 @@ describe("queue summaries", () => {
     expect(summary.counts.PENDING.total).toBe(1);
   });
 });
+
+describe("queue settings reads", () => {
+  it("getQueue and getQueueSummary return settings and counts; unknown queues are 404", async () => {
+    await ok("mutate", "queues.createQueue", {
+      name: "q_settings", claimTimeoutMillis: 60_000, executor: { kind: "http", url: "http://127.0.0.1:9/hook" },
+    });
+    const q = await ok("query", "queues.getQueue", { name: "q_settings" });
+    expect(q).toMatchObject({
+      claimTimeoutMillis: 60_000, succeededRetentionMillis: 86_400_000, failedRetentionMillis: 604_800_000,
+      dequeueRateLimit: null, paused: false, executor: { kind: "http", method: "POST", timeoutMillis: 30_000, retryDelayMillis: 1000 },
+    });
+    const updated = await ok("mutate", "queues.updateQueue", { name: "q_settings", settings: { executor: null } });
+    expect(updated.executor).toBeNull();
+    const summary = await ok("query", "queues.getQueueSummary", { name: "q_settings" });
+    expect(summary.counts.PENDING).toEqual({ total: 0, byPriority: [0, 0, 0] });
+    const missing = await t.query("queues.getQueueSummary", { name: "q_missing" });
+    expect(missing.status).toBe(404);
+    expect(missing.error.data.errorCode).toBe("QUEUE_NOT_FOUND");
+  });
+});
