@@ -201,14 +201,14 @@ export class QueueWorker {
 
   private async fetchLoop(): Promise<void> {
     while (!this.stopping) {
-      let claimed = 0;
+      let sawFullBatch = false;
       this.stats.fetchRounds++;
       try {
         await this.refreshQueues();
         const n = this.queues.length;
         for (let i = 0; i < n && this.shouldClaim() && !this.stopping; i++) {
           const queue = this.queues[(this.rotation + i) % n]!;
-          claimed += await this.claimFrom(queue);
+          if (await this.claimFrom(queue)) sawFullBatch = true;
         }
         this.rotation++;
       } catch (err) {
@@ -216,8 +216,9 @@ export class QueueWorker {
         await this.waitForWake(this.o.pollIntervalMs);
         continue;
       }
-      // Claimed something and could take more: more work is likely waiting, go again at once.
-      if (claimed > 0 && this.shouldClaim()) continue;
+      // A queue gave all we asked for, so more is likely waiting: go again at once.
+      // A short batch means its due jobs are drained; wait for a notification.
+      if (sawFullBatch && this.shouldClaim()) continue;
       // Full: a finishing job wakes us. Idle: only a notification or the poll interval does.
       this.waitingForRoom = !this.shouldClaim();
       await this.waitForWake(this.o.pollIntervalMs);
@@ -225,11 +226,12 @@ export class QueueWorker {
     }
   }
 
-  private async claimFrom(queue: ExecutorQueue): Promise<number> {
-    if (queue.dequeueRateLimit === 0) return 0; // paused
+  /** Claims what fits from one queue; true when it returned a full batch (more may be waiting). */
+  private async claimFrom(queue: ExecutorQueue): Promise<boolean> {
+    if (queue.dequeueRateLimit === 0) return false; // paused
     let want = Math.min(this.room(), MAX_CLAIM);
     if (queue.dequeueRateLimit !== null) want = await this.engine.jobs.takeTokens(queue.name, want);
-    if (want <= 0) return 0;
+    if (want <= 0) return false;
     const jobs = await this.engine.jobs.claim(queue.name, want, this.o.workerId);
     for (const j of jobs) {
       this.ready.push({
@@ -239,7 +241,7 @@ export class QueueWorker {
     }
     this.stats.claimed += jobs.length;
     this.dispatch();
-    return jobs.length;
+    return jobs.length === want;
   }
 
   private dispatch(): void {
