@@ -1,0 +1,88 @@
+import { Cron } from "croner";
+import type { Schedule } from "./schedule.ts";
+import { nextCronSlot } from "./schedule.ts";
+
+/**
+ * The cron machine, pure (LUCI's engine/cron/machine.go): state and inputs in,
+ * new state and actions out. The host stores `CronState` on the job row and
+ * applies a tick in one guarded transaction; a tick's trigger id is derived
+ * from its slot, so two workers ticking the same slot produce one trigger.
+ */
+export interface CronState {
+  /** When the next tick is due (epoch ms); null = not armed. */
+  nextTickAt: number | null;
+  /** The newest slot that fired. */
+  lastSlotAt: number | null;
+}
+
+export interface CronTrigger {
+  id: string;
+  title: string;
+  /** The schedule slot (epoch ms) this trigger stands for. */
+  slotAt: number;
+}
+
+export const IDLE: CronState = { nextTickAt: null, lastSlotAt: null };
+
+/**
+ * Arms the machine when a job is created, enabled, resumed or its schedule
+ * changes. An interval's first run is randomised within the interval
+ * (`random` in [0, 1)), so many jobs with the same interval do not fire together.
+ */
+export function arm(state: CronState, schedule: Schedule, now: number, random: () => number): CronState {
+  switch (schedule.kind) {
+    case "cron":
+      return { ...state, nextTickAt: nextCronSlot(schedule, new Date(now))?.getTime() ?? null };
+    case "interval":
+      return { ...state, nextTickAt: now + Math.floor(random() * schedule.intervalMillis) };
+    default:
+      return { ...state, nextTickAt: null };
+  }
+}
+
+/** Stops ticking (pause, disable). */
+export function disarm(state: CronState): CronState {
+  return { ...state, nextTickAt: null };
+}
+
+/**
+ * A tick at `now`. Early (the clock is behind the slot, or moved backwards)
+ * or unarmed: nothing happens. Late (the host was down across several slots):
+ * one trigger for the newest missed slot, not one per slot, then the machine
+ * re-arms for the first slot after `now`. An interval fires and waits for the
+ * invocation to finish (`invocationFinished`).
+ */
+export function tick(state: CronState, schedule: Schedule, now: number, jobKey: string): { state: CronState; trigger: CronTrigger | null } {
+  if (state.nextTickAt === null || now < state.nextTickAt) return { state, trigger: null };
+  if (schedule.kind === "cron") {
+    const newest = newestSlotAtOrBefore(schedule, now) ?? state.nextTickAt;
+    const slot = Math.max(newest, state.nextTickAt);
+    if (state.lastSlotAt !== null && slot <= state.lastSlotAt) {
+      return { state: { ...state, nextTickAt: nextCronSlot(schedule, new Date(now))?.getTime() ?? null }, trigger: null };
+    }
+    return {
+      state: { lastSlotAt: slot, nextTickAt: nextCronSlot(schedule, new Date(Math.max(now, slot)))?.getTime() ?? null },
+      trigger: { id: `cron:${jobKey}:${new Date(slot).toISOString()}`, title: `cron tick ${new Date(slot).toISOString()}`, slotAt: slot },
+    };
+  }
+  if (schedule.kind === "interval") {
+    return {
+      state: { lastSlotAt: state.nextTickAt, nextTickAt: null },
+      trigger: { id: `interval:${jobKey}:${state.nextTickAt}`, title: "interval tick", slotAt: state.nextTickAt },
+    };
+  }
+  return { state: disarm(state), trigger: null };
+}
+
+/** An interval schedule counts from the end of the previous invocation. */
+export function invocationFinished(state: CronState, schedule: Schedule, now: number): CronState {
+  if (schedule.kind !== "interval" || state.nextTickAt !== null) return state;
+  return { ...state, nextTickAt: now + schedule.intervalMillis };
+}
+
+function newestSlotAtOrBefore(schedule: Extract<Schedule, { kind: "cron" }>, now: number): number | null {
+  const cron = new Cron(schedule.expression, { timezone: schedule.timezone, paused: true, mode: "5-or-6-parts" });
+  // previousRuns is exclusive of the reference; step 1 ms past `now` to include a slot exactly at now
+  const prev = cron.previousRuns(1, new Date(now + 1))[0];
+  return prev ? prev.getTime() : null;
+}
