@@ -1,0 +1,168 @@
+import { createHash } from "node:crypto";
+import { isMap, isSeq, LineCounter, parseDocument, type Node } from "yaml";
+import { z } from "zod";
+import { executorConfigSchema } from "../executors/config.ts";
+import { DEFAULT_POLICY, type TriggeringPolicy } from "./policies.ts";
+import { parseDuration, parseSchedule, ScheduleError, type Schedule } from "./schedule.ts";
+
+/**
+ * The catalog: projects and their jobs, defined as YAML files (one per
+ * project, named <project>.yaml). Parsing is pure: text in, a validated
+ * project (with a content-hash revision every invocation pins) or errors that
+ * name the file, line and reason.
+ *
+ *   jobs:
+ *     - id: nightly-report
+ *       schedule: "0 3 * * *"        # cron, "with 10m interval", continuously, triggered
+ *       timezone: Europe/Berlin       # for cron; default UTC
+ *       task: { kind: shell, command: sh, args: ["-c", "make report"] }
+ *       triggering_policy: { kind: GREEDY_BATCHING, max_concurrent_invocations: 1 }
+ *       triggers: [publish-report]    # jobs triggered when this one succeeds
+ *       disabled: false
+ */
+const ID = /^[a-z0-9][a-z0-9_-]{0,99}$/;
+
+const policySchema = z.discriminatedUnion("kind", [
+  z.object({
+    kind: z.literal("GREEDY_BATCHING"),
+    max_concurrent_invocations: z.int().min(1).max(1000).default(1),
+    max_batch_size: z.int().min(1).max(1000).default(1000),
+  }),
+  z.object({
+    kind: z.literal("LOGARITHMIC_BATCHING"),
+    log_base: z.number().min(1.0001, "log_base must be greater than 1"),
+    max_concurrent_invocations: z.int().min(1).max(1000).default(1),
+    max_batch_size: z.int().min(1).max(1000).default(1000),
+  }),
+  z.object({
+    kind: z.literal("NEWEST_FIRST"),
+    max_concurrent_invocations: z.int().min(1).max(1000).default(1),
+    pending_timeout: z.string().default("7d"),
+  }),
+]);
+
+const jobSchema = z.object({
+  id: z.string().regex(ID, "job ids are lowercase letters, digits, '-' and '_' (at most 100)"),
+  schedule: z.string().optional(),
+  timezone: z.string().default("UTC"),
+  task: executorConfigSchema,
+  triggering_policy: policySchema.optional(),
+  triggers: z.array(z.string()).default([]),
+  disabled: z.boolean().default(false),
+  description: z.string().max(2000).optional(),
+});
+
+const projectSchema = z.object({ jobs: z.array(jobSchema).max(10_000) });
+
+export interface JobDefinition {
+  id: string;
+  schedule: Schedule;
+  /** The schedule as written, for display. */
+  scheduleText: string;
+  task: z.infer<typeof executorConfigSchema>;
+  policy: TriggeringPolicy;
+  triggers: string[];
+  disabled: boolean;
+  description?: string;
+}
+
+export interface ProjectDefinition {
+  id: string;
+  revision: string;
+  jobs: JobDefinition[];
+}
+
+export interface CatalogError {
+  file: string;
+  line: number;
+  message: string;
+}
+
+export type ParseResult = { ok: true; project: ProjectDefinition } | { ok: false; errors: CatalogError[] };
+
+export function projectIdOfFile(fileName: string): string | null {
+  const m = /^([a-z0-9][a-z0-9_-]{0,99})\.ya?ml$/.exec(fileName);
+  return m ? m[1]! : null;
+}
+
+export function parseProject(fileName: string, text: string): ParseResult {
+  const projectId = projectIdOfFile(fileName);
+  if (!projectId) return fail(fileName, 1, "project files are named <project>.yaml with a lowercase id");
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    return { ok: false, errors: doc.errors.map((e) => ({ file: fileName, line: lines.linePos(e.pos[0]).line, message: e.message.split("\n")[0]! })) };
+  }
+  const lineOf = (path: PropertyKey[]) => lineOfPath(doc.contents as Node | null, path, lines);
+  const parsed = projectSchema.safeParse(doc.toJS() ?? {});
+  if (!parsed.success) {
+    return { ok: false, errors: parsed.error.issues.map((i) => ({ file: fileName, line: lineOf(i.path), message: `${i.path.join(".") || "(top level)"}: ${i.message}` })) };
+  }
+  const errors: CatalogError[] = [];
+  const ids = new Set<string>();
+  const jobs: JobDefinition[] = [];
+  parsed.data.jobs.forEach((j, index) => {
+    const at = (...p: PropertyKey[]) => lineOf(["jobs", index, ...p]);
+    if (ids.has(j.id)) errors.push({ file: fileName, line: at("id"), message: `job "${j.id}" is defined twice` });
+    ids.add(j.id);
+    let schedule: Schedule = { kind: "triggered" };
+    try {
+      schedule = parseSchedule(j.schedule, j.timezone);
+    } catch (err) {
+      if (!(err instanceof ScheduleError)) throw err;
+      errors.push({ file: fileName, line: at(j.schedule === undefined ? "timezone" : "schedule"), message: `job "${j.id}": ${err.message}` });
+    }
+    let policy: TriggeringPolicy = DEFAULT_POLICY;
+    const p = j.triggering_policy;
+    if (p?.kind === "GREEDY_BATCHING") policy = { kind: p.kind, maxConcurrentInvocations: p.max_concurrent_invocations, maxBatchSize: p.max_batch_size };
+    if (p?.kind === "LOGARITHMIC_BATCHING") policy = { kind: p.kind, logBase: p.log_base, maxConcurrentInvocations: p.max_concurrent_invocations, maxBatchSize: p.max_batch_size };
+    if (p?.kind === "NEWEST_FIRST") {
+      const timeout = durationOrError(p.pending_timeout);
+      if (typeof timeout === "string") errors.push({ file: fileName, line: at("triggering_policy", "pending_timeout"), message: `job "${j.id}": ${timeout}` });
+      else policy = { kind: p.kind, maxConcurrentInvocations: p.max_concurrent_invocations, pendingTimeoutMillis: timeout };
+    }
+    jobs.push({ id: j.id, schedule, scheduleText: j.schedule ?? "triggered", task: j.task, policy, triggers: j.triggers, disabled: j.disabled, description: j.description });
+  });
+  jobs.forEach((j, index) =>
+    j.triggers.forEach((target, k) => {
+      if (!ids.has(target)) errors.push({ file: fileName, line: lineOf(["jobs", index, "triggers", k]), message: `job "${j.id}" triggers "${target}", which this project does not define` });
+    }),
+  );
+  if (errors.length > 0) return { ok: false, errors };
+  return { ok: true, project: { id: projectId, revision: createHash("sha256").update(text).digest("hex").slice(0, 12), jobs } };
+}
+
+function durationOrError(text: string): number | string {
+  try {
+    return parseDuration(text);
+  } catch (err) {
+    return (err as Error).message;
+  }
+}
+
+/** The line of the deepest YAML node along `path` (1 when nothing matches). */
+function lineOfPath(root: Node | null, path: PropertyKey[], lines: LineCounter): number {
+  let node: Node | null = root;
+  let best = node?.range ? lines.linePos(node.range[0]).line : 1;
+  for (const key of path) {
+    let next: Node | null = null;
+    if (isMap(node)) {
+      const pair = node.items.find((it) => (it.key as { value?: unknown })?.value === key);
+      if (pair) {
+        const keyNode = pair.key as Node;
+        if (keyNode?.range) best = lines.linePos(keyNode.range[0]).line;
+        next = (pair.value as Node) ?? null;
+      }
+    } else if (isSeq(node) && typeof key === "number") {
+      next = (node.items[key] as Node) ?? null;
+    }
+    if (!next) break;
+    if (next.range) best = lines.linePos(next.range[0]).line;
+    node = next;
+  }
+  return best;
+}
+
+function fail(file: string, line: number, message: string): ParseResult {
+  return { ok: false, errors: [{ file, line, message }] };
+}

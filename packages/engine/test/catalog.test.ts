@@ -1,0 +1,70 @@
+import { describe, expect, it } from "vitest";
+import { parseProject } from "../src/scheduler/catalog.ts";
+
+const GOOD = `jobs:
+  - id: nightly-report
+    schedule: "30 2 * * *"
+    timezone: Europe/Berlin
+    task: { kind: shell, command: sh, args: ["-c", "echo report"] }
+    triggers: [publish]
+  - id: publish
+    task: { kind: noop }
+    triggering_policy: { kind: NEWEST_FIRST, pending_timeout: 2h }
+`;
+
+describe("catalog", () => {
+  it("parses a project with defaults and a content-hash revision", () => {
+    const r = parseProject("reports.yaml", GOOD);
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.project.id).toBe("reports");
+    expect(r.project.revision).toMatch(/^[0-9a-f]{12}$/);
+    const [nightly, publish] = r.project.jobs;
+    expect(nightly).toMatchObject({ id: "nightly-report", schedule: { kind: "cron", timezone: "Europe/Berlin" }, triggers: ["publish"], disabled: false, policy: { kind: "GREEDY_BATCHING", maxConcurrentInvocations: 1, maxBatchSize: 1000 } });
+    expect(publish).toMatchObject({ schedule: { kind: "triggered" }, policy: { kind: "NEWEST_FIRST", pendingTimeoutMillis: 7_200_000 } });
+    expect(parseProject("reports.yaml", GOOD + "\n").ok && (parseProject("reports.yaml", GOOD + "\n") as { project: { revision: string } }).project.revision).not.toBe(r.project.revision);
+  });
+
+  it("names the file, line and reason of each error", () => {
+    const bad = `jobs:
+  - id: a
+    schedule: "61 * * * *"
+    task: { kind: noop }
+  - id: b
+    task: { kind: teleport }
+  - id: a
+    task: { kind: noop }
+    triggers: [ghost]
+`;
+    const r = parseProject("ops.yaml", bad);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.errors).toContainEqual(expect.objectContaining({ file: "ops.yaml", line: 6, message: expect.stringMatching(/jobs\.1\.task\.kind/) }));
+  });
+
+  it("reports schedule, duplicate and dangling-trigger errors with their lines", () => {
+    const bad = `jobs:
+  - id: a
+    schedule: "61 * * * *"
+    task: { kind: noop }
+  - id: a
+    task: { kind: noop }
+    triggers: [ghost]
+`;
+    const r = parseProject("ops.yaml", bad);
+    if (r.ok) throw new Error("expected errors");
+    expect(r.errors).toEqual([
+      { file: "ops.yaml", line: 3, message: expect.stringMatching(/job "a": "61 \* \* \* \*" is not a schedule.*minute/) },
+      { file: "ops.yaml", line: 5, message: 'job "a" is defined twice' },
+      { file: "ops.yaml", line: 7, message: 'job "a" triggers "ghost", which this project does not define' },
+    ]);
+  });
+
+  it("reports YAML syntax errors and bad file names", () => {
+    const r = parseProject("ops.yaml", "jobs:\n  - id: [unclosed\n");
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.errors[0]!.line).toBeGreaterThan(1);
+    const named = parseProject("Bad Name.yaml", GOOD);
+    expect(named.ok).toBe(false);
+  });
+});
