@@ -17,6 +17,9 @@ const schema = z.object({
   HOURGLASS_MAINTENANCE_INTERVAL_MS: int(10).default(1000),
   HOURGLASS_SHUTDOWN_GRACE_MS: int(0).default(10_000),
   HOURGLASS_DB_POOL_MAX: int(2).default(10),
+  /** Directory of scheduler projects (<project>.yaml); default: the repository's config/projects. */
+  HOURGLASS_PROJECTS_DIR: z.string().min(1).optional(),
+  HOURGLASS_SCHEDULER_INTERVAL_MS: int(10).default(200),
   HOURGLASS_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
 });
 

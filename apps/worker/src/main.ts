@@ -3,7 +3,8 @@
 // gracefully: running jobs finish (or are released after the grace period).
 import { createDatabase } from "@hourglass/db";
 import { consoleLogger, createEngine } from "@hourglass/engine";
-import { QueueWorker } from "@hourglass/engine/worker";
+import { join } from "node:path";
+import { QueueWorker, SchedulerLoops } from "@hourglass/engine/worker";
 import { childEnv, readEnv } from "./env.ts";
 import { handlers } from "./handlers.ts";
 
@@ -16,6 +17,12 @@ const db = createDatabase(env.DATABASE_URL, {
   preparedStatements: !embedded,
 });
 const engine = createEngine({ db, logger });
+const shellEnv = childEnv(process.env);
+const scheduler = new SchedulerLoops(engine, {
+  projectsDir: env.HOURGLASS_PROJECTS_DIR ?? join(import.meta.dirname, "..", "..", "..", "config", "projects"),
+  intervalMs: env.HOURGLASS_SCHEDULER_INTERVAL_MS,
+  catalogIntervalMs: 2000,
+});
 const worker = new QueueWorker(engine, {
   workerId: env.HOURGLASS_WORKER_ID,
   concurrency: env.HOURGLASS_WORKER_CONCURRENCY,
@@ -24,8 +31,8 @@ const worker = new QueueWorker(engine, {
   wakeups: env.HOURGLASS_WAKEUPS ?? (embedded ? "poll" : "listen"),
   maintenanceIntervalMs: env.HOURGLASS_MAINTENANCE_INTERVAL_MS,
   shutdownGraceMs: env.HOURGLASS_SHUTDOWN_GRACE_MS,
-  childEnv: childEnv(process.env),
-  handlers,
+  childEnv: shellEnv,
+  handlers: { ...handlers, ...scheduler.handlers({ baseEnv: shellEnv, handlers }) },
 });
 
 let stopping = false;
@@ -33,6 +40,7 @@ async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
   logger.info(`received ${signal}; finishing running jobs`);
+  scheduler.stop();
   await worker.stop();
   await db.close();
   process.exit(0);
@@ -40,6 +48,7 @@ async function shutdown(signal: string) {
 process.on("SIGTERM", () => void shutdown("SIGTERM"));
 process.on("SIGINT", () => void shutdown("SIGINT"));
 
+await scheduler.start();
 await worker.start();
 // Tests and the start script wait for this line.
 console.log(`hourglass worker ready id=${env.HOURGLASS_WORKER_ID}`);

@@ -7,11 +7,14 @@ import { Jobs } from "./queue/jobs.ts";
 import { QueueMaintenance } from "./queue/maintenance.ts";
 import { Queues } from "./queue/queues.ts";
 import { JobReads } from "./queue/reads.ts";
+import { Scheduler } from "./scheduler/service.ts";
 
 export interface EngineOptions {
   db: Database;
   clock?: Clock;
   logger?: Logger;
+  /** Randomness for interval schedules' first run (tests pass a fixed one). */
+  random?: () => number;
 }
 
 /** The domain core. Apps build one with their database, clock and logger; it never reads the environment. */
@@ -22,6 +25,7 @@ export interface Engine {
   reads: JobReads;
   bulk: BulkActions;
   maintenance: QueueMaintenance;
+  scheduler: Scheduler;
 }
 
 export function createEngine(options: EngineOptions): Engine {
@@ -35,5 +39,6 @@ export function createEngine(options: EngineOptions): Engine {
     reads: new JobReads(ctx, queues),
     bulk: new BulkActions(ctx, queues),
     maintenance: new QueueMaintenance(ctx, jobs),
+    scheduler: new Scheduler(ctx, options.random),
   };
 }

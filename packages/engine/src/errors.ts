@@ -20,8 +20,12 @@ export const ERROR_CODES = {
   DEQUEUE_RATE_LIMITED: "TOO_MANY_REQUESTS",
   /** bodyRegexToMatch is not a valid PostgreSQL regular expression. */
   BODY_REGEX_INVALID: "BAD_REQUEST",
-  /** A job descriptor does not name a job of this queue. */
+  /** No such job (a queue job descriptor, or a scheduler job the caller may see). */
   JOB_NOT_FOUND: "NOT_FOUND",
+  /** No such invocation. */
+  INVOCATION_NOT_FOUND: "NOT_FOUND",
+  /** No such project. */
+  PROJECT_NOT_FOUND: "NOT_FOUND",
   /** The operation conflicts with the current state (a guarded write matched nothing). */
   CONFLICT: "CONFLICT",
 } as const;

@@ -9,3 +9,5 @@ export type { QueueInfo, JobInfo, HistoryEntry, AttemptInfo } from "./queue/type
 export type { QueueSummary } from "./queue/queues.ts";
 export type { JobDetails } from "./queue/reads.ts";
 export { loadDemoData } from "./demo.ts";
+export type { JobSummary, InvocationSummary } from "./scheduler/service.ts";
+export type { JobState } from "./scheduler/job-state.ts";

@@ -1,8 +1,10 @@
 import { queuesRouter } from "./queues.ts";
+import { schedulerRouter } from "./scheduler.ts";
 import { createCallerFactory, router } from "./trpc.ts";
 
 export const appRouter = router({
   queues: queuesRouter,
+  scheduler: schedulerRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,0 +1,16 @@
+import type { Sql } from "@hourglass/db";
+
+/** The debug log keeps its newest 64 KiB; older lines are trimmed first. */
+export const DEBUG_LOG_LIMIT = 64 * 1024;
+
+export function logLine(at: Date, message: string): string {
+  return `[${at.toISOString().slice(11, 23)}] ${message}\n`;
+}
+
+export async function appendDebugLog(sql: Sql, invocationId: string, at: Date, ...messages: string[]): Promise<void> {
+  const text = messages.map((m) => logLine(at, m)).join("");
+  await sql.query(
+    `UPDATE scheduler_invocation SET debug_log = right(debug_log || $2, ${DEBUG_LOG_LIMIT}) WHERE id = $1`,
+    [invocationId, text],
+  );
+}

@@ -1,0 +1,32 @@
+import { z } from "zod";
+
+const jobKey = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,99}\/[a-z0-9][a-z0-9_-]{0,99}$/, 'a job is named "<project>/<job>"');
+const cursor = z.string().max(200).optional();
+
+export const getJobsInput = z.object({ project: z.string().max(100).optional(), cursor, pageSize: z.int().min(1).max(500).default(100) });
+export const jobInput = z.object({ job: jobKey });
+export const getInvocationsInput = z.object({
+  job: jobKey,
+  cursor,
+  pageSize: z.int().min(1).max(50).default(50),
+  activeOnly: z.boolean().default(false),
+  finishedOnly: z.boolean().default(false),
+}).refine((v) => !(v.activeOnly && v.finishedOnly), "activeOnly and finishedOnly cannot both be set");
+export const invocationInput = z.object({ job: jobKey, invocationId: z.string().regex(/^[1-9][0-9]{0,18}$/, "invocationId is a positive integer") });
+export const pauseJobInput = z.object({ job: jobKey, reason: z.string().trim().min(1, "say why the job is paused").max(1000) });
+
+const trigger = z.object({
+  id: z.string().min(1).max(200),
+  title: z.string().max(500).default(""),
+  url: z.url().max(2000).optional(),
+  properties: z.record(z.string(), z.unknown()).default({}),
+  tags: z.array(z.string().max(200)).max(50).default([]),
+});
+
+export const emitTriggersInput = z.object({
+  batches: z.array(z.object({ trigger, jobs: z.array(jobKey).min(1).max(1000) })).min(1).max(100),
+  /** Epoch millis the triggers were created at; within ±15 minutes of now. Default: now. */
+  timestamp: z.int().optional(),
+});
+
+export type EmitTriggersInput = z.infer<typeof emitTriggersInput>;

@@ -1,0 +1,219 @@
+import type { Caller, EngineContext } from "../context.ts";
+import { HourglassError } from "../errors.ts";
+import type { JobDefinition } from "./catalog.ts";
+import { arm } from "./cron-machine.ts";
+import { finish } from "./host/invocations.ts";
+import { ACTIVE_INVOCATION_STATES, JOB_STATE_SQL, jobFlavor, type JobState } from "./job-state.ts";
+import { describeSchedule } from "./schedule.ts";
+import type { EmitTriggersInput } from "./schemas.ts";
+
+export interface JobSummary {
+  job: string;
+  project: string;
+  id: string;
+  state: JobState;
+  flavor: "periodic" | "triggered" | "triggering";
+  schedule: string;
+  scheduleInWords: string;
+  nextRunTimestampMillis: number | null;
+  paused: { byWho: string | null; atTimestampMillis: number; reason: string | null } | null;
+  revision: string;
+  description: string | null;
+}
+
+export interface InvocationSummary {
+  id: string;
+  job: string;
+  state: string;
+  startedTimestampMillis: number;
+  finishedTimestampMillis: number | null;
+  triggeredBy: string;
+  retryCount: number;
+  revision: string;
+}
+
+const JOB_COLUMNS = `j.key, j.project_id, j.job_id, j.definition, j.revision, j.next_tick_at, j.paused_at, j.paused_by, j.pause_reason, ${JOB_STATE_SQL} AS state`;
+type JobRow = { key: string; project_id: string; job_id: string; definition: JobDefinition; revision: string; next_tick_at: Date | null; paused_at: Date | null; paused_by: string | null; pause_reason: string | null; state: JobState };
+
+function toSummary(r: JobRow): JobSummary {
+  return {
+    job: r.key, project: r.project_id, id: r.job_id, state: r.state, flavor: jobFlavor(r.definition),
+    schedule: r.definition.scheduleText, scheduleInWords: describeSchedule(r.definition.schedule),
+    nextRunTimestampMillis: r.next_tick_at?.getTime() ?? null,
+    paused: r.paused_at ? { byWho: r.paused_by, atTimestampMillis: r.paused_at.getTime(), reason: r.pause_reason } : null,
+    revision: r.revision, description: r.definition.description ?? null,
+  };
+}
+
+const INVOCATION_COLUMNS = `id::text AS id, job_key, state::text AS state, started_at, finished_at, triggered_by, retry_count, revision`;
+type InvocationRow = { id: string; job_key: string; state: string; started_at: Date; finished_at: Date | null; triggered_by: string; retry_count: number; revision: string };
+const toInvocation = (r: InvocationRow): InvocationSummary => ({
+  id: r.id, job: r.job_key, state: r.state, startedTimestampMillis: r.started_at.getTime(),
+  finishedTimestampMillis: r.finished_at?.getTime() ?? null, triggeredBy: r.triggered_by, retryCount: r.retry_count, revision: r.revision,
+});
+
+/** The scheduler's public API: LUCI's Scheduler service. Every call names its caller. */
+export class Scheduler {
+  constructor(private readonly ctx: EngineContext, private readonly random: () => number = Math.random) {}
+
+  /**
+   * The one permission check. Everything is visible until access control
+   * lands; then a job the caller may not see must read as "no such job".
+   */
+  private async visibleJob(_caller: Caller, key: string): Promise<JobRow> {
+    const r = await this.ctx.db.sql.query<JobRow>(`SELECT ${JOB_COLUMNS} FROM scheduler_job j WHERE j.key = $1`, [key]);
+    if (!r.rows[0]) throw new HourglassError("JOB_NOT_FOUND", `no such job: ${key}`);
+    return r.rows[0];
+  }
+
+  async getProjects(_caller: Caller) {
+    const [projects, counts] = await Promise.all([
+      this.ctx.db.sql.query<{ id: string; file_name: string; revision: string; loaded_at: Date; errors: unknown }>(`SELECT id, file_name, revision, loaded_at, errors FROM scheduler_project ORDER BY id`),
+      this.ctx.db.sql.query<{ project_id: string; state: JobState; n: number }>(`SELECT j.project_id, ${JOB_STATE_SQL} AS state, count(*)::int AS n FROM scheduler_job j GROUP BY 1, 2`),
+    ]);
+    return projects.rows.map((p) => {
+      const byState: Record<JobState, number> = { RUNNING: 0, SCHEDULED: 0, WAITING: 0, PAUSED: 0, DISABLED: 0 };
+      for (const c of counts.rows) if (c.project_id === p.id) byState[c.state] = c.n;
+      return { id: p.id, fileName: p.file_name, revision: p.revision, loadedAtTimestampMillis: p.loaded_at.getTime(), errors: p.errors as { file: string; line: number; message: string }[] | null, counts: byState };
+    });
+  }
+
+  /** Jobs in key order with a real cursor (the last key of the previous page). */
+  async getJobs(_caller: Caller, input: { project?: string; cursor?: string; pageSize: number }): Promise<{ jobs: JobSummary[]; nextCursor: string | null }> {
+    const r = await this.ctx.db.sql.query<JobRow>(
+      `SELECT ${JOB_COLUMNS} FROM scheduler_job j
+        WHERE ($1::text IS NULL OR j.project_id = $1) AND ($2::text IS NULL OR j.key > $2)
+        ORDER BY j.key LIMIT $3`,
+      [input.project ?? null, input.cursor ?? null, input.pageSize + 1],
+    );
+    const page = r.rows.slice(0, input.pageSize);
+    return { jobs: page.map(toSummary), nextCursor: r.rows.length > input.pageSize ? page[page.length - 1]!.key : null };
+  }
+
+  async getJob(caller: Caller, key: string) {
+    const job = await this.visibleJob(caller, key);
+    const extra = (await this.ctx.db.sql.query<{ triage_log: string; last_triage_at: Date | null; triage_requested_at: Date | null; removed_at: Date | null }>(
+      `SELECT triage_log, last_triage_at, triage_requested_at, removed_at FROM scheduler_job WHERE key = $1`, [key])).rows[0]!;
+    return {
+      ...toSummary(job),
+      definition: job.definition,
+      removedAtTimestampMillis: extra.removed_at?.getTime() ?? null,
+      triage: {
+        log: extra.triage_log,
+        atTimestampMillis: extra.last_triage_at?.getTime() ?? null,
+        /** A triage was asked for after the one this log describes and has not run yet. */
+        stale: extra.triage_requested_at !== null && (extra.last_triage_at === null || extra.triage_requested_at > extra.last_triage_at),
+      },
+    };
+  }
+
+  async getJobTriageLog(caller: Caller, key: string) {
+    return (await this.getJob(caller, key)).triage;
+  }
+
+  /** Newest first; the cursor is the last id of the previous page. */
+  async getInvocations(caller: Caller, input: { job: string; cursor?: string; pageSize: number; activeOnly: boolean; finishedOnly: boolean }) {
+    await this.visibleJob(caller, input.job);
+    if (input.cursor !== undefined && !/^[1-9][0-9]{0,18}$/.test(input.cursor)) throw new HourglassError("INVALID_ARGUMENT", "cursor is not one getInvocations returned");
+    const filter = input.activeOnly ? `AND state = ANY($4::"InvocationState"[])` : input.finishedOnly ? `AND NOT (state = ANY($4::"InvocationState"[]))` : `AND $4::text[] IS NOT NULL`;
+    const r = await this.ctx.db.sql.query<InvocationRow>(
+      `SELECT ${INVOCATION_COLUMNS} FROM scheduler_invocation
+        WHERE job_key = $1 AND ($2::bigint IS NULL OR id < $2) ${filter}
+        ORDER BY id DESC LIMIT $3`,
+      [input.job, input.cursor ?? null, input.pageSize + 1, ACTIVE_INVOCATION_STATES],
+    );
+    const page = r.rows.slice(0, input.pageSize);
+    return { invocations: page.map(toInvocation), nextCursor: r.rows.length > input.pageSize ? page[page.length - 1]!.id : null };
+  }
+
+  async getInvocation(caller: Caller, key: string, id: string) {
+    await this.visibleJob(caller, key);
+    const r = await this.ctx.db.sql.query<InvocationRow & { incoming_triggers: unknown; outgoing_triggers: unknown; properties: unknown; tags: string[]; debug_log: string; view_url: string | null; aborted_by: string | null }>(
+      `SELECT ${INVOCATION_COLUMNS}, incoming_triggers, outgoing_triggers, properties, tags, debug_log, view_url, aborted_by
+         FROM scheduler_invocation WHERE id = $1 AND job_key = $2`, [id, key]);
+    const row = r.rows[0];
+    if (!row) throw new HourglassError("INVOCATION_NOT_FOUND", `job ${key} has no invocation ${id}`);
+    return {
+      ...toInvocation(row), incomingTriggers: row.incoming_triggers, outgoingTriggers: row.outgoing_triggers,
+      properties: row.properties, tags: row.tags, debugLog: row.debug_log, viewUrl: row.view_url, abortedBy: row.aborted_by,
+    };
+  }
+
+  /** Pending triggers, oldest first. */
+  async listTriggers(caller: Caller, key: string) {
+    await this.visibleJob(caller, key);
+    const r = await this.ctx.db.sql.query<{ trigger_id: string; title: string; url: string | null; created_at: Date; emitted_by: string; properties: unknown; tags: string[] }>(
+      `SELECT trigger_id, title, url, created_at, emitted_by, properties, tags FROM scheduler_trigger
+        WHERE job_key = $1 AND invocation_id IS NULL AND discarded_at IS NULL ORDER BY created_at, id LIMIT 1000`, [key]);
+    return r.rows.map((t) => ({ id: t.trigger_id, title: t.title, url: t.url, createdTimestampMillis: t.created_at.getTime(), emittedBy: t.emitted_by, properties: t.properties, tags: t.tags }));
+  }
+
+  /** Stops ticks and ignores triggers until resumed; pending triggers are discarded; running invocations continue. */
+  async pauseJob(caller: Caller, key: string, reason: string) {
+    await this.visibleJob(caller, key);
+    const now = this.ctx.clock.now();
+    await this.ctx.db.sql.query(
+      `UPDATE scheduler_job SET paused_at = $2, paused_by = $3, pause_reason = $4, next_tick_at = NULL, triage_requested_at = $2, updated_at = $2
+        WHERE key = $1 AND paused_at IS NULL`, [key, now, caller.id, reason]);
+    return this.getJob(caller, key);
+  }
+
+  async resumeJob(caller: Caller, key: string) {
+    const job = await this.visibleJob(caller, key);
+    const now = this.ctx.clock.now();
+    const next = arm({ nextTickAt: null, lastSlotAt: null }, job.definition.schedule, now.getTime(), this.random).nextTickAt;
+    await this.ctx.db.sql.query(
+      `UPDATE scheduler_job SET paused_at = NULL, paused_by = NULL, pause_reason = NULL, updated_at = $2, triage_requested_at = $2,
+              next_tick_at = CASE WHEN removed_at IS NULL AND NOT (definition->>'disabled')::boolean THEN $3::timestamptz END
+        WHERE key = $1 AND paused_at IS NOT NULL`, [key, now, next === null ? null : new Date(next)]);
+    return this.getJob(caller, key);
+  }
+
+  async abortInvocation(caller: Caller, key: string, id: string) {
+    await this.getInvocation(caller, key, id);
+    const aborted = await finish(this.ctx, id, key, "ABORTED", [...ACTIVE_INVOCATION_STATES], caller.id);
+    return { aborted };
+  }
+
+  /** Aborts every active invocation of the job. */
+  async abortJob(caller: Caller, key: string) {
+    await this.visibleJob(caller, key);
+    const active = await this.ctx.db.sql.query<{ id: string }>(
+      `SELECT id::text AS id FROM scheduler_invocation WHERE job_key = $1 AND state = ANY($2::"InvocationState"[])`, [key, ACTIVE_INVOCATION_STATES]);
+    let aborted = 0;
+    for (const { id } of active.rows) if (await finish(this.ctx, id, key, "ABORTED", [...ACTIVE_INVOCATION_STATES], caller.id)) aborted++;
+    return { aborted };
+  }
+
+  /**
+   * LUCI's EmitTriggers: the whole call is rejected if any job is unknown;
+   * retry-safe by trigger id (a repeated id for a job is ignored); triggers
+   * for paused jobs are ignored.
+   */
+  async emitTriggers(caller: Caller, input: EmitTriggersInput): Promise<{ accepted: number; ignored: number }> {
+    const now = this.ctx.clock.now();
+    let createdAt = now;
+    if (input.timestamp !== undefined) {
+      if (Math.abs(input.timestamp - now.getTime()) > 15 * 60_000) throw new HourglassError("INVALID_ARGUMENT", "timestamp must be within 15 minutes of now");
+      createdAt = new Date(input.timestamp);
+    }
+    const keys = [...new Set(input.batches.flatMap((b) => b.jobs))];
+    const known = await this.ctx.db.sql.query<{ key: string }>(`SELECT key FROM scheduler_job WHERE key = ANY($1::text[]) AND removed_at IS NULL`, [keys]);
+    const missing = keys.filter((k) => !known.rows.some((r) => r.key === k));
+    if (missing.length > 0) throw new HourglassError("JOB_NOT_FOUND", `no such job: ${missing.join(", ")}; no trigger was emitted`);
+    const rows = input.batches.flatMap((b) => b.jobs.map((job) => ({ job, t: b.trigger })));
+    const r = await this.ctx.db.sql.query<{ job_key: string }>(
+      `INSERT INTO scheduler_trigger (job_key, trigger_id, title, url, created_at, emitted_by, properties, tags)
+       SELECT t.job_key, t.trigger_id, t.title, t.url, $1, $2, t.properties, ARRAY(SELECT jsonb_array_elements_text(t.tags))
+         FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::jsonb[], $8::jsonb[]) AS t(job_key, trigger_id, title, url, properties, tags)
+         JOIN scheduler_job j ON j.key = t.job_key AND j.paused_at IS NULL
+       ON CONFLICT (job_key, trigger_id) DO NOTHING
+       RETURNING job_key`,
+      [createdAt, caller.id, rows.map((x) => x.job), rows.map((x) => x.t.id), rows.map((x) => x.t.title), rows.map((x) => x.t.url ?? null),
+        rows.map((x) => JSON.stringify(x.t.properties)), rows.map((x) => JSON.stringify(x.t.tags))],
+    );
+    const touched = [...new Set(r.rows.map((x) => x.job_key))];
+    if (touched.length) await this.ctx.db.sql.query(`UPDATE scheduler_job SET triage_requested_at = $2 WHERE key = ANY($1::text[])`, [touched, now]);
+    return { accepted: r.rows.length, ignored: rows.length - r.rows.length };
+  }
+}

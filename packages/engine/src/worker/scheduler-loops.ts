@@ -1,0 +1,63 @@
+import type { Engine } from "../engine.ts";
+import type { ExecuteOptions } from "../executors/index.ts";
+import type { JobHandler } from "../executors/types.ts";
+import { syncCatalog } from "../scheduler/host/catalog-sync.ts";
+import { runInvocation } from "../scheduler/host/invocations.ts";
+import { runTicksOnce } from "../scheduler/host/ticks.ts";
+import { INVOCATION_HANDLER, INVOCATIONS_QUEUE, runTriageOnce } from "../scheduler/host/triage.ts";
+
+export interface SchedulerLoopOptions {
+  /** Directory of <project>.yaml files. */
+  projectsDir: string;
+  /** Ticks and triage run this often (they are cheap when idle). */
+  intervalMs: number;
+  /** The catalog is re-read this often. */
+  catalogIntervalMs: number;
+}
+
+/**
+ * The scheduler's background services in a worker process: catalog reload,
+ * ticks, triage. Invocations run on the internal invocations queue through
+ * the handler this class contributes. Safe with several workers: every pass
+ * locks the rows it works on (SKIP LOCKED).
+ */
+export class SchedulerLoops {
+  private timers: NodeJS.Timeout[] = [];
+  private stopped = false;
+
+  constructor(private readonly engine: Engine, private readonly o: SchedulerLoopOptions) {}
+
+  /** The handler that runs invocations; register it with the QueueWorker. */
+  handlers(execute: ExecuteOptions): Record<string, JobHandler> {
+    return { [INVOCATION_HANDLER]: (job, signal) => runInvocation(this.engine.ctx, job, signal, execute) };
+  }
+
+  async start(): Promise<void> {
+    await this.engine.queues.createQueue({ id: "scheduler" }, {
+      name: INVOCATIONS_QUEUE, claimTimeoutMillis: 60_000,
+      executor: { kind: "handler", name: INVOCATION_HANDLER, retryDelayMillis: 1000 },
+    });
+    await this.every(this.o.catalogIntervalMs, () => syncCatalog(this.engine.ctx, this.o.projectsDir));
+    await this.every(this.o.intervalMs, async () => {
+      await runTicksOnce(this.engine.ctx);
+      while ((await runTriageOnce(this.engine.ctx)) > 0 && !this.stopped);
+    });
+  }
+
+  stop(): void {
+    this.stopped = true;
+    for (const t of this.timers) clearTimeout(t);
+  }
+
+  private async every(ms: number, task: () => Promise<unknown>): Promise<void> {
+    const run = async () => {
+      try {
+        await task();
+      } catch (err) {
+        this.engine.ctx.logger.error("scheduler pass failed", { error: (err as Error).message });
+      }
+      if (!this.stopped) this.timers.push(setTimeout(run, ms));
+    };
+    await run();
+  }
+}

@@ -1,0 +1,143 @@
+// The scheduler on real PostgreSQL with an injected clock: catalog sync,
+// ticks (duplicates, concurrent tickers, catch-up), triage, invocations run by
+// the worker, job-to-job triggers, emitTriggers idempotency, pause / resume, abort.
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { syncCatalog } from "../src/scheduler/host/catalog-sync.ts";
+import { runTicksOnce } from "../src/scheduler/host/ticks.ts";
+import { runTriageOnce } from "../src/scheduler/host/triage.ts";
+import { createTestEngine, ManualClock, type TestEngine } from "../src/testing.ts";
+import { QueueWorker, SchedulerLoops } from "../src/worker/index.ts";
+import { until } from "./helpers.ts";
+
+const clock = new ManualClock(Date.parse("2026-01-01T10:02:00Z"));
+const dir = mkdtempSync(join(tmpdir(), "hourglass-projects-"));
+let t: TestEngine;
+let worker: QueueWorker;
+
+const PROJECT = `jobs:
+  - id: every5
+    schedule: "*/5 * * * *"
+    task: { kind: shell, command: sh, args: ["-c", "echo tick $HOURGLASS_JOB_BODY"] }
+    triggers: [after]
+  - id: after
+    task: { kind: noop }
+  - id: slow
+    task: { kind: shell, command: sleep, args: ["30"] }
+`;
+
+beforeAll(async () => {
+  t = await createTestEngine({ clock });
+  writeFileSync(join(dir, "ops.yaml"), PROJECT);
+  const loops = new SchedulerLoops(t.engine, { projectsDir: dir, intervalMs: 1_000_000, catalogIntervalMs: 1_000_000 });
+  await loops.start(); // creates the invocations queue and syncs once; the long intervals leave the passes to the test
+  loops.stop();
+  worker = new QueueWorker(t.engine, {
+    workerId: "sched-worker", pollIntervalMs: 20, childEnv: { PATH: process.env.PATH! },
+    handlers: loops.handlers({ baseEnv: { PATH: process.env.PATH! } }),
+  });
+  await worker.start();
+});
+afterAll(async () => {
+  await worker?.stop();
+  await t?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const triggersOf = async (job: string) => (await t.db.sql.query(`SELECT trigger_id FROM scheduler_trigger WHERE job_key = $1 ORDER BY id`, [job])).rows.map((r) => r.trigger_id);
+const invocations = (job: string) => t.api.scheduler.getInvocations({ job });
+async function settle() {
+  while ((await runTriageOnce(t.engine.ctx)) > 0);
+}
+
+describe("catalog", () => {
+  it("loads projects and keeps the last good revision when a file turns invalid", async () => {
+    const [project] = await t.api.scheduler.getProjects();
+    expect(project).toMatchObject({ id: "ops", errors: null, counts: { SCHEDULED: 1, WAITING: 2 } });
+    const job = await t.api.scheduler.getJob({ job: "ops/every5" });
+    expect(job).toMatchObject({ state: "SCHEDULED", flavor: "triggering", scheduleInWords: "every 5 minutes (UTC)", nextRunTimestampMillis: Date.parse("2026-01-01T10:05:00Z") });
+
+    writeFileSync(join(dir, "ops.yaml"), PROJECT.replace('"*/5 * * * *"', '"*/5 * * *"').replace("id: after", "id: after\n    bogus: [1"));
+    const report = await syncCatalog(t.engine.ctx, dir);
+    expect(report.invalid[0]!.errors[0]).toMatchObject({ file: "ops.yaml" });
+    expect((await t.api.scheduler.getProjects())[0]!.errors).not.toBeNull();
+    expect((await t.api.scheduler.getJob({ job: "ops/every5" })).schedule).toBe("*/5 * * * *");
+    writeFileSync(join(dir, "ops.yaml"), PROJECT);
+    await syncCatalog(t.engine.ctx, dir);
+    expect((await t.api.scheduler.getProjects())[0]!.errors).toBeNull();
+  });
+});
+
+describe("ticks, triage and invocations", () => {
+  it("fires one trigger per slot even with duplicate and concurrent ticks", async () => {
+    clock.set(Date.parse("2026-01-01T10:04:59Z"));
+    expect(await runTicksOnce(t.engine.ctx)).toBe(0);
+    clock.set(Date.parse("2026-01-01T10:05:00.200Z"));
+    const fired = await Promise.all([runTicksOnce(t.engine.ctx), runTicksOnce(t.engine.ctx), runTicksOnce(t.engine.ctx)]);
+    expect(fired.reduce((a, b) => a + b)).toBe(1);
+    expect(await runTicksOnce(t.engine.ctx)).toBe(0);
+    expect(await triggersOf("ops/every5")).toEqual(["cron:ops/every5:2026-01-01T10:05:00.000Z"]);
+  });
+
+  it("triage starts an invocation that the worker runs to SUCCEEDED, triggering the next job", async () => {
+    await settle();
+    const [inv] = (await invocations("ops/every5")).invocations;
+    expect(inv).toMatchObject({ state: expect.stringMatching(/STARTING|RUNNING|SUCCEEDED/), triggeredBy: "cron" });
+    await until(async () => (await t.api.scheduler.getInvocation({ job: "ops/every5", invocationId: inv!.id })).state === "SUCCEEDED", "the invocation to succeed");
+    const done = await t.api.scheduler.getInvocation({ job: "ops/every5", invocationId: inv!.id });
+    expect(done.debugLog).toMatch(/running shell task/);
+    expect(done.debugLog).toMatch(/stdout:\ntick \{"invocation"/);
+    expect(done.outgoingTriggers).toEqual([{ id: `invocation:${inv!.id}`, job: "ops/after" }]);
+    expect((await t.api.scheduler.getJobTriageLog({ job: "ops/every5" })).log).toMatch(/\[\d{3} ms\] started invocation/);
+    await settle();
+    await until(async () => (await invocations("ops/after")).invocations[0]?.state === "SUCCEEDED", "the triggered job to run");
+  });
+
+  it("after downtime catches up with one run, not one per missed slot", async () => {
+    clock.set(Date.parse("2026-01-01T11:17:00Z"));
+    expect(await runTicksOnce(t.engine.ctx)).toBe(1);
+    expect((await triggersOf("ops/every5")).at(-1)).toBe("cron:ops/every5:2026-01-01T11:15:00.000Z");
+    expect((await t.api.scheduler.getJob({ job: "ops/every5" })).nextRunTimestampMillis).toBe(Date.parse("2026-01-01T11:20:00Z"));
+  });
+});
+
+describe("emitTriggers, pause, abort", () => {
+  it("is retry-safe by trigger id and rejects the whole call for an unknown job", async () => {
+    const batch = { batches: [{ trigger: { id: "deploy-42", title: "deploy" }, jobs: ["ops/after"] }] };
+    expect(await t.api.scheduler.emitTriggers(batch)).toEqual({ accepted: 1, ignored: 0 });
+    expect(await t.api.scheduler.emitTriggers(batch)).toEqual({ accepted: 0, ignored: 1 });
+    const bad = await t.mutate("scheduler.emitTriggers", { batches: [{ trigger: { id: "x" }, jobs: ["ops/after", "ops/ghost"] }] });
+    expect(bad.status).toBe(404);
+    expect(bad.error.message).toMatch(/no such job: ops\/ghost/);
+    expect(await triggersOf("ops/after")).not.toContain("x");
+  });
+
+  it("pause discards pending triggers, ignores new ones and stops ticks; resume re-arms", async () => {
+    await t.api.scheduler.emitTriggers({ batches: [{ trigger: { id: "pending-1" }, jobs: ["ops/every5"] }] });
+    const paused = await t.api.scheduler.pauseJob({ job: "ops/every5", reason: "maintenance window" });
+    expect(paused).toMatchObject({ state: "PAUSED", paused: { byWho: "test", reason: "maintenance window" }, nextRunTimestampMillis: null });
+    await settle();
+    expect(await t.api.scheduler.listTriggers({ job: "ops/every5" })).toEqual([]);
+    expect(await t.api.scheduler.emitTriggers({ batches: [{ trigger: { id: "while-paused" }, jobs: ["ops/every5"] }] })).toEqual({ accepted: 0, ignored: 1 });
+    const bad = await t.mutate("scheduler.pauseJob", { job: "ops/every5", reason: " " });
+    expect(bad.error.message).toMatch(/say why/);
+    const resumed = await t.api.scheduler.resumeJob({ job: "ops/every5" });
+    expect(resumed.state).toBe("SCHEDULED");
+    expect(resumed.nextRunTimestampMillis).toBe(Date.parse("2026-01-01T11:20:00Z"));
+  });
+
+  it("aborts a running invocation and kills its task", async () => {
+    await t.api.scheduler.emitTriggers({ batches: [{ trigger: { id: "go-slow" }, jobs: ["ops/slow"] }] });
+    await settle();
+    const [inv] = (await invocations("ops/slow")).invocations;
+    await until(async () => (await t.api.scheduler.getInvocation({ job: "ops/slow", invocationId: inv!.id })).state === "RUNNING", "the slow task to run");
+    expect((await t.api.scheduler.getJob({ job: "ops/slow" })).state).toBe("RUNNING");
+    expect(await t.api.scheduler.abortInvocation({ job: "ops/slow", invocationId: inv!.id })).toEqual({ aborted: true });
+    const aborted = await t.api.scheduler.getInvocation({ job: "ops/slow", invocationId: inv!.id });
+    expect(aborted).toMatchObject({ state: "ABORTED", abortedBy: "test" });
+    await until(async () => worker.stats.succeeded > 0 && (await t.api.queues.getJobCount({ queueName: "hourglass_invocations", jobState: "IN_PROGRESS" })).count === 0, "the task to be killed");
+    expect((await t.api.scheduler.getInvocations({ job: "ops/slow", activeOnly: true })).invocations).toEqual([]);
+  });
+});
