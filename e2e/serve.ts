@@ -8,7 +8,10 @@ import { recreateDatabase } from "@hourglass/db/testing";
 const root = join(import.meta.dirname, "..");
 const url = await recreateDatabase("hourglass_e2e");
 await migrate(url);
-const env = { ...process.env, DATABASE_URL: url, HOURGLASS_POLL_INTERVAL_MS: "200", HOURGLASS_MAINTENANCE_INTERVAL_MS: "200" };
+const env = {
+  ...process.env, DATABASE_URL: url, HOURGLASS_POLL_INTERVAL_MS: "200", HOURGLASS_MAINTENANCE_INTERVAL_MS: "200",
+  HOURGLASS_PROJECTS_DIR: join(import.meta.dirname, "projects"),
+};
 const children: ChildProcess[] = [
   spawn(join(root, "apps/web/node_modules/.bin/next"), ["start", "-H", "127.0.0.1", "-p", process.env.E2E_PORT ?? "3100"], { cwd: join(root, "apps/web"), env, stdio: "inherit" }),
   spawn(process.execPath, ["--import", "tsx", "src/main.ts"], { cwd: join(root, "apps/worker"), env, stdio: "inherit" }),

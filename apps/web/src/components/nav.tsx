@@ -2,8 +2,11 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 
-/** Sections of the dashboard; Jobs and Requests join as the scheduler and job chains land. */
-const SECTIONS = [{ href: "/queues", label: "Queues" }];
+/** Sections of the dashboard; Requests joins when job chains land. */
+const SECTIONS = [
+  { href: "/jobs", label: "Jobs" },
+  { href: "/queues", label: "Queues" },
+];
 
 export function Nav() {
   const path = usePathname();

@@ -2,6 +2,8 @@
 import { useEffect, useRef, type ButtonHTMLAttributes, type ReactNode } from "react";
 import { relativeTime } from "@/lib/format";
 
+export { relativeTime };
+
 export { formatCount, formatMillis } from "@/lib/format";
 
 type Tone = "primary" | "danger" | "plain";
@@ -27,6 +29,14 @@ const STATE_COLORS: Record<string, string> = {
   SUCCEEDED: "bg-emerald-100 text-emerald-800 dark:bg-emerald-900/50 dark:text-emerald-200",
   FAILED: "bg-rose-100 text-rose-800 dark:bg-rose-900/50 dark:text-rose-200",
   PAUSED: "bg-slate-200 text-slate-800 dark:bg-slate-700 dark:text-slate-100",
+  // scheduler job and invocation states
+  RUNNING: "bg-amber-100 text-amber-800 dark:bg-amber-900/50 dark:text-amber-200",
+  STARTING: "bg-amber-100 text-amber-800 dark:bg-amber-900/50 dark:text-amber-200",
+  RETRYING: "bg-orange-100 text-orange-800 dark:bg-orange-900/50 dark:text-orange-200",
+  SCHEDULED: "bg-sky-100 text-sky-800 dark:bg-sky-900/50 dark:text-sky-200",
+  WAITING: "bg-indigo-100 text-indigo-800 dark:bg-indigo-900/50 dark:text-indigo-200",
+  DISABLED: "bg-slate-100 text-slate-500 dark:bg-slate-800 dark:text-slate-400",
+  ABORTED: "bg-slate-200 text-slate-800 dark:bg-slate-700 dark:text-slate-100",
 };
 
 export function Badge({ state, children }: { state: string; children?: ReactNode }) {

@@ -22,9 +22,8 @@ export async function runHttp(
       signal: AbortSignal.any([signal, timeout]),
     });
     const out = new BoundedOutput();
-    if (response.body) {
-      for await (const chunk of response.body) out.push(Buffer.from(chunk));
-    }
+    const reader = response.body?.getReader();
+    for (let r = await reader?.read(); r && !r.done; r = await reader!.read()) out.push(Buffer.from(r.value));
     const ok = response.status >= 200 && response.status < 300;
     return {
       succeeded: ok,

@@ -20,16 +20,18 @@ export function runShell(
     const stdout = new BoundedOutput();
     const stderr = new BoundedOutput();
     let killedFor: string | null = null;
+    const env: Record<string, string> = {
+      ...baseEnv,
+      ...config.env,
+      HOURGLASS_JOB_DESCRIPTOR: job.jobDescriptor,
+      HOURGLASS_JOB_BODY: job.body.length <= 100_000 ? job.body : "",
+      HOURGLASS_ATTEMPT: String(job.attempt),
+      HOURGLASS_QUEUE: job.queueName,
+    };
     const child = spawn(config.command, config.args, {
       cwd: config.cwd,
-      env: {
-        ...baseEnv,
-        ...config.env,
-        HOURGLASS_JOB_DESCRIPTOR: job.jobDescriptor,
-        HOURGLASS_JOB_BODY: job.body.length <= 100_000 ? job.body : "",
-        HOURGLASS_ATTEMPT: String(job.attempt),
-        HOURGLASS_QUEUE: job.queueName,
-      },
+      // a plain record; typed loosely because frameworks (Next) narrow ProcessEnv
+      env: env as unknown as NodeJS.ProcessEnv,
       detached: true,
       stdio: ["pipe", "pipe", "pipe"],
     });

@@ -1,0 +1,95 @@
+"use client";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { useParams } from "next/navigation";
+import { useState } from "react";
+import { InvocationChart } from "@/components/invocation-chart";
+import { Flavor, JobActions } from "@/components/job-actions";
+import { Badge, Button, Card, ErrorText, relativeTime, Time } from "@/components/ui";
+import { useTRPC } from "@/lib/trpc";
+
+export default function JobPage() {
+  const { project, job: id } = useParams<{ project: string; job: string }>();
+  const key = `${project}/${id}`;
+  const trpc = useTRPC();
+  const job = useQuery(trpc.scheduler.getJob.queryOptions({ job: key }));
+  const triggers = useQuery(trpc.scheduler.listTriggers.queryOptions({ job: key }));
+  const active = useQuery(trpc.scheduler.getInvocations.queryOptions({ job: key, activeOnly: true, pageSize: 50 }));
+  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
+  const finished = useQuery({ ...trpc.scheduler.getInvocations.queryOptions({ job: key, finishedOnly: true, pageSize: 25, cursor: cursors[cursors.length - 1] }), placeholderData: keepPreviousData });
+  const recent = useQuery(trpc.scheduler.getInvocations.queryOptions({ job: key, pageSize: 50 }));
+  const j = job.data;
+  return (
+    <div className="space-y-5">
+      <nav className="text-sm text-slate-500"><Link href="/jobs" className="hover:underline">Jobs</Link> / <Link href={`/jobs/${project}`} className="hover:underline">{project}</Link> / {id}</nav>
+      <ErrorText error={job.error} />
+      {j && (
+        <>
+          <div className="flex flex-wrap items-center gap-3">
+            <h1 className="text-2xl font-semibold"><Flavor flavor={j.flavor} /> {j.id}</h1>
+            <span data-testid="job-state"><Badge state={j.state} /></span>
+            <div className="ml-auto"><JobActions job={j} /></div>
+          </div>
+          {j.paused && (
+            <div role="status" className="rounded-md bg-slate-100 p-3 text-sm dark:bg-slate-800">
+              Paused by <b>{j.paused.byWho}</b> <Time ms={j.paused.atTimestampMillis} />: “{j.paused.reason}”
+            </div>
+          )}
+          {j.description && <p className="text-slate-600 dark:text-slate-300">{j.description}</p>}
+          <div className="grid gap-5 lg:grid-cols-2">
+            <Card title="Schedule">
+              <dl className="grid grid-cols-2 gap-3 text-sm">
+                <div><dt className="text-xs uppercase text-slate-500">Schedule</dt><dd title={j.schedule}>{j.scheduleInWords}</dd></div>
+                <div><dt className="text-xs uppercase text-slate-500">Next run</dt><dd><Time ms={j.nextRunTimestampMillis} /></dd></div>
+                <div><dt className="text-xs uppercase text-slate-500">Policy</dt><dd>{j.definition.policy.kind}</dd></div>
+                <div><dt className="text-xs uppercase text-slate-500">Triggers</dt><dd>{j.definition.triggers.length ? j.definition.triggers.map((t) => <Link key={t} className="mr-2 text-indigo-700 hover:underline dark:text-indigo-300" href={`/jobs/${project}/${t}`}>{t}</Link>) : "—"}</dd></div>
+              </dl>
+            </Card>
+            <Card title="Recent invocations"><InvocationChart invocations={recent.data?.invocations ?? []} now={Date.now()} /></Card>
+          </div>
+          <Card title={<>Triage log {j.triage.atTimestampMillis && <span className="normal-case">({relativeTime(j.triage.atTimestampMillis)})</span>}</>}>
+            {j.triage.stale && <p className="mb-2 text-sm text-amber-700 dark:text-amber-300">Stale: a newer triage is pending and has not run yet.</p>}
+            <pre data-testid="triage-log" className="max-h-64 overflow-auto whitespace-pre-wrap rounded bg-slate-900 p-2 font-mono text-xs text-slate-100">{j.triage.log || "(no triage yet)"}</pre>
+          </Card>
+          <Card title={`Pending triggers (${triggers.data?.length ?? 0})`}>
+            {triggers.data?.length ? (
+              <ul className="space-y-1 text-sm">{triggers.data.map((t) => <li key={t.id}><span className="font-mono">{t.id}</span> · {t.title} · from {t.emittedBy} · <Time ms={t.createdTimestampMillis} /></li>)}</ul>
+            ) : <p className="text-sm text-slate-500">None.</p>}
+          </Card>
+          <Card title="Invocations">
+            <InvocationTable project={project} id={id} rows={[...(active.data?.invocations ?? []), ...(finished.data?.invocations ?? [])]} />
+            <div className="mt-3 flex justify-end gap-2">
+              <Button disabled={cursors.length === 1} onClick={() => setCursors(cursors.slice(0, -1))}>Newer</Button>
+              <Button disabled={!finished.data?.nextCursor} onClick={() => setCursors([...cursors, finished.data!.nextCursor!])}>Older</Button>
+            </div>
+          </Card>
+          <Card title={`Definition at revision ${j.revision}`}>
+            <pre className="max-h-80 overflow-auto rounded bg-slate-50 p-3 font-mono text-xs dark:bg-slate-950">{JSON.stringify(j.definition, null, 2)}</pre>
+          </Card>
+        </>
+      )}
+    </div>
+  );
+}
+
+function InvocationTable({ project, id, rows }: { project: string; id: string; rows: { id: string; state: string; startedTimestampMillis: number; finishedTimestampMillis: number | null; triggeredBy: string; retryCount: number }[] }) {
+  if (rows.length === 0) return <p className="text-sm text-slate-500">No invocations.</p>;
+  return (
+    <div className="overflow-x-auto">
+      <table className="min-w-full text-sm">
+        <thead className="text-left text-xs uppercase text-slate-500"><tr><th className="py-1 pr-4">#</th><th className="pr-4">State</th><th className="pr-4">Started</th><th className="pr-4">Duration</th><th className="pr-4">Triggered by</th></tr></thead>
+        <tbody>
+          {rows.map((i) => (
+            <tr key={i.id} data-invocation={i.id}>
+              <td className="py-1 pr-4 font-mono"><Link className="text-indigo-700 hover:underline dark:text-indigo-300" href={`/jobs/${project}/${id}/${i.id}`}>{i.id}</Link></td>
+              <td className="pr-4"><Badge state={i.state} /></td>
+              <td className="pr-4"><Time ms={i.startedTimestampMillis} /></td>
+              <td className="pr-4 tabular-nums">{i.finishedTimestampMillis ? `${((i.finishedTimestampMillis - i.startedTimestampMillis) / 1000).toFixed(1)} s` : "running"}</td>
+              <td className="pr-4">{i.triggeredBy}{i.retryCount ? ` · ${i.retryCount} launch retr${i.retryCount === 1 ? "y" : "ies"}` : ""}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,68 @@
+"use client";
+import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { useParams, useRouter, useSearchParams } from "next/navigation";
+import { Suspense, useState } from "react";
+import { Flavor, JobActions } from "@/components/job-actions";
+import { Badge, Button, ErrorText, Time } from "@/components/ui";
+import { useTRPC } from "@/lib/trpc";
+
+export default function ProjectPage() {
+  return <Suspense><ProjectJobs /></Suspense>;
+}
+
+function ProjectJobs() {
+  const { project } = useParams<{ project: string }>();
+  const filter = useSearchParams().get("state");
+  const router = useRouter();
+  const trpc = useTRPC();
+  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
+  const jobs = useQuery(trpc.scheduler.getJobs.queryOptions({ project, cursor: cursors[cursors.length - 1], pageSize: 100 }));
+  const projects = useQuery(trpc.scheduler.getProjects.queryOptions());
+  const meta = projects.data?.find((p) => p.id === project);
+  const rows = jobs.data?.jobs.filter((j) => !filter || j.state === filter) ?? [];
+  return (
+    <div className="space-y-4">
+      <nav className="text-sm text-slate-500"><Link href="/jobs" className="hover:underline">Jobs</Link> / {project}</nav>
+      <div className="flex flex-wrap items-center gap-3">
+        <h1 className="text-2xl font-semibold">{project}</h1>
+        {filter && <Button onClick={() => router.replace(`/jobs/${project}`)}>Showing {filter.toLowerCase()} · show all</Button>}
+      </div>
+      {meta?.errors && (
+        <div role="alert" className="rounded-md bg-rose-50 p-3 text-sm text-rose-800 dark:bg-rose-950 dark:text-rose-200">
+          <p className="font-semibold">The newest {meta.fileName} is invalid; revision {meta.revision || "(none)"} keeps running.</p>
+          <ul className="mt-1 list-disc pl-5 font-mono text-xs">{meta.errors.map((e, i) => <li key={i}>{e.file}:{e.line}: {e.message}</li>)}</ul>
+        </div>
+      )}
+      <ErrorText error={jobs.error} />
+      <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm dark:border-slate-800 dark:bg-slate-900">
+        <table className="min-w-full text-sm">
+          <thead className="bg-slate-50 text-left text-xs uppercase tracking-wide text-slate-500 dark:bg-slate-800/50 dark:text-slate-400">
+            <tr><th className="px-4 py-2">Job</th><th className="px-4 py-2">Schedule</th><th className="px-4 py-2">State</th><th className="px-4 py-2">Next run</th><th className="px-4 py-2 text-right">Actions</th></tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
+            {rows.map((j) => (
+              <tr key={j.job} data-job={j.job}>
+                <td className="px-4 py-2 font-medium"><Flavor flavor={j.flavor} /> <Link className="text-indigo-700 hover:underline dark:text-indigo-300" href={`/jobs/${j.job}`}>{j.id}</Link></td>
+                <td className="px-4 py-2" title={j.schedule}>{j.scheduleInWords}</td>
+                <td className="px-4 py-2">
+                  <span title={j.paused ? `paused by ${j.paused.byWho} ${new Date(j.paused.atTimestampMillis).toISOString()}: ${j.paused.reason}` : undefined}>
+                    <Badge state={j.state} />
+                  </span>
+                  {j.paused?.reason && <span className="ml-2 text-xs text-slate-500">“{j.paused.reason}”</span>}
+                </td>
+                <td className="px-4 py-2"><Time ms={j.nextRunTimestampMillis} /></td>
+                <td className="px-4 py-2"><JobActions job={j} compact /></td>
+              </tr>
+            ))}
+            {jobs.data && rows.length === 0 && <tr><td colSpan={5} className="px-4 py-8 text-center text-slate-500">No jobs{filter ? ` in state ${filter}` : ""}.</td></tr>}
+          </tbody>
+        </table>
+      </div>
+      <div className="flex justify-end gap-2">
+        <Button disabled={cursors.length === 1} onClick={() => setCursors(cursors.slice(0, -1))}>Previous</Button>
+        <Button disabled={!jobs.data?.nextCursor} onClick={() => setCursors([...cursors, jobs.data!.nextCursor!])}>Next</Button>
+      </div>
+    </div>
+  );
+}
