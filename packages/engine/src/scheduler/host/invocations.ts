@@ -1,4 +1,6 @@
+import type { Sql } from "@hourglass/db";
 import type { EngineContext } from "../../context.ts";
+import { withTransaction } from "../../transaction.ts";
 import { execute, executorConfigSchema, type ExecuteOptions } from "../../executors/index.ts";
 import type { ExecutionInput, ExecutionResult } from "../../executors/types.ts";
 import type { JobDefinition } from "../catalog.ts";
@@ -74,12 +76,15 @@ export async function runInvocation(ctx: EngineContext, input: ExecutionInput, s
 /**
  * Moves an invocation to a final state (guarded by `from`), then: a success
  * triggers the jobs its job lists under `triggers`; the job is queued for
- * triage; an interval schedule re-arms from now. Returns false when the
- * invocation was no longer in `from` (e.g. aborted meanwhile).
+ * triage; an interval schedule re-arms from now. All in one transaction, so
+ * nobody sees a finished invocation without its outgoing triggers. Returns
+ * false when the invocation was no longer in `from` (e.g. aborted meanwhile).
  */
-export async function finish(ctx: EngineContext, id: string, jobKey: string, to: "SUCCEEDED" | "FAILED" | "ABORTED", from: string | string[], by?: string): Promise<boolean> {
-  const now = ctx.clock.now();
-  const sql = ctx.db.sql;
+export function finish(ctx: EngineContext, id: string, jobKey: string, to: "SUCCEEDED" | "FAILED" | "ABORTED", from: string | string[], by?: string): Promise<boolean> {
+  return withTransaction(ctx.db.pool, (sql) => finishIn(sql, ctx.clock.now(), id, jobKey, to, from, by));
+}
+
+async function finishIn(sql: Sql, now: Date, id: string, jobKey: string, to: "SUCCEEDED" | "FAILED" | "ABORTED", from: string | string[], by?: string): Promise<boolean> {
   const r = await sql.query(
     `UPDATE scheduler_invocation SET state = $2, finished_at = $3, aborted_by = $5 WHERE id = $1 AND state::text = ANY($4::text[])`,
     [id, to, now, Array.isArray(from) ? from : [from], by ?? null],
