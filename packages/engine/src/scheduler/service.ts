@@ -205,19 +205,19 @@ export class Scheduler {
     const rows = input.batches.flatMap((b) => b.jobs.map((job) => ({ job, t: b.trigger })));
     // triggers and the triage request commit together: a pending trigger is never left unnoticed
     const r = await withTransaction(this.ctx.db.pool, async (sql) => {
-    const inserted = await sql.query<{ job_key: string }>(
-      `INSERT INTO scheduler_trigger (job_key, trigger_id, title, url, created_at, emitted_by, properties, tags)
-       SELECT t.job_key, t.trigger_id, t.title, t.url, $1, $2, t.properties, ARRAY(SELECT jsonb_array_elements_text(t.tags))
-         FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::jsonb[], $8::jsonb[]) AS t(job_key, trigger_id, title, url, properties, tags)
-         JOIN scheduler_job j ON j.key = t.job_key AND j.paused_at IS NULL
-       ON CONFLICT (job_key, trigger_id) DO NOTHING
-       RETURNING job_key`,
-      [createdAt, caller.id, rows.map((x) => x.job), rows.map((x) => x.t.id), rows.map((x) => x.t.title), rows.map((x) => x.t.url ?? null),
-        rows.map((x) => JSON.stringify(x.t.properties)), rows.map((x) => JSON.stringify(x.t.tags))],
-    );
-    const touched = [...new Set(inserted.rows.map((x) => x.job_key))];
-    if (touched.length) await sql.query(`UPDATE scheduler_job SET triage_requested_at = $2 WHERE key = ANY($1::text[])`, [touched, now]);
-    return inserted;
+      const inserted = await sql.query<{ job_key: string }>(
+        `INSERT INTO scheduler_trigger (job_key, trigger_id, title, url, created_at, emitted_by, properties, tags)
+         SELECT t.job_key, t.trigger_id, t.title, t.url, $1, $2, t.properties, ARRAY(SELECT jsonb_array_elements_text(t.tags))
+           FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::jsonb[], $8::jsonb[]) AS t(job_key, trigger_id, title, url, properties, tags)
+           JOIN scheduler_job j ON j.key = t.job_key AND j.paused_at IS NULL
+         ON CONFLICT (job_key, trigger_id) DO NOTHING
+         RETURNING job_key`,
+        [createdAt, caller.id, rows.map((x) => x.job), rows.map((x) => x.t.id), rows.map((x) => x.t.title), rows.map((x) => x.t.url ?? null),
+          rows.map((x) => JSON.stringify(x.t.properties)), rows.map((x) => JSON.stringify(x.t.tags))],
+      );
+      const touched = [...new Set(inserted.rows.map((x) => x.job_key))];
+      if (touched.length) await sql.query(`UPDATE scheduler_job SET triage_requested_at = $2 WHERE key = ANY($1::text[])`, [touched, now]);
+      return inserted;
     });
     return { accepted: r.rows.length, ignored: rows.length - r.rows.length };
   }
