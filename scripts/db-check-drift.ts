@@ -3,7 +3,7 @@
 import { findSchemaDrift } from "@hourglass/db/drift";
 import { testServerUrl } from "@hourglass/db/testing";
 
-const drift = await findSchemaDrift(testServerUrl());
+const drift = await findSchemaDrift(testServerUrl(), process.env);
 if (drift.onlyInMigrations.length || drift.onlyInSchema.length) {
   console.error("schema.prisma and prisma/migrations disagree:");
   for (const x of drift.onlyInMigrations) console.error(`  only in migrations: ${x}`);

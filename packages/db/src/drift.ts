@@ -21,7 +21,7 @@ import { recreateDatabase, dropDatabase } from "./testing/index.ts";
 const pkg = join(dirname(fileURLToPath(import.meta.url)), "..");
 const schemaPath = join(pkg, "..", "..", "prisma", "schema.prisma");
 
-function schemaSql(serverUrl: string): string {
+function schemaSql(serverUrl: string, childEnv: Record<string, string | undefined>): string {
   const dir = mkdtempSync(join(tmpdir(), "hourglass-drift-"));
   // Prisma 6 wants the url in the datasource block; Prisma 7 forbids it there.
   const schema = readFileSync(schemaPath, "utf8").replace(/datasource db \{/, 'datasource db {\n  url = env("DATABASE_URL")');
@@ -39,7 +39,7 @@ export default defineConfig({
     process.execPath,
     [join(pkg, "node_modules/prisma6/build/index.js"), "migrate", "diff", "--config", "prisma.config.mjs",
       "--from-empty", "--to-schema-datamodel", "schema.prisma", "--script"],
-    { cwd: dir, encoding: "utf8", env: { ...process.env, DATABASE_URL: serverUrl, PRISMA_QUERY_ENGINE_LIBRARY: "/bin/false" } },
+    { cwd: dir, encoding: "utf8", env: { ...childEnv, DATABASE_URL: serverUrl, PRISMA_QUERY_ENGINE_LIBRARY: "/bin/false" } },
   );
   if (r.status !== 0 || !r.stdout.includes("CREATE")) {
     throw new Error(`prisma migrate diff failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
@@ -76,8 +76,9 @@ async function catalog(url: string): Promise<string[]> {
 /**
  * Compares the two databases' catalogs on `serverUrl` (it creates and drops
  * two scratch databases there). Returns the differences; empty means agreed.
+ * `childEnv` is the environment for the Prisma CLI it runs (PATH and the like).
  */
-export async function findSchemaDrift(serverUrl: string): Promise<{ onlyInMigrations: string[]; onlyInSchema: string[]; compared: number }> {
+export async function findSchemaDrift(serverUrl: string, childEnv: Record<string, string | undefined>): Promise<{ onlyInMigrations: string[]; onlyInSchema: string[]; compared: number }> {
   const fromMigrations = await recreateDatabase("hourglass_drift_migrations");
   const fromSchema = await recreateDatabase("hourglass_drift_schema");
   try {
@@ -85,7 +86,7 @@ export async function findSchemaDrift(serverUrl: string): Promise<{ onlyInMigrat
     const client = new pg.Client({ connectionString: fromSchema });
     await client.connect();
     try {
-      await client.query(schemaSql(serverUrl));
+      await client.query(schemaSql(serverUrl, childEnv));
     } finally {
       await client.end();
     }
