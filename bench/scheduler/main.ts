@@ -38,6 +38,8 @@ let t0 = performance.now();
 const loops = new SchedulerLoops(engine, { projectsDir: dir, intervalMs: 50, catalogIntervalMs: 60_000 });
 const worker = new QueueWorker(engine, { workerId: "bench", concurrency: 50, prefetch: 500, pollIntervalMs: 200, handlers: loops.handlers({}) });
 await loops.start();
+const loaded = (await db.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM scheduler_job`)).rows[0]!.n;
+if (loaded !== JOBS + 1) throw new Error(`catalog loaded ${loaded} jobs, expected ${JOBS + 1}: ${JSON.stringify((await engine.scheduler.getProjects({ id: "bench" }))[0]?.errors)}`);
 log(`  catalog loaded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
 log(`storing ${INVOCATIONS.toLocaleString()} finished invocations (100 jobs × ${INVOCATIONS / 100})`);

@@ -52,7 +52,7 @@ const jobSchema = z.object({
   description: z.string().max(2000).optional(),
 });
 
-const projectSchema = z.object({ jobs: z.array(jobSchema).max(10_000) });
+const projectSchema = z.object({ jobs: z.array(jobSchema).max(100_000, "a project has at most 100,000 jobs") });
 
 export interface JobDefinition {
   id: string;
