@@ -87,7 +87,7 @@ describe("ticks, triage and invocations", () => {
     expect(inv).toMatchObject({ state: expect.stringMatching(/STARTING|RUNNING|SUCCEEDED/), triggeredBy: "cron" });
     await until(async () => (await t.api.scheduler.getInvocation({ job: "ops/every5", invocationId: inv!.id })).state === "SUCCEEDED", "the invocation to succeed");
     const done = await t.api.scheduler.getInvocation({ job: "ops/every5", invocationId: inv!.id });
-    expect(done.debugLog).toMatch(/running shell task/);
+    expect(done.debugLog).toMatch(/launching the task\n.*ran shell task/s);
     expect(done.debugLog).toMatch(/stdout:\ntick \{"invocation"/);
     expect(done.outgoingTriggers).toEqual([{ id: `invocation:${inv!.id}`, job: "ops/after" }]);
     expect((await t.api.scheduler.getJobTriageLog({ job: "ops/every5" })).log).toMatch(/\[\d{3} ms\] started invocation/);

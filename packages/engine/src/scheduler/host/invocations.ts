@@ -5,7 +5,7 @@ import { execute, executorConfigSchema, type ExecuteOptions } from "../../execut
 import type { ExecutionInput, ExecutionResult } from "../../executors/types.ts";
 import type { JobDefinition } from "../catalog.ts";
 import { invocationFinished } from "../cron-machine.ts";
-import { appendDebugLog } from "./debug-log.ts";
+import { appendDebugLog, DEBUG_LOG_LIMIT, logLine } from "./debug-log.ts";
 
 /** How often a lost launch (the worker died mid-run) is retried before the invocation fails. */
 export const LAUNCH_RETRY_LIMIT = 3;
@@ -21,27 +21,29 @@ const ABORT_POLL_MS = 500;
 export async function runInvocation(ctx: EngineContext, input: ExecutionInput, signal: AbortSignal, options: ExecuteOptions): Promise<ExecutionResult> {
   const id = input.body;
   const sql = ctx.db.sql;
-  const rows = await sql.query<{ state: string; job_key: string; task: unknown; retry_count: number; incoming_triggers: unknown }>(
-    `SELECT state::text AS state, job_key, task, retry_count, incoming_triggers FROM scheduler_invocation WHERE id = $1`, [id]);
-  const inv = rows.rows[0];
-  if (!inv || ["SUCCEEDED", "FAILED", "ABORTED"].includes(inv.state)) return { succeeded: true };
   const now = () => ctx.clock.now();
-
-  if (inv.state === "RUNNING") {
-    // a previous launch was lost (its worker died): retry, up to the limit
+  type Started = { job_key: string; task: unknown; incoming_triggers: unknown };
+  // the common case in one statement: STARTING / RETRYING -> RUNNING
+  let started = (await sql.query<Started>(
+    `UPDATE scheduler_invocation SET state = 'RUNNING', debug_log = right(debug_log || $2, ${DEBUG_LOG_LIMIT})
+      WHERE id = $1 AND state IN ('STARTING', 'RETRYING') RETURNING job_key, task, incoming_triggers`,
+    [id, logLine(now(), "launching the task")])).rows[0];
+  if (!started) {
+    const inv = (await sql.query<{ state: string; job_key: string; retry_count: number }>(
+      `SELECT state::text AS state, job_key, retry_count FROM scheduler_invocation WHERE id = $1`, [id])).rows[0];
+    if (!inv || inv.state !== "RUNNING") return { succeeded: true }; // finished or aborted meanwhile
+    // RUNNING already: a previous launch was lost (its worker died); retry, up to the limit
     if (inv.retry_count + 1 > LAUNCH_RETRY_LIMIT) {
-      await appendDebugLog(sql, id, now(), `launch lost ${inv.retry_count + 1} times; giving up`);
-      await finish(ctx, id, inv.job_key, "FAILED", "RUNNING");
+      await finish(ctx, id, inv.job_key, "FAILED", "RUNNING", undefined, logLine(now(), `launch lost ${inv.retry_count + 1} times; giving up`));
       return { succeeded: true };
     }
-    await sql.query(`UPDATE scheduler_invocation SET state = 'RETRYING', retry_count = retry_count + 1 WHERE id = $1 AND state = 'RUNNING'`, [id]);
-    await appendDebugLog(sql, id, now(), `previous launch was lost (worker stopped?); retry ${inv.retry_count + 1} of ${LAUNCH_RETRY_LIMIT}`);
+    started = (await sql.query<Started>(
+      `UPDATE scheduler_invocation SET retry_count = retry_count + 1, debug_log = right(debug_log || $3, ${DEBUG_LOG_LIMIT})
+        WHERE id = $1 AND state = 'RUNNING' AND retry_count = $2 RETURNING job_key, task, incoming_triggers`,
+      [id, inv.retry_count, logLine(now(), `previous launch was lost (worker stopped?); retry ${inv.retry_count + 1} of ${LAUNCH_RETRY_LIMIT}`)])).rows[0];
+    if (!started) return { succeeded: true }; // someone else relaunched it
   }
-  const started = await sql.query(
-    `UPDATE scheduler_invocation SET state = 'RUNNING' WHERE id = $1 AND state IN ('STARTING', 'RETRYING')`, [id]);
-  if (started.rowCount === 0) return { succeeded: true }; // aborted meanwhile
-  const task = executorConfigSchema.parse(inv.task);
-  await appendDebugLog(sql, id, now(), `running ${task.kind} task on ${input.attempt > 1 ? `attempt ${input.attempt}` : "its first attempt"}`);
+  const task = executorConfigSchema.parse(started.task);
 
   const aborted = new AbortController();
   const poll = setInterval(() => {
@@ -51,7 +53,7 @@ export async function runInvocation(ctx: EngineContext, input: ExecutionInput, s
   }, ABORT_POLL_MS);
   let result: ExecutionResult;
   try {
-    const body = JSON.stringify({ invocation: id, job: inv.job_key, triggers: inv.incoming_triggers });
+    const body = JSON.stringify({ invocation: id, job: started.job_key, triggers: started.incoming_triggers });
     result = await execute(task, { ...input, jobDescriptor: `invocation:${id}`, body }, AbortSignal.any([signal, aborted.signal]), options);
   } finally {
     clearInterval(poll);
@@ -61,15 +63,15 @@ export async function runInvocation(ctx: EngineContext, input: ExecutionInput, s
     await appendDebugLog(sql, id, now(), "worker shutting down; the invocation will be relaunched");
     throw new Error("interrupted by worker shutdown");
   }
-  const lines: string[] = [];
+  const lines = [`ran ${task.kind} task`];
   if (result.exitCode !== undefined && result.exitCode !== null) lines.push(`exit code ${result.exitCode}`);
   if (result.httpStatus) lines.push(`HTTP ${result.httpStatus}`);
   if (result.stdout) lines.push(`stdout:\n${result.stdout.trimEnd()}`);
   if (result.stderr) lines.push(`stderr:\n${result.stderr.trimEnd()}`);
   if (result.error) lines.push(`error: ${result.error}`);
   lines.push(result.succeeded ? "task succeeded" : "task failed");
-  await appendDebugLog(sql, id, now(), ...lines);
-  await finish(ctx, id, inv.job_key, result.succeeded ? "SUCCEEDED" : "FAILED", "RUNNING");
+  const at = now();
+  await finish(ctx, id, started.job_key, result.succeeded ? "SUCCEEDED" : "FAILED", "RUNNING", undefined, lines.map((l) => logLine(at, l)).join(""));
   return { succeeded: true };
 }
 
@@ -80,17 +82,21 @@ export async function runInvocation(ctx: EngineContext, input: ExecutionInput, s
  * nobody sees a finished invocation without its outgoing triggers. Returns
  * false when the invocation was no longer in `from` (e.g. aborted meanwhile).
  */
-export function finish(ctx: EngineContext, id: string, jobKey: string, to: "SUCCEEDED" | "FAILED" | "ABORTED", from: string | string[], by?: string): Promise<boolean> {
-  return withTransaction(ctx.db.pool, (sql) => finishIn(sql, ctx.clock.now(), id, jobKey, to, from, by));
+export function finish(
+  ctx: EngineContext, id: string, jobKey: string, to: "SUCCEEDED" | "FAILED" | "ABORTED", from: string | string[], by?: string, log = "",
+): Promise<boolean> {
+  return withTransaction(ctx.db.pool, (sql) => finishIn(sql, ctx.clock.now(), id, jobKey, to, from, by, log));
 }
 
-async function finishIn(sql: Sql, now: Date, id: string, jobKey: string, to: "SUCCEEDED" | "FAILED" | "ABORTED", from: string | string[], by?: string): Promise<boolean> {
+async function finishIn(sql: Sql, now: Date, id: string, jobKey: string, to: "SUCCEEDED" | "FAILED" | "ABORTED", from: string | string[], by: string | undefined, log: string): Promise<boolean> {
   const r = await sql.query(
-    `UPDATE scheduler_invocation SET state = $2, finished_at = $3, aborted_by = $5 WHERE id = $1 AND state::text = ANY($4::text[])`,
-    [id, to, now, Array.isArray(from) ? from : [from], by ?? null],
+    `UPDATE scheduler_invocation SET state = $2, finished_at = $3, aborted_by = $5, debug_log = right(debug_log || $6, ${DEBUG_LOG_LIMIT})
+      WHERE id = $1 AND state::text = ANY($4::text[])`,
+    [id, to, now, Array.isArray(from) ? from : [from], by ?? null, log + logLine(now, `invocation ${to}${by ? ` by ${by}` : ""}`)],
   );
   if (r.rowCount === 0) return false;
-  const job = (await sql.query<{ definition: JobDefinition }>(`SELECT definition FROM scheduler_job WHERE key = $1`, [jobKey])).rows[0];
+  const job = (await sql.query<{ definition: JobDefinition }>(
+    `UPDATE scheduler_job SET triage_requested_at = $2 WHERE key = $1 RETURNING definition`, [jobKey, now])).rows[0];
   if (!job) return true;
   const project = jobKey.split("/")[0]!;
   if (to === "SUCCEEDED" && job.definition.triggers.length > 0) {
@@ -109,7 +115,6 @@ async function finishIn(sql: Sql, now: Date, id: string, jobKey: string, to: "SU
       id, JSON.stringify(targets.map((job) => ({ id: triggerId, job }))),
     ]);
   }
-  await sql.query(`UPDATE scheduler_job SET triage_requested_at = $2 WHERE key = $1`, [jobKey, now]);
   const cron = invocationFinished({ nextTickAt: null, lastSlotAt: null }, job.definition.schedule, now.getTime());
   if (cron.nextTickAt !== null) {
     // an interval counts from this end; guarded so a pause or a newer arm is not overwritten
@@ -118,6 +123,5 @@ async function finishIn(sql: Sql, now: Date, id: string, jobKey: string, to: "SU
       [jobKey, new Date(cron.nextTickAt)],
     );
   }
-  await appendDebugLog(sql, id, now, `invocation ${to}${by ? ` by ${by}` : ""}`);
   return true;
 }
