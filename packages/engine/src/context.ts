@@ -17,5 +17,3 @@ export interface EngineContext {
 export interface Caller {
   id: string;
 }
-
-export const INTERNAL_CALLER: Caller = { id: "hourglass" };

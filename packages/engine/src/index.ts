@@ -2,7 +2,7 @@ export { createEngine, type Engine, type EngineOptions } from "./engine.ts";
 export { systemClock, ManualClock, type Clock } from "./clock.ts";
 export { consoleLogger, silentLogger, type Logger } from "./logger.ts";
 export { HourglassError, ERROR_CODES, type ErrorCode } from "./errors.ts";
-export { INTERNAL_CALLER, type Caller } from "./context.ts";
+export type { Caller } from "./context.ts";
 export { QUEUE_JOB_STATES, QUEUE_JOB_STATE_DOC, isFinal, type QueueJobState } from "./queue/states.ts";
 export { executorConfigSchema, type ExecutorConfig } from "./executors/config.ts";
 export type { QueueInfo, JobInfo, HistoryEntry, AttemptInfo } from "./queue/types.ts";

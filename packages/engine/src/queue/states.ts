@@ -23,7 +23,3 @@ export const QUEUE_JOB_STATE_DOC: Record<QueueJobState, string> = {
 export function isFinal(state: QueueJobState): boolean {
   return state === "SUCCEEDED" || state === "FAILED";
 }
-
-export function isClaimed(state: QueueJobState): boolean {
-  return state === "IN_PROGRESS";
-}

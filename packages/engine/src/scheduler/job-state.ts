@@ -31,7 +31,3 @@ export function jobFlavor(def: JobDefinition): "periodic" | "triggered" | "trigg
 }
 
 export const ACTIVE_INVOCATION_STATES = ["STARTING", "RETRYING", "RUNNING"] as const;
-export const FINAL_INVOCATION_STATES = ["SUCCEEDED", "FAILED", "ABORTED"] as const;
-export function isInvocationFinal(state: string): boolean {
-  return (FINAL_INVOCATION_STATES as readonly string[]).includes(state);
-}

@@ -61,8 +61,8 @@ export class Scheduler {
    * The one permission check. Everything is visible until access control
    * lands; then a job the caller may not see must read as "no such job".
    */
-  private async visibleJob(_caller: Caller, key: string): Promise<JobRow> {
-    const r = await this.ctx.db.sql.query<JobRow>(`SELECT ${JOB_COLUMNS} FROM scheduler_job j WHERE j.key = $1`, [key]);
+  private async visibleJob<Extra extends object = object>(_caller: Caller, key: string, extraColumns = ""): Promise<JobRow & Extra> {
+    const r = await this.ctx.db.sql.query<JobRow & Extra>(`SELECT ${JOB_COLUMNS}${extraColumns} FROM scheduler_job j WHERE j.key = $1`, [key]);
     if (!r.rows[0]) throw new HourglassError("JOB_NOT_FOUND", `no such job: ${key}`);
     return r.rows[0];
   }
@@ -92,18 +92,17 @@ export class Scheduler {
   }
 
   async getJob(caller: Caller, key: string) {
-    const job = await this.visibleJob(caller, key);
-    const extra = (await this.ctx.db.sql.query<{ triage_log: string; last_triage_at: Date | null; triage_requested_at: Date | null; removed_at: Date | null }>(
-      `SELECT triage_log, last_triage_at, triage_requested_at, removed_at FROM scheduler_job WHERE key = $1`, [key])).rows[0]!;
+    const job = await this.visibleJob<{ triage_log: string; last_triage_at: Date | null; triage_requested_at: Date | null; removed_at: Date | null }>(
+      caller, key, ", j.triage_log, j.last_triage_at, j.triage_requested_at, j.removed_at");
     return {
       ...toSummary(job),
       definition: job.definition,
-      removedAtTimestampMillis: extra.removed_at?.getTime() ?? null,
+      removedAtTimestampMillis: job.removed_at?.getTime() ?? null,
       triage: {
-        log: extra.triage_log,
-        atTimestampMillis: extra.last_triage_at?.getTime() ?? null,
+        log: job.triage_log,
+        atTimestampMillis: job.last_triage_at?.getTime() ?? null,
         /** A triage was asked for after the one this log describes and has not run yet. */
-        stale: extra.triage_requested_at !== null && (extra.last_triage_at === null || extra.triage_requested_at > extra.last_triage_at),
+        stale: job.triage_requested_at !== null && (job.last_triage_at === null || job.triage_requested_at > job.last_triage_at),
       },
     };
   }
