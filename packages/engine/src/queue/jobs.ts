@@ -170,8 +170,16 @@ export class Jobs {
     return takeDequeueTokens(this.ctx.db.sql, queueName, wanted, this.ctx.clock.now());
   }
 
-  /** Acks a batch of executor results and stores their attempt output. */
+  /**
+   * Stores a batch of executor results' attempt output, then acks them. In
+   * that order, so whoever sees a job's new state also sees the attempt that
+   * caused it. (A stale claim's attempt is still recorded: it did run.)
+   */
   async complete(queueName: string, results: JobResult[], by: string): Promise<number> {
+    const attempts = results
+      .filter((r) => r.attempt)
+      .map((r) => ({ ...r.attempt!, jobId: r.id, claimDescriptor: r.claimDescriptor }));
+    await recordAttempts(this.ctx.db.sql, attempts);
     const acks: Ack[] = results.map((r) => ({
       id: r.id,
       succeeded: r.succeeded,
@@ -180,10 +188,6 @@ export class Jobs {
       claimDescriptor: r.claimDescriptor,
     }));
     const rows = await this.applyAcks(queueName, acks, by);
-    const attempts = results
-      .filter((r) => r.attempt)
-      .map((r) => ({ ...r.attempt!, jobId: r.id, claimDescriptor: r.claimDescriptor }));
-    await recordAttempts(this.ctx.db.sql, attempts);
     return rows.length;
   }
 
