@@ -1,6 +1,6 @@
 // `pnpm bench:scheduler`: the scheduler at size on real PostgreSQL.
 // 10,000 jobs ticking every minute (noop tasks) and 1,000,000 stored
-// invocations; measures tick → done delay for one minute slot, trigger →
+// invocations; measures tick → RUNNING and tick → done delay for one minute slot, trigger →
 // done latency, and getJobs / getInvocations latency at that size.
 // A noop task finishes as soon as it runs, so "done" is RUNNING plus a few ms.
 //
@@ -67,6 +67,11 @@ while (Date.now() < deadline) {
 const delays = (await db.sql.query<{ ms: number }>(
   `SELECT extract(epoch FROM finished_at - $1::timestamptz) * 1000 AS ms FROM scheduler_invocation WHERE started_at >= $1 AND state = 'SUCCEEDED'`, [new Date(slot)])).rows.map((r) => Number(r.ms));
 log(`  ${done} of ${JOBS} slot invocations done`);
+// RUNNING is stamped by the "launching the task" debug-log line (time of day, ms); the slot's day anchors it
+const running = (await db.sql.query<{ ms: number }>(
+  `SELECT extract(epoch FROM (date_trunc('day', $1::timestamptz AT TIME ZONE 'UTC')
+            + substring(debug_log FROM '\\[([0-9:.]+)\\] launching the task')::time) - ($1::timestamptz AT TIME ZONE 'UTC')) * 1000 AS ms
+     FROM scheduler_invocation WHERE started_at >= $1`, [new Date(slot)])).rows.map((r) => Number(r.ms)).map((ms) => (ms < -3_600_000 ? ms + 86_400_000 : ms));
 
 // 2. trigger -> done, one at a time (the tick loop idle again)
 await sleep(3000);
@@ -112,6 +117,7 @@ console.log(`| measure | p50 ms | p95 ms | p99 ms | max ms |`);
 console.log(`|---|---|---|---|---|`);
 const row = (name: string, xs: number[]) => console.log(`| ${name} | ${pct(xs, 50).toFixed(1)} | ${pct(xs, 95).toFixed(1)} | ${pct(xs, 99).toFixed(1)} | ${Math.max(...xs).toFixed(1)} |`);
 row(`tick → done, one slot of ${JOBS} jobs (${done} done)`, delays.length ? delays : [NaN]);
+row(`tick → RUNNING, one slot of ${JOBS} jobs`, running);
 row(`trigger → done (${TRIGGERS} serial)`, triggerMs);
 for (const [name, xs] of Object.entries(api)) row(name, xs);
 await db.close();

@@ -73,11 +73,11 @@ describe("catalog", () => {
 describe("ticks, triage and invocations", () => {
   it("fires one trigger per slot even with duplicate and concurrent ticks", async () => {
     clock.set(Date.parse("2026-01-01T10:04:59Z"));
-    expect(await runTicksOnce(t.engine.ctx)).toBe(0);
+    expect((await runTicksOnce(t.engine.ctx)).fired).toBe(0);
     clock.set(Date.parse("2026-01-01T10:05:00.200Z"));
-    const fired = await Promise.all([runTicksOnce(t.engine.ctx), runTicksOnce(t.engine.ctx), runTicksOnce(t.engine.ctx)]);
+    const fired = (await Promise.all([runTicksOnce(t.engine.ctx), runTicksOnce(t.engine.ctx), runTicksOnce(t.engine.ctx)])).map((r) => r.fired);
     expect(fired.reduce((a, b) => a + b)).toBe(1);
-    expect(await runTicksOnce(t.engine.ctx)).toBe(0);
+    expect((await runTicksOnce(t.engine.ctx)).fired).toBe(0);
     expect(await triggersOf("ops/every5")).toEqual(["cron:ops/every5:2026-01-01T10:05:00.000Z"]);
   });
 
@@ -90,6 +90,7 @@ describe("ticks, triage and invocations", () => {
     expect(done.debugLog).toMatch(/launching the task\n.*ran shell task/s);
     expect(done.debugLog).toMatch(/stdout:\ntick \{"invocation"/);
     expect(done.outgoingTriggers).toEqual([{ id: `invocation:${inv!.id}`, job: "ops/after" }]);
+    expect(done.viewUrl).toMatch(/^\/queues\/hourglass_invocations\/jobs\/\d+$/);
     expect((await t.api.scheduler.getJobTriageLog({ job: "ops/every5" })).log).toMatch(/\[\d{3} ms\] started invocation/);
     await settle();
     await until(async () => (await invocations("ops/after")).invocations[0]?.state === "SUCCEEDED", "the triggered job to run");
@@ -97,7 +98,7 @@ describe("ticks, triage and invocations", () => {
 
   it("after downtime catches up with one run, not one per missed slot", async () => {
     clock.set(Date.parse("2026-01-01T11:17:00Z"));
-    expect(await runTicksOnce(t.engine.ctx)).toBe(1);
+    expect((await runTicksOnce(t.engine.ctx)).fired).toBe(1);
     expect((await triggersOf("ops/every5")).at(-1)).toBe("cron:ops/every5:2026-01-01T11:15:00.000Z");
     expect((await t.api.scheduler.getJob({ job: "ops/every5" })).nextRunTimestampMillis).toBe(Date.parse("2026-01-01T11:20:00Z"));
   });

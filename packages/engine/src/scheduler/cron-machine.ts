@@ -1,6 +1,5 @@
-import { Cron } from "croner";
 import type { Schedule } from "./schedule.ts";
-import { nextCronSlot } from "./schedule.ts";
+import { cronOf, nextCronSlot } from "./schedule.ts";
 
 /**
  * The cron machine, pure (LUCI's engine/cron/machine.go): state and inputs in,
@@ -62,16 +61,21 @@ export function tick(state: CronState, schedule: Schedule, now: number, jobKey: 
     }
     return {
       state: { lastSlotAt: slot, nextTickAt: nextCronSlot(schedule, new Date(Math.max(now, slot)))?.getTime() ?? null },
-      trigger: { id: `cron:${jobKey}:${new Date(slot).toISOString()}`, title: `cron tick ${new Date(slot).toISOString()}`, slotAt: slot },
+      trigger: { id: tickTriggerId(schedule, jobKey, slot), title: `cron tick ${new Date(slot).toISOString()}`, slotAt: slot },
     };
   }
   if (schedule.kind === "interval") {
     return {
       state: { lastSlotAt: state.nextTickAt, nextTickAt: null },
-      trigger: { id: `interval:${jobKey}:${state.nextTickAt}`, title: "interval tick", slotAt: state.nextTickAt },
+      trigger: { id: tickTriggerId(schedule, jobKey, state.nextTickAt), title: "interval tick", slotAt: state.nextTickAt },
     };
   }
   return { state: disarm(state), trigger: null };
+}
+
+/** A tick's trigger id: derived from the job and the slot, so every worker ticking that slot emits the same one. */
+export function tickTriggerId(schedule: Schedule, jobKey: string, slotAt: number): string {
+  return schedule.kind === "cron" ? `cron:${jobKey}:${new Date(slotAt).toISOString()}` : `interval:${jobKey}:${slotAt}`;
 }
 
 /** An interval schedule counts from the end of the previous invocation. */
@@ -81,7 +85,7 @@ export function invocationFinished(state: CronState, schedule: Schedule, now: nu
 }
 
 function newestSlotAtOrBefore(schedule: Extract<Schedule, { kind: "cron" }>, now: number): number | null {
-  const cron = new Cron(schedule.expression, { timezone: schedule.timezone, paused: true, mode: "5-or-6-parts" });
+  const cron = cronOf(schedule.expression, schedule.timezone);
   // previousRuns is exclusive of the reference; step 1 ms past `now` to include a slot exactly at now
   const prev = cron.previousRuns(1, new Date(now + 1))[0];
   return prev ? prev.getTime() : null;

@@ -51,9 +51,23 @@ export function parseSchedule(text: string | undefined, timezone = "UTC"): Sched
   return { kind: "cron", expression: s, timezone };
 }
 
-function cronOf(expression: string, timezone: string): Cron {
+/**
+ * Parsed patterns, reused: a paused Cron is only a pattern, and parsing is most
+ * of a tick's cost (10,000 jobs on "* * * * *" share one). Bounded; cleared when full.
+ */
+const parsed = new Map<string, Cron>();
+const PARSED_LIMIT = 10_000;
+
+/** The croner pattern of a cron schedule (cached). */
+export function cronOf(expression: string, timezone: string): Cron {
+  const key = `${timezone} ${expression}`;
+  const hit = parsed.get(key);
+  if (hit) return hit;
   try {
-    return new Cron(expression, { timezone, paused: true, mode: "5-or-6-parts" });
+    const cron = new Cron(expression, { timezone, paused: true, mode: "5-or-6-parts" });
+    if (parsed.size >= PARSED_LIMIT) parsed.clear();
+    parsed.set(key, cron);
+    return cron;
   } catch (err) {
     throw new ScheduleError(`"${expression}" is not a schedule: ${(err as Error).message.replace(/^CronPattern: /, "")}` +
       ` (use cron, "with 10m interval", "continuously" or "triggered")`);

@@ -171,8 +171,8 @@ export class Scheduler {
 
   async abortInvocation(caller: Caller, key: string, id: string) {
     await this.getInvocation(caller, key, id);
-    const aborted = await finish(this.ctx, id, key, "ABORTED", [...ACTIVE_INVOCATION_STATES], caller.id);
-    return { aborted };
+    const [aborted] = await finish(this.ctx, [{ id, jobKey: key, to: "ABORTED", from: [...ACTIVE_INVOCATION_STATES], by: caller.id }]);
+    return { aborted: aborted! };
   }
 
   /** Aborts every active invocation of the job. */
@@ -180,9 +180,8 @@ export class Scheduler {
     await this.visibleJob(caller, key);
     const active = await this.ctx.db.sql.query<{ id: string }>(
       `SELECT id::text AS id FROM scheduler_invocation WHERE job_key = $1 AND state = ANY($2::"InvocationState"[])`, [key, ACTIVE_INVOCATION_STATES]);
-    let aborted = 0;
-    for (const { id } of active.rows) if (await finish(this.ctx, id, key, "ABORTED", [...ACTIVE_INVOCATION_STATES], caller.id)) aborted++;
-    return { aborted };
+    const ended = await finish(this.ctx, active.rows.map(({ id }) => ({ id, jobKey: key, to: "ABORTED" as const, from: [...ACTIVE_INVOCATION_STATES], by: caller.id })));
+    return { aborted: ended.filter(Boolean).length };
   }
 
   /**

@@ -2,8 +2,8 @@ import type { Engine } from "../engine.ts";
 import type { ExecuteOptions } from "../executors/index.ts";
 import type { JobHandler } from "../executors/types.ts";
 import { syncCatalog } from "../scheduler/host/catalog-sync.ts";
-import { runInvocation } from "../scheduler/host/invocations.ts";
-import { runTicksOnce } from "../scheduler/host/ticks.ts";
+import { InvocationRunner } from "../scheduler/host/invocations.ts";
+import { runTicksOnce, TICK_BATCH } from "../scheduler/host/ticks.ts";
 import { INVOCATION_HANDLER, INVOCATIONS_QUEUE, runTriageOnce } from "../scheduler/host/triage.ts";
 
 export interface SchedulerLoopOptions {
@@ -29,7 +29,8 @@ export class SchedulerLoops {
 
   /** The handler that runs invocations; register it with the QueueWorker. */
   handlers(execute: ExecuteOptions): Record<string, JobHandler> {
-    return { [INVOCATION_HANDLER]: (job, signal) => runInvocation(this.engine.ctx, job, signal, execute) };
+    const runner = new InvocationRunner(this.engine.ctx, execute);
+    return { [INVOCATION_HANDLER]: (job, signal) => runner.run(job, signal) };
   }
 
   async start(): Promise<void> {
@@ -38,8 +39,12 @@ export class SchedulerLoops {
       executor: { kind: "handler", name: INVOCATION_HANDLER, retryDelayMillis: 1000 },
     });
     await this.every(this.o.catalogIntervalMs, () => syncCatalog(this.engine.ctx, this.o.projectsDir));
+    // Separate loops, each draining its backlog: a steady trickle of triage
+    // (finished invocations) must not hold back a minute's worth of ticks.
     await this.every(this.o.intervalMs, async () => {
-      await runTicksOnce(this.engine.ctx);
+      while ((await runTicksOnce(this.engine.ctx)).due === TICK_BATCH && !this.stopped);
+    });
+    await this.every(this.o.intervalMs, async () => {
       while ((await runTriageOnce(this.engine.ctx)) > 0 && !this.stopped);
     });
   }

@@ -1,10 +1,11 @@
 import type { Sql } from "@hourglass/db";
+import { Batcher } from "../../batcher.ts";
 import type { EngineContext } from "../../context.ts";
 import { withTransaction } from "../../transaction.ts";
 import { execute, executorConfigSchema, type ExecuteOptions } from "../../executors/index.ts";
 import type { ExecutionInput, ExecutionResult } from "../../executors/types.ts";
 import type { JobDefinition } from "../catalog.ts";
-import { invocationFinished } from "../cron-machine.ts";
+import { IDLE, invocationFinished } from "../cron-machine.ts";
 import { appendDebugLog, DEBUG_LOG_LIMIT, logLine } from "./debug-log.ts";
 
 /** How often a lost launch (the worker died mid-run) is retried before the invocation fails. */
@@ -12,116 +13,187 @@ export const LAUNCH_RETRY_LIMIT = 3;
 /** How often a running invocation checks whether it was aborted. */
 const ABORT_POLL_MS = 500;
 
+type FinalState = "SUCCEEDED" | "FAILED" | "ABORTED";
+
+/** One invocation to move to a final state, guarded by the states it may be in. */
+export interface Finish {
+  id: string;
+  jobKey: string;
+  to: FinalState;
+  from: string[];
+  /** Who ended it (abort); recorded as aborted_by. */
+  by?: string;
+  /** Debug-log lines to append before the final one. */
+  log?: string;
+}
+
+interface Launch { id: string; viewUrl: string; line: string }
+interface Started { id: string; job_key: string; task: unknown; incoming_triggers: unknown }
+
 /**
- * Runs one invocation: the handler of the internal invocations queue. The
+ * Runs invocations: the handler of the internal invocations queue. The
  * invocation row is the record (its state, log and outcome); the queue job
  * only carries it, so it succeeds whatever the task did. Every transition is
  * guarded by the expected state, so an abort that lands meanwhile wins.
+ * Starts and ends of the invocations running at once are written in
+ * set-based batches (a minute's cron slot can start thousands together).
  */
-export async function runInvocation(ctx: EngineContext, input: ExecutionInput, signal: AbortSignal, options: ExecuteOptions): Promise<ExecutionResult> {
-  const id = input.body;
-  const sql = ctx.db.sql;
-  const now = () => ctx.clock.now();
-  type Started = { job_key: string; task: unknown; incoming_triggers: unknown };
-  // the common case in one statement: STARTING / RETRYING -> RUNNING
-  let started = (await sql.query<Started>(
-    `UPDATE scheduler_invocation SET state = 'RUNNING', debug_log = right(debug_log || $2, ${DEBUG_LOG_LIMIT})
-      WHERE id = $1 AND state IN ('STARTING', 'RETRYING') RETURNING job_key, task, incoming_triggers`,
-    [id, logLine(now(), "launching the task")])).rows[0];
-  if (!started) {
-    const inv = (await sql.query<{ state: string; job_key: string; retry_count: number }>(
-      `SELECT state::text AS state, job_key, retry_count FROM scheduler_invocation WHERE id = $1`, [id])).rows[0];
-    if (!inv || inv.state !== "RUNNING") return { succeeded: true }; // finished or aborted meanwhile
-    // RUNNING already: a previous launch was lost (its worker died); retry, up to the limit
-    if (inv.retry_count + 1 > LAUNCH_RETRY_LIMIT) {
-      await finish(ctx, id, inv.job_key, "FAILED", "RUNNING", undefined, logLine(now(), `launch lost ${inv.retry_count + 1} times; giving up`));
-      return { succeeded: true };
-    }
-    started = (await sql.query<Started>(
-      `UPDATE scheduler_invocation SET retry_count = retry_count + 1, debug_log = right(debug_log || $3, ${DEBUG_LOG_LIMIT})
-        WHERE id = $1 AND state = 'RUNNING' AND retry_count = $2 RETURNING job_key, task, incoming_triggers`,
-      [id, inv.retry_count, logLine(now(), `previous launch was lost (worker stopped?); retry ${inv.retry_count + 1} of ${LAUNCH_RETRY_LIMIT}`)])).rows[0];
-    if (!started) return { succeeded: true }; // someone else relaunched it
-  }
-  const task = executorConfigSchema.parse(started.task);
+export class InvocationRunner {
+  private readonly launches: Batcher<Launch, Started | null>;
+  private readonly finishes: Batcher<Finish, boolean>;
 
-  const aborted = new AbortController();
-  const poll = setInterval(() => {
-    void sql.query<{ state: string }>(`SELECT state::text AS state FROM scheduler_invocation WHERE id = $1`, [id])
-      .then((r) => r.rows[0]?.state === "ABORTED" && aborted.abort())
-      .catch(() => {});
-  }, ABORT_POLL_MS);
-  let result: ExecutionResult;
-  try {
-    const body = JSON.stringify({ invocation: id, job: started.job_key, triggers: started.incoming_triggers });
-    result = await execute(task, { ...input, jobDescriptor: `invocation:${id}`, body }, AbortSignal.any([signal, aborted.signal]), options);
-  } finally {
-    clearInterval(poll);
+  constructor(private readonly ctx: EngineContext, private readonly options: ExecuteOptions) {
+    this.launches = new Batcher((items) => launchMany(ctx.db.sql, items));
+    this.finishes = new Batcher((items) => withTransaction(ctx.db.pool, (sql) => finishMany(sql, ctx.clock.now(), items), { retryDeadlocks: true }));
   }
-  if (signal.aborted && !aborted.signal.aborted) {
-    // the worker is shutting down: leave it RUNNING; the queue job is released and the next launch retries
-    await appendDebugLog(sql, id, now(), "worker shutting down; the invocation will be relaunched");
-    throw new Error("interrupted by worker shutdown");
+
+  async run(input: ExecutionInput, signal: AbortSignal): Promise<ExecutionResult> {
+    const { ctx } = this;
+    const id = input.body;
+    const sql = ctx.db.sql;
+    const now = () => ctx.clock.now();
+    // viewUrl: where the task itself can be inspected — the dashboard page of the queue job that carries it
+    const viewUrl = `/queues/${input.queueName}/jobs/${input.jobDescriptor.slice(input.queueName.length + 1)}`;
+    // the common case: STARTING / RETRYING -> RUNNING
+    let started = await this.launches.add({ id, viewUrl, line: logLine(now(), "launching the task") });
+    if (!started) {
+      const inv = (await sql.query<{ state: string; job_key: string; retry_count: number }>(
+        `SELECT state::text AS state, job_key, retry_count FROM scheduler_invocation WHERE id = $1`, [id])).rows[0];
+      if (!inv || inv.state !== "RUNNING") return { succeeded: true }; // finished or aborted meanwhile
+      // RUNNING already: a previous launch was lost (its worker died); retry, up to the limit
+      if (inv.retry_count + 1 > LAUNCH_RETRY_LIMIT) {
+        await this.finishes.add({ id, jobKey: inv.job_key, to: "FAILED", from: ["RUNNING"], log: logLine(now(), `launch lost ${inv.retry_count + 1} times; giving up`) });
+        return { succeeded: true };
+      }
+      started = (await sql.query<Started>(
+        `UPDATE scheduler_invocation SET retry_count = retry_count + 1, view_url = $4, debug_log = right(debug_log || $3, ${DEBUG_LOG_LIMIT})
+          WHERE id = $1 AND state = 'RUNNING' AND retry_count = $2 RETURNING id::text AS id, job_key, task, incoming_triggers`,
+        [id, inv.retry_count, logLine(now(), `previous launch was lost (worker stopped?); retry ${inv.retry_count + 1} of ${LAUNCH_RETRY_LIMIT}`), viewUrl])).rows[0] ?? null;
+      if (!started) return { succeeded: true }; // someone else relaunched it
+    }
+    const task = executorConfigSchema.parse(started.task);
+
+    const aborted = new AbortController();
+    const poll = setInterval(() => {
+      void sql.query<{ state: string }>(`SELECT state::text AS state FROM scheduler_invocation WHERE id = $1`, [id])
+        .then((r) => r.rows[0]?.state === "ABORTED" && aborted.abort())
+        .catch(() => {});
+    }, ABORT_POLL_MS);
+    let result: ExecutionResult;
+    try {
+      const body = JSON.stringify({ invocation: id, job: started.job_key, triggers: started.incoming_triggers });
+      result = await execute(task, { ...input, jobDescriptor: `invocation:${id}`, body }, AbortSignal.any([signal, aborted.signal]), this.options);
+    } finally {
+      clearInterval(poll);
+    }
+    if (signal.aborted && !aborted.signal.aborted) {
+      // the worker is shutting down: leave it RUNNING; the queue job is released and the next launch retries
+      await appendDebugLog(sql, id, now(), "worker shutting down; the invocation will be relaunched");
+      throw new Error("interrupted by worker shutdown");
+    }
+    const lines = [`ran ${task.kind} task`];
+    if (result.exitCode !== undefined && result.exitCode !== null) lines.push(`exit code ${result.exitCode}`);
+    if (result.httpStatus) lines.push(`HTTP ${result.httpStatus}`);
+    if (result.stdout) lines.push(`stdout:\n${result.stdout.trimEnd()}`);
+    if (result.stderr) lines.push(`stderr:\n${result.stderr.trimEnd()}`);
+    if (result.error) lines.push(`error: ${result.error}`);
+    lines.push(result.succeeded ? "task succeeded" : "task failed");
+    const at = now();
+    await this.finishes.add({
+      id, jobKey: started.job_key, to: result.succeeded ? "SUCCEEDED" : "FAILED", from: ["RUNNING"], log: lines.map((l) => logLine(at, l)).join(""),
+    });
+    return { succeeded: true };
   }
-  const lines = [`ran ${task.kind} task`];
-  if (result.exitCode !== undefined && result.exitCode !== null) lines.push(`exit code ${result.exitCode}`);
-  if (result.httpStatus) lines.push(`HTTP ${result.httpStatus}`);
-  if (result.stdout) lines.push(`stdout:\n${result.stdout.trimEnd()}`);
-  if (result.stderr) lines.push(`stderr:\n${result.stderr.trimEnd()}`);
-  if (result.error) lines.push(`error: ${result.error}`);
-  lines.push(result.succeeded ? "task succeeded" : "task failed");
-  const at = now();
-  await finish(ctx, id, started.job_key, result.succeeded ? "SUCCEEDED" : "FAILED", "RUNNING", undefined, lines.map((l) => logLine(at, l)).join(""));
-  return { succeeded: true };
+}
+
+/** STARTING / RETRYING -> RUNNING for a batch; null for an invocation no longer in those states. */
+async function launchMany(sql: Sql, items: Launch[]): Promise<(Started | null)[]> {
+  const r = await sql.query<Started>(
+    `UPDATE scheduler_invocation i SET state = 'RUNNING', view_url = u.view_url, debug_log = right(i.debug_log || u.line, ${DEBUG_LOG_LIMIT})
+       FROM unnest($1::bigint[], $2::text[], $3::text[]) AS u(id, view_url, line)
+      WHERE i.id = u.id AND i.state IN ('STARTING', 'RETRYING')
+      RETURNING i.id::text AS id, i.job_key, i.task, i.incoming_triggers`,
+    [items.map((i) => i.id), items.map((i) => i.viewUrl), items.map((i) => i.line)], "hg_invocations_launch");
+  const byId = new Map(r.rows.map((row) => [row.id, row]));
+  return items.map((i) => byId.get(i.id) ?? null);
+}
+
+/** Ends invocations outside a batch (abort from the API); true for each that was still in one of its `from` states. */
+export function finish(ctx: EngineContext, items: Finish[]): Promise<boolean[]> {
+  return withTransaction(ctx.db.pool, (sql) => finishMany(sql, ctx.clock.now(), items), { retryDeadlocks: true });
 }
 
 /**
- * Moves an invocation to a final state (guarded by `from`), then: a success
- * triggers the jobs its job lists under `triggers`; the job is queued for
- * triage; an interval schedule re-arms from now. All in one transaction, so
- * nobody sees a finished invocation without its outgoing triggers. Returns
- * false when the invocation was no longer in `from` (e.g. aborted meanwhile).
+ * Moves invocations to final states (each guarded by its `from`), then: a
+ * success triggers the jobs its job lists under `triggers`; every job touched
+ * is queued for triage; an interval schedule re-arms from now. Run inside one
+ * transaction, so nobody sees a finished invocation without its outgoing
+ * triggers. Job rows are locked in key order, so concurrent batches cannot
+ * deadlock on them.
  */
-export function finish(
-  ctx: EngineContext, id: string, jobKey: string, to: "SUCCEEDED" | "FAILED" | "ABORTED", from: string | string[], by?: string, log = "",
-): Promise<boolean> {
-  return withTransaction(ctx.db.pool, (sql) => finishIn(sql, ctx.clock.now(), id, jobKey, to, from, by, log));
-}
-
-async function finishIn(sql: Sql, now: Date, id: string, jobKey: string, to: "SUCCEEDED" | "FAILED" | "ABORTED", from: string | string[], by: string | undefined, log: string): Promise<boolean> {
-  const r = await sql.query(
-    `UPDATE scheduler_invocation SET state = $2, finished_at = $3, aborted_by = $5, debug_log = right(debug_log || $6, ${DEBUG_LOG_LIMIT})
-      WHERE id = $1 AND state::text = ANY($4::text[])`,
-    [id, to, now, Array.isArray(from) ? from : [from], by ?? null, log + logLine(now, `invocation ${to}${by ? ` by ${by}` : ""}`)],
+async function finishMany(sql: Sql, now: Date, items: Finish[]): Promise<boolean[]> {
+  const ended = await sql.query<{ id: string }>(
+    `UPDATE scheduler_invocation i SET state = u.target::"InvocationState", finished_at = $1, aborted_by = u.by,
+            debug_log = right(i.debug_log || u.log, ${DEBUG_LOG_LIMIT})
+       FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[]) AS u(id, target, origins, by, log)
+      WHERE i.id = u.id AND i.state::text = ANY(string_to_array(u.origins, ','))
+      RETURNING i.id::text AS id`,
+    [now, items.map((i) => i.id), items.map((i) => i.to), items.map((i) => i.from.join(",")), items.map((i) => i.by ?? null),
+      items.map((i) => (i.log ?? "") + logLine(now, `invocation ${i.to}${i.by ? ` by ${i.by}` : ""}`))],
   );
-  if (r.rowCount === 0) return false;
-  const job = (await sql.query<{ definition: JobDefinition }>(
-    `UPDATE scheduler_job SET triage_requested_at = $2 WHERE key = $1 RETURNING definition`, [jobKey, now])).rows[0];
-  if (!job) return true;
-  const project = jobKey.split("/")[0]!;
-  if (to === "SUCCEEDED" && job.definition.triggers.length > 0) {
-    const targets = job.definition.triggers.map((t) => `${project}/${t}`);
-    const triggerId = `invocation:${id}`;
+  const endedIds = new Set(ended.rows.map((r) => r.id));
+  const done = items.filter((i) => endedIds.has(i.id));
+  if (done.length === 0) return items.map(() => false);
+
+  const jobKeys = [...new Set(done.map((i) => i.jobKey))];
+  const definitions = new Map((await sql.query<{ key: string; definition: JobDefinition }>(
+    `SELECT key, definition FROM scheduler_job WHERE key = ANY($1::text[])`, [jobKeys])).rows.map((r) => [r.key, r.definition]));
+
+  const out = { job: [] as string[], triggerId: [] as string[], title: [] as string[], from: [] as string[], invocation: [] as string[] };
+  const outgoing: { id: string; triggers: string }[] = [];
+  const rearm: { key: string; at: Date }[] = [];
+  for (const i of done) {
+    const definition = definitions.get(i.jobKey);
+    if (!definition) continue;
+    if (i.to === "SUCCEEDED" && definition.triggers.length > 0) {
+      const project = i.jobKey.split("/")[0]!;
+      const targets = definition.triggers.map((t) => `${project}/${t}`);
+      const triggerId = `invocation:${i.id}`;
+      for (const target of targets) {
+        out.job.push(target);
+        out.triggerId.push(triggerId);
+        out.title.push(`triggered by ${i.jobKey} invocation ${i.id}`);
+        out.from.push(i.jobKey);
+        out.invocation.push(i.id);
+      }
+      outgoing.push({ id: i.id, triggers: JSON.stringify(targets.map((job) => ({ id: triggerId, job }))) });
+    }
+    const next = invocationFinished(IDLE, definition.schedule, now.getTime()).nextTickAt;
+    if (next !== null) rearm.push({ key: i.jobKey, at: new Date(next) });
+  }
+
+  const touched = [...new Set([...jobKeys, ...out.job])].sort();
+  await sql.query(
+    `UPDATE scheduler_job SET triage_requested_at = $2
+      WHERE key IN (SELECT key FROM scheduler_job WHERE key = ANY($1::text[]) ORDER BY key FOR UPDATE)`, [touched, now]);
+  if (out.job.length > 0) {
     await sql.query(
       `INSERT INTO scheduler_trigger (job_key, trigger_id, title, created_at, emitted_by, properties)
-       SELECT k, $2, $3, $4, $5, jsonb_build_object('invocation', $6::text)
-         FROM unnest($1::text[]) AS k
-        WHERE EXISTS (SELECT 1 FROM scheduler_job j WHERE j.key = k AND j.paused_at IS NULL AND j.removed_at IS NULL)
+       SELECT u.job, u.trigger_id, u.title, $1, u.emitted_by, jsonb_build_object('invocation', u.invocation)
+         FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS u(job, trigger_id, title, emitted_by, invocation)
+        WHERE EXISTS (SELECT 1 FROM scheduler_job j WHERE j.key = u.job AND j.paused_at IS NULL AND j.removed_at IS NULL)
        ON CONFLICT (job_key, trigger_id) DO NOTHING`,
-      [targets, triggerId, `triggered by ${jobKey} invocation ${id}`, now, jobKey, id],
-    );
-    await sql.query(`UPDATE scheduler_job SET triage_requested_at = $2 WHERE key = ANY($1::text[])`, [targets, now]);
-    await sql.query(`UPDATE scheduler_invocation SET outgoing_triggers = $2 WHERE id = $1`, [
-      id, JSON.stringify(targets.map((job) => ({ id: triggerId, job }))),
-    ]);
+      [now, out.job, out.triggerId, out.title, out.from, out.invocation]);
+    await sql.query(
+      `UPDATE scheduler_invocation i SET outgoing_triggers = u.triggers::jsonb FROM unnest($1::bigint[], $2::text[]) AS u(id, triggers) WHERE i.id = u.id`,
+      [outgoing.map((o) => o.id), outgoing.map((o) => o.triggers)]);
   }
-  const cron = invocationFinished({ nextTickAt: null, lastSlotAt: null }, job.definition.schedule, now.getTime());
-  if (cron.nextTickAt !== null) {
+  if (rearm.length > 0) {
     // an interval counts from this end; guarded so a pause or a newer arm is not overwritten
     await sql.query(
-      `UPDATE scheduler_job SET next_tick_at = $2 WHERE key = $1 AND next_tick_at IS NULL AND paused_at IS NULL AND removed_at IS NULL`,
-      [jobKey, new Date(cron.nextTickAt)],
-    );
+      `UPDATE scheduler_job j SET next_tick_at = u.at FROM unnest($1::text[], $2::timestamptz[]) AS u(key, at)
+        WHERE j.key = u.key AND j.next_tick_at IS NULL AND j.paused_at IS NULL AND j.removed_at IS NULL`,
+      [rearm.map((r) => r.key), rearm.map((r) => r.at)]);
   }
-  return true;
+  return items.map((i) => endedIds.has(i.id));
 }

@@ -11,7 +11,7 @@ import { logLine } from "./debug-log.ts";
 export const INVOCATIONS_QUEUE = "hourglass_invocations";
 export const INVOCATION_HANDLER = "hourglass.invocation";
 /** Jobs triaged per pass (one transaction, a handful of set-based statements). */
-export const TRIAGE_BATCH = 500;
+export const TRIAGE_BATCH = 1000;
 /** A triage log keeps at most this many lines. */
 export const TRIAGE_LOG_LINES = 200;
 

@@ -57,6 +57,7 @@ export default function InvocationPage() {
               <div><dt className="text-xs uppercase text-slate-500">Launch retries</dt><dd>{i.retryCount}</dd></div>
               <div><dt className="text-xs uppercase text-slate-500">Tags</dt><dd>{i.tags.join(", ") || "—"}</dd></div>
               {i.abortedBy && <div><dt className="text-xs uppercase text-slate-500">Aborted by</dt><dd>{i.abortedBy}</dd></div>}
+              {i.viewUrl && <div><dt className="text-xs uppercase text-slate-500">Task</dt><dd><a data-testid="view-url" className="text-indigo-700 hover:underline dark:text-indigo-300" href={i.viewUrl}>{i.viewUrl}</a></dd></div>}
             </dl>
           </Card>
           <Card title="Debug log">
