@@ -20,6 +20,10 @@ const schema = z.object({
   /** Directory of scheduler projects (<project>.yaml); default: the repository's config/projects. */
   HOURGLASS_PROJECTS_DIR: z.string().min(1).optional(),
   HOURGLASS_SCHEDULER_INTERVAL_MS: int(10).default(200),
+  /** Directory of request specs (*.yaml); default: the repository's config/specs. */
+  HOURGLASS_SPECS_DIR: z.string().min(1).optional(),
+  /** A request suspended this long fails (default 1 hour). */
+  HOURGLASS_SUSPENDED_TTL_MS: int(1000).default(3_600_000),
   HOURGLASS_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
 });
 

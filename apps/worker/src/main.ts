@@ -4,7 +4,7 @@
 import { createDatabase } from "@hourglass/db";
 import { consoleLogger, createEngine } from "@hourglass/engine";
 import { join } from "node:path";
-import { QueueWorker, SchedulerLoops } from "@hourglass/engine/worker";
+import { ChainLoops, QueueWorker, SchedulerLoops } from "@hourglass/engine/worker";
 import { childEnv, readEnv } from "./env.ts";
 import { handlers } from "./handlers.ts";
 
@@ -23,6 +23,12 @@ const scheduler = new SchedulerLoops(engine, {
   intervalMs: env.HOURGLASS_SCHEDULER_INTERVAL_MS,
   catalogIntervalMs: 2000,
 });
+const chains = new ChainLoops(engine, {
+  specsDir: env.HOURGLASS_SPECS_DIR ?? join(import.meta.dirname, "..", "..", "..", "config", "specs"),
+  intervalMs: 2000,
+  suspendedTtlMillis: env.HOURGLASS_SUSPENDED_TTL_MS,
+  handlerTypes: Object.keys(handlers),
+});
 const worker = new QueueWorker(engine, {
   workerId: env.HOURGLASS_WORKER_ID,
   concurrency: env.HOURGLASS_WORKER_CONCURRENCY,
@@ -32,7 +38,7 @@ const worker = new QueueWorker(engine, {
   maintenanceIntervalMs: env.HOURGLASS_MAINTENANCE_INTERVAL_MS,
   shutdownGraceMs: env.HOURGLASS_SHUTDOWN_GRACE_MS,
   childEnv: shellEnv,
-  handlers: { ...handlers, ...scheduler.handlers({ baseEnv: shellEnv, handlers }) },
+  handlers: { ...handlers, ...scheduler.handlers({ baseEnv: shellEnv, handlers }), ...chains.handlers({ baseEnv: shellEnv, handlers }) },
 });
 
 let stopping = false;
@@ -41,6 +47,7 @@ async function shutdown(signal: string) {
   stopping = true;
   logger.info(`received ${signal}; finishing running jobs`);
   scheduler.stop();
+  chains.stop();
   await worker.stop();
   await db.close();
   process.exit(0);
@@ -49,6 +56,7 @@ process.on("SIGTERM", () => void shutdown("SIGTERM"));
 process.on("SIGINT", () => void shutdown("SIGINT"));
 
 await scheduler.start();
+await chains.start();
 await worker.start();
 // Tests and the start script wait for this line.
 console.log(`hourglass worker ready id=${env.HOURGLASS_WORKER_ID}`);

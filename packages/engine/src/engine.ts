@@ -7,6 +7,7 @@ import { Jobs } from "./queue/jobs.ts";
 import { QueueMaintenance } from "./queue/maintenance.ts";
 import { Queues } from "./queue/queues.ts";
 import { JobReads } from "./queue/reads.ts";
+import { Requests } from "./chains/service.ts";
 import { Scheduler } from "./scheduler/service.ts";
 
 export interface EngineOptions {
@@ -26,6 +27,7 @@ export interface Engine {
   bulk: BulkActions;
   maintenance: QueueMaintenance;
   scheduler: Scheduler;
+  requests: Requests;
 }
 
 export function createEngine(options: EngineOptions): Engine {
@@ -40,5 +42,6 @@ export function createEngine(options: EngineOptions): Engine {
     bulk: new BulkActions(ctx, queues),
     maintenance: new QueueMaintenance(ctx, jobs),
     scheduler: new Scheduler(ctx, options.random),
+    requests: new Requests(ctx),
   };
 }

@@ -26,6 +26,10 @@ export const ERROR_CODES = {
   INVOCATION_NOT_FOUND: "NOT_FOUND",
   /** No such project. */
   PROJECT_NOT_FOUND: "NOT_FOUND",
+  /** No such request. */
+  REQUEST_NOT_FOUND: "NOT_FOUND",
+  /** No such request type, or its args do not fit it. */
+  REQUEST_INVALID: "BAD_REQUEST",
   /** The operation conflicts with the current state (a guarded write matched nothing). */
   CONFLICT: "CONFLICT",
 } as const;

@@ -1,10 +1,12 @@
 import { queuesRouter } from "./queues.ts";
+import { requestsRouter } from "./requests.ts";
 import { schedulerRouter } from "./scheduler.ts";
 import { createCallerFactory, router } from "./trpc.ts";
 
 export const appRouter = router({
   queues: queuesRouter,
   scheduler: schedulerRouter,
+  requests: requestsRouter,
 });
 
 export type AppRouter = typeof appRouter;

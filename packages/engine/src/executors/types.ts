@@ -15,6 +15,8 @@ export interface ExecutionResult {
   stdout?: string;
   stderr?: string;
   error?: string | null;
+  /** Data a chain job sets for its children (handlers; shell and http print `::set name=value` lines). */
+  sets?: Record<string, unknown>;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import { isMap, isSeq, LineCounter, parseDocument, type Node } from "yaml";
+import { LineCounter, parseDocument, type Node } from "yaml";
+import { lineOfPath } from "../yaml-lines.ts";
 import { z } from "zod";
 import { executorConfigSchema } from "../executors/config.ts";
 import { DEFAULT_POLICY, type TriggeringPolicy } from "./policies.ts";
@@ -138,29 +139,6 @@ function durationOrError(text: string): number | string {
   } catch (err) {
     return (err as Error).message;
   }
-}
-
-/** The line of the deepest YAML node along `path` (1 when nothing matches). */
-function lineOfPath(root: Node | null, path: PropertyKey[], lines: LineCounter): number {
-  let node: Node | null = root;
-  let best = node?.range ? lines.linePos(node.range[0]).line : 1;
-  for (const key of path) {
-    let next: Node | null = null;
-    if (isMap(node)) {
-      const pair = node.items.find((it) => (it.key as { value?: unknown })?.value === key);
-      if (pair) {
-        const keyNode = pair.key as Node;
-        if (keyNode?.range) best = lines.linePos(keyNode.range[0]).line;
-        next = (pair.value as Node) ?? null;
-      }
-    } else if (isSeq(node) && typeof key === "number") {
-      next = (node.items[key] as Node) ?? null;
-    }
-    if (!next) break;
-    if (next.range) best = lines.linePos(next.range[0]).line;
-    node = next;
-  }
-  return best;
 }
 
 function fail(file: string, line: number, message: string): ParseResult {

@@ -21,13 +21,13 @@ export type Schedule =
 
 export class ScheduleError extends Error {}
 
-const UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
-/** Parses "10m", "1h30m", "45s" into milliseconds. */
+/** Parses "10m", "1h30m", "45s", "500ms" into milliseconds. */
 export function parseDuration(text: string): number {
-  const parts = [...text.matchAll(/(\d+)([smhd])/g)];
+  const parts = [...text.matchAll(/(\d+)(ms|[smhd])/g)];
   if (parts.length === 0 || parts.map((p) => p[0]).join("") !== text) {
-    throw new ScheduleError(`"${text}" is not a duration (e.g. 30s, 10m, 1h30m, 2d)`);
+    throw new ScheduleError(`"${text}" is not a duration (e.g. 500ms, 30s, 10m, 1h30m, 2d)`);
   }
   return parts.reduce((sum, p) => sum + Number(p[1]) * UNITS[p[2]!]!, 0);
 }

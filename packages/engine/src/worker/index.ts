@@ -1,3 +1,4 @@
 export { QueueWorker, DEFAULT_WORKER_OPTIONS, type QueueWorkerOptions } from "./queue-worker.ts";
 export type { JobHandler, ExecutionInput, ExecutionResult } from "../executors/types.ts";
 export { SchedulerLoops, type SchedulerLoopOptions } from "./scheduler-loops.ts";
+export { ChainLoops, type ChainLoopOptions } from "./chain-loops.ts";

@@ -1,0 +1,32 @@
+import { z } from "zod";
+
+const requestId = z.string().regex(/^[a-z0-9]{1,40}$/, "a request id is lowercase letters and digits");
+const argValue = z.union([z.string().max(100_000), z.number(), z.boolean(), z.array(z.union([z.string().max(10_000), z.number()])).max(10_000)]);
+
+export const REQUEST_STATES = ["PENDING", "RUNNING", "COMPLETE", "FAIL", "STOPPED", "SUSPENDED"] as const;
+
+export const createRequestInput = z.object({
+  type: z.string().min(1, "say which request type").max(100),
+  args: z.record(z.string().max(100), argValue).default({}),
+  /** Start the request right away (Spin Cycle's CLI `start` does both). */
+  start: z.boolean().default(false),
+});
+export type CreateRequestInput = z.infer<typeof createRequestInput>;
+
+export const requestIdInput = z.object({ id: requestId });
+export const logInput = z.object({ requestId, jobId: z.string().regex(/^j[1-9][0-9]{0,5}$/, "a job id is j<number>").optional() });
+export const runningInput = z.object({ requestId: requestId.optional() });
+
+export const findRequestsInput = z.object({
+  type: z.string().max(100).optional(),
+  states: z.array(z.enum(REQUEST_STATES)).max(6).default([]),
+  user: z.string().max(200).optional(),
+  /** Requests whose args include all of these (exact values). */
+  args: z.record(z.string().max(100), argValue).default({}),
+  /** Epoch millis: requests running at any point in [since, until]. */
+  since: z.int().min(0).optional(),
+  until: z.int().min(0).optional(),
+  limit: z.int().min(1).max(500).default(50),
+  offset: z.int().min(0).max(1_000_000).default(0),
+}).refine((f) => f.since === undefined || f.until === undefined || f.since <= f.until, "since must not be after until");
+export type FindRequestsInput = z.infer<typeof findRequestsInput>;

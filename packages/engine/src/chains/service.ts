@@ -1,0 +1,252 @@
+import { randomBytes } from "node:crypto";
+import type { Caller, EngineContext } from "../context.ts";
+import { HourglassError } from "../errors.ts";
+import { withTransaction } from "../transaction.ts";
+import { ChainError, expandRequest } from "./expand.ts";
+import { CHAIN_JOB_HANDLER, CHAINS_QUEUE, dispatchReady } from "./host/runner.ts";
+import { loadSpecs } from "./host/spec-sync.ts";
+import type { CreateRequestInput, FindRequestsInput } from "./schemas.ts";
+
+export const HOURGLASS_VERSION = "0.4.0";
+
+/** Request states in which the chain is done. */
+export const FINAL_REQUEST_STATES = ["COMPLETE", "FAIL", "STOPPED"] as const;
+
+const REQUEST_COLUMNS = `id, type, state::text AS state, "user", args, created_at, started_at, finished_at, total_jobs, finished_jobs,
+  spec_revision, suspended_at, suspend_reason, invocation_id::text AS invocation_id`;
+
+interface RequestRow {
+  id: string; type: string; state: string; user: string; args: Record<string, unknown>;
+  created_at: Date; started_at: Date | null; finished_at: Date | null; total_jobs: number; finished_jobs: number;
+  spec_revision: string; suspended_at: Date | null; suspend_reason: string | null; invocation_id: string | null;
+}
+
+const ms = (d: Date | null) => (d ? d.getTime() : null);
+function toRequest(r: RequestRow) {
+  return {
+    id: r.id, type: r.type, state: r.state, user: r.user, args: r.args,
+    createdAt: r.created_at.getTime(), startedAt: ms(r.started_at), finishedAt: ms(r.finished_at),
+    totalJobs: r.total_jobs, finishedJobs: r.finished_jobs, specRevision: r.spec_revision,
+    suspendedAt: ms(r.suspended_at), suspendReason: r.suspend_reason, invocationId: r.invocation_id,
+  };
+}
+export type RequestInfo = ReturnType<typeof toRequest>;
+
+/** A 20-character id (Spin Cycle's ids are xids of the same length). */
+function newRequestId(): string {
+  return randomBytes(13).toString("base64url").toLowerCase().replace(/[^a-z0-9]/g, "0").slice(0, 20);
+}
+
+/**
+ * Spin Cycle's request manager: create (args resolved, chain expanded and
+ * stored), start, stop, suspend, resume, and the reads behind the dashboard
+ * and the CLI. State changes are guarded writes; a change a request's state
+ * does not allow is a CONFLICT that says which state it is in.
+ */
+export class Requests {
+  private queueReady = false;
+
+  constructor(private readonly ctx: EngineContext) {}
+
+  /** Request types: valid `request: true` sequences, with their args. */
+  async specs(_caller: Caller) {
+    const specs = await loadSpecs(this.ctx);
+    const types = [...specs.sequences.values()].filter((s) => s.request).sort((a, b) => a.name.localeCompare(b.name));
+    return {
+      revision: specs.revision,
+      requests: types.filter((s) => specs.valid.has(s.name)).map((s) => ({
+        name: s.name, description: s.description ?? "", file: s.file,
+        args: [
+          ...s.args.required.map((a) => ({ name: a.name, desc: a.desc ?? "", kind: "required" as const, default: null })),
+          ...s.args.optional.map((a) => ({ name: a.name, desc: a.desc ?? "", kind: "optional" as const, default: a.default === undefined ? null : String(a.default) })),
+        ],
+      })),
+      errors: specs.allErrors,
+    };
+  }
+
+  async create(caller: Caller, input: CreateRequestInput, links: { invocationId?: string } = {}) {
+    const specs = await loadSpecs(this.ctx);
+    let chain;
+    try {
+      chain = expandRequest(specs, input.type, input.args);
+    } catch (err) {
+      if (err instanceof ChainError) throw new HourglassError("REQUEST_INVALID", err.message);
+      throw err;
+    }
+    const id = newRequestId();
+    const now = this.ctx.clock.now();
+    await withTransaction(this.ctx.db.pool, async (sql) => {
+      await sql.query(
+        `INSERT INTO request (id, type, state, "user", args, created_at, total_jobs, spec_revision, invocation_id) VALUES ($1, $2, 'PENDING', $3, $4, $5, $6, $7, $8)`,
+        [id, input.type, caller.id, JSON.stringify(chain.args), now, chain.jobs.length, specs.revision, links.invocationId ?? null]);
+      const s = chain.sequences;
+      await sql.query(
+        `INSERT INTO chain_sequence (request_id, id, name, label, parent_id, retry, start_job, end_job)
+         SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::text[], $8::text[])`,
+        [id, s.map((x) => x.id), s.map((x) => x.name), s.map((x) => x.label), s.map((x) => x.parentId), s.map((x) => x.retry), s.map((x) => x.startJob), s.map((x) => x.endJob)]);
+      const j = chain.jobs;
+      await sql.query(
+        `INSERT INTO chain_job (request_id, id, name, type, role, sequence_id, deps, next, args, runtime_args, sets, retry, retry_wait_millis)
+         SELECT $1, u.id, u.name, u.type, u.role, u.seq, ARRAY(SELECT jsonb_array_elements_text(u.deps)), ARRAY(SELECT jsonb_array_elements_text(u.next)),
+                u.args, u.runtime_args, u.sets, u.retry, u.wait
+           FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::jsonb[], $8::jsonb[], $9::jsonb[], $10::jsonb[], $11::jsonb[], $12::int[], $13::int[])
+                AS u(id, name, type, role, seq, deps, next, args, runtime_args, sets, retry, wait)`,
+        [id, j.map((x) => x.id), j.map((x) => x.name), j.map((x) => x.type), j.map((x) => x.role), j.map((x) => x.sequenceId),
+          j.map((x) => JSON.stringify(x.deps)), j.map((x) => JSON.stringify(x.next)), j.map((x) => JSON.stringify(x.args)),
+          j.map((x) => JSON.stringify(x.runtimeArgs)), j.map((x) => JSON.stringify(x.sets)), j.map((x) => x.retry), j.map((x) => x.retryWaitMillis)]);
+    });
+    return this.get(caller, id);
+  }
+
+  async get(_caller: Caller, id: string): Promise<RequestInfo> {
+    const row = (await this.ctx.db.sql.query<RequestRow>(`SELECT ${REQUEST_COLUMNS} FROM request WHERE id = $1`, [id])).rows[0];
+    if (!row) throw new HourglassError("REQUEST_NOT_FOUND", `no such request: ${id}`);
+    return toRequest(row);
+  }
+
+  /** Spin Cycle's status: the request with its progress and its running jobs. */
+  async status(caller: Caller, id: string) {
+    const request = await this.get(caller, id);
+    const running = await this.running(caller, { requestId: id });
+    return { ...request, running: running.jobs };
+  }
+
+  /** PENDING -> RUNNING: dispatches the chain's first job. */
+  async start(caller: Caller, id: string) {
+    await this.ensureQueue();
+    const now = this.ctx.clock.now();
+    await this.transition(caller, id, ["PENDING"], "RUNNING", async (sql) => {
+      await sql.query(`UPDATE request SET started_at = $2 WHERE id = $1`, [id, now]);
+      await dispatchReady(sql, now, id);
+    });
+    return this.get(caller, id);
+  }
+
+  /** Ends the request: running jobs are killed (their tries logged as STOPPED), nothing more starts. */
+  async stop(caller: Caller, id: string) {
+    const now = this.ctx.clock.now();
+    await this.transition(caller, id, ["PENDING", "RUNNING", "SUSPENDED"], "STOPPED", async (sql) => {
+      await sql.query(`UPDATE chain_job SET state = 'STOPPED', finished_at = $2 WHERE request_id = $1 AND state IN ('PENDING', 'RUNNING')`, [id, now]);
+    });
+    return this.get(caller, id);
+  }
+
+  /** Pauses the request with its progress kept: running jobs are interrupted and rerun on resume. */
+  async suspend(caller: Caller, id: string) {
+    const now = this.ctx.clock.now();
+    await this.transition(caller, id, ["RUNNING"], "SUSPENDED", (sql) =>
+      sql.query(`UPDATE request SET suspended_at = $2, suspend_reason = 'operator' WHERE id = $1`, [id, now]).then(() => undefined));
+    return this.get(caller, id);
+  }
+
+  /** SUSPENDED -> RUNNING: every job whose parents completed is dispatched again. */
+  async resume(caller: Caller, id: string) {
+    await this.ensureQueue();
+    const now = this.ctx.clock.now();
+    await this.transition(caller, id, ["SUSPENDED"], "RUNNING", async (sql) => {
+      await sql.query(`UPDATE request SET suspended_at = NULL, suspend_reason = NULL WHERE id = $1`, [id]);
+      await dispatchReady(sql, now, id);
+    });
+    return this.get(caller, id);
+  }
+
+  /** The chain: jobs (with state and tries), edges, and sequences for grouping. */
+  async jobChain(caller: Caller, id: string) {
+    await this.get(caller, id);
+    const [jobs, sequences] = await Promise.all([
+      this.ctx.db.sql.query<{ id: string; name: string; type: string; role: string; sequence_id: string; deps: string[]; state: string; total_tries: number; retry: number; args: Record<string, unknown>; data: Record<string, unknown>; started_at: Date | null; finished_at: Date | null }>(
+        `SELECT id, name, type, role, sequence_id, deps, state::text AS state, total_tries, retry, args, data, started_at, finished_at
+           FROM chain_job WHERE request_id = $1 ORDER BY length(id), id`, [id]),
+      this.ctx.db.sql.query<{ id: string; name: string; label: string; parent_id: string | null; retry: number; tries: number }>(
+        `SELECT id, name, label, parent_id, retry, tries FROM chain_sequence WHERE request_id = $1 ORDER BY length(id), id`, [id]),
+    ]);
+    return {
+      jobs: jobs.rows.map((j) => ({
+        id: j.id, name: j.name, type: j.type, role: j.role, sequenceId: j.sequence_id, deps: j.deps, state: j.state,
+        tries: j.total_tries, retry: j.retry, args: j.args, data: j.data, startedAt: ms(j.started_at), finishedAt: ms(j.finished_at),
+      })),
+      sequences: sequences.rows.map((s) => ({ id: s.id, name: s.name, label: s.label, parentId: s.parent_id, retry: s.retry, tries: s.tries })),
+    };
+  }
+
+  /** Job log: one entry per try, of the whole request or one job. */
+  async log(caller: Caller, input: { requestId: string; jobId?: string }) {
+    await this.get(caller, input.requestId);
+    const r = await this.ctx.db.sql.query<{ job_id: string; name: string; type: string; try: number; state: string; started_at: Date; finished_at: Date | null; exit_code: number | null; error: string | null; stdout: string; stderr: string }>(
+      `SELECT job_id, name, type, try, state, started_at, finished_at, exit_code, error, stdout, stderr FROM chain_job_log
+        WHERE request_id = $1 AND ($2::text IS NULL OR job_id = $2) ORDER BY id`, [input.requestId, input.jobId ?? null]);
+    return r.rows.map((l) => ({
+      jobId: l.job_id, name: l.name, type: l.type, try: l.try, state: l.state, startedAt: l.started_at.getTime(), finishedAt: ms(l.finished_at),
+      exitCode: l.exit_code, error: l.error, stdout: l.stdout, stderr: l.stderr,
+    }));
+  }
+
+  /**
+   * Spin Cycle's find. `since` / `until` select requests that were running
+   * at any point in the window: started before `until` and not finished
+   * before `since`. Newest first.
+   */
+  async find(_caller: Caller, f: FindRequestsInput) {
+    const where: string[] = [];
+    const values: unknown[] = [];
+    const add = (clause: (n: string) => string, value: unknown) => {
+      values.push(value);
+      where.push(clause(`$${values.length}`));
+    };
+    if (f.type) add((n) => `type = ${n}`, f.type);
+    if (f.states.length) add((n) => `state::text = ANY(${n}::text[])`, f.states);
+    if (f.user) add((n) => `"user" = ${n}`, f.user);
+    if (Object.keys(f.args).length) add((n) => `args @> ${n}::jsonb`, JSON.stringify(f.args));
+    if (f.since !== undefined) add((n) => `(finished_at IS NULL OR finished_at >= ${n})`, new Date(f.since));
+    if (f.until !== undefined) add((n) => `coalesce(started_at, created_at) <= ${n}`, new Date(f.until));
+    values.push(f.limit + 1, f.offset);
+    const rows = (await this.ctx.db.sql.query<RequestRow>(
+      `SELECT ${REQUEST_COLUMNS} FROM request ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
+        ORDER BY created_at DESC, id DESC LIMIT $${values.length - 1} OFFSET $${values.length}`, values)).rows;
+    return { requests: rows.slice(0, f.limit).map(toRequest), more: rows.length > f.limit };
+  }
+
+  /** Jobs running now (of one request, or all), with their try and how long they have run. */
+  async running(_caller: Caller, input: { requestId?: string }) {
+    const r = await this.ctx.db.sql.query<{ request_id: string; id: string; name: string; type: string; total_tries: number; started_at: Date; request_type: string }>(
+      `SELECT j.request_id, j.id, j.name, j.type, j.total_tries, j.started_at, r.type AS request_type
+         FROM chain_job j JOIN request r ON r.id = j.request_id
+        WHERE j.state = 'RUNNING' AND ($1::text IS NULL OR j.request_id = $1) ORDER BY j.started_at LIMIT 1000`, [input.requestId ?? null]);
+    const now = this.ctx.clock.now().getTime();
+    return {
+      jobs: r.rows.map((j) => ({
+        requestId: j.request_id, requestType: j.request_type, jobId: j.id, name: j.name, type: j.type, try: j.total_tries,
+        startedAt: j.started_at.getTime(), runningMillis: Math.max(0, now - j.started_at.getTime()),
+      })),
+    };
+  }
+
+  version() {
+    return { version: HOURGLASS_VERSION, api: "requests/v1" };
+  }
+
+  private async transition(caller: Caller, id: string, from: string[], to: string, then: (sql: import("@hourglass/db").Sql) => Promise<void>) {
+    const moved = await withTransaction(this.ctx.db.pool, async (sql) => {
+      const r = await sql.query(
+        `UPDATE request SET state = $3::text::"RequestState", finished_at = CASE WHEN $3::text = ANY($4::text[]) THEN $5::timestamptz END WHERE id = $1 AND state::text = ANY($2::text[])`,
+        [id, from, to, FINAL_REQUEST_STATES, this.ctx.clock.now()]);
+      if (r.rowCount === 0) return false;
+      await then(sql);
+      return true;
+    });
+    if (!moved) {
+      const current = await this.get(caller, id);
+      throw new HourglassError("CONFLICT", `request ${id} is ${current.state}; it must be ${from.join(" or ")} to become ${to}`);
+    }
+  }
+
+  /** The internal chains queue (created on first use, by whichever process gets there first). */
+  async ensureQueue(): Promise<void> {
+    if (this.queueReady) return;
+    await this.ctx.db.sql.query(
+      `INSERT INTO queue (name, created_at, updated_at, claim_timeout_millis, executor) VALUES ($1, $2, $2, 15000, $3) ON CONFLICT (name) DO NOTHING`,
+      [CHAINS_QUEUE, this.ctx.clock.now(), JSON.stringify({ kind: "handler", name: CHAIN_JOB_HANDLER, retryDelayMillis: 1000 })]);
+    this.queueReady = true;
+  }
+}

@@ -1,0 +1,67 @@
+import { ChainRunner, CHAIN_JOB_HANDLER } from "../chains/host/runner.ts";
+import { syncSpecs } from "../chains/host/spec-sync.ts";
+import type { Engine } from "../engine.ts";
+import type { ExecuteOptions } from "../executors/index.ts";
+import type { JobHandler } from "../executors/types.ts";
+
+export interface ChainLoopOptions {
+  /** Directory of request spec files (*.yaml). */
+  specsDir: string;
+  /** Specs are re-read, and suspended requests looked after, this often. */
+  intervalMs: number;
+  /** A request suspended longer than this fails (Spin Cycle's suspended job chain TTL). */
+  suspendedTtlMillis: number;
+  /** Job types this worker runs besides noop / shell / http: its handlers' names. */
+  handlerTypes: string[];
+}
+
+/**
+ * The chain runner's background work in a worker: spec reload, resuming
+ * requests that a stopping worker suspended, failing requests suspended past
+ * their TTL. Chain jobs run on the internal chains queue through the handler
+ * this class contributes.
+ */
+export class ChainLoops {
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+
+  constructor(private readonly engine: Engine, private readonly o: ChainLoopOptions) {}
+
+  handlers(execute: ExecuteOptions): Record<string, JobHandler> {
+    const runner = new ChainRunner(this.engine.ctx, execute);
+    return { [CHAIN_JOB_HANDLER]: (job, signal) => runner.run(job, signal) };
+  }
+
+  async start(): Promise<void> {
+    await this.engine.requests.ensureQueue();
+    const run = async () => {
+      try {
+        await this.passOnce();
+      } catch (err) {
+        this.engine.ctx.logger.error("chain pass failed", { error: (err as Error).message });
+      }
+      if (!this.stopped) this.timer = setTimeout(run, this.o.intervalMs);
+    };
+    await run();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.timer);
+  }
+
+  /** One pass: reload specs, resume what a shutdown suspended, fail what stayed suspended too long. */
+  async passOnce(): Promise<void> {
+    const { ctx, requests } = this.engine;
+    await syncSpecs(ctx, this.o.specsDir, this.o.handlerTypes);
+    const now = ctx.clock.now();
+    await ctx.db.sql.query(
+      `UPDATE request SET state = 'FAIL', finished_at = $1 WHERE state = 'SUSPENDED' AND suspended_at < $2`,
+      [now, new Date(now.getTime() - this.o.suspendedTtlMillis)]);
+    const orphans = await ctx.db.sql.query<{ id: string }>(
+      `SELECT id FROM request WHERE state = 'SUSPENDED' AND suspend_reason = 'worker-shutdown' ORDER BY suspended_at LIMIT 100`);
+    for (const { id } of orphans.rows) {
+      await requests.resume({ id: "hourglass-worker" }, id).catch(() => {}); // another worker got there first
+    }
+  }
+}
