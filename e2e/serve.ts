@@ -10,7 +10,7 @@ const url = await recreateDatabase("hourglass_e2e");
 await migrate(url);
 const env = {
   ...process.env, DATABASE_URL: url, HOURGLASS_POLL_INTERVAL_MS: "200", HOURGLASS_MAINTENANCE_INTERVAL_MS: "200",
-  HOURGLASS_PROJECTS_DIR: join(import.meta.dirname, "projects"),
+  HOURGLASS_PROJECTS_DIR: join(import.meta.dirname, "projects"), HOURGLASS_SPECS_DIR: join(import.meta.dirname, "specs"),
 };
 const children: ChildProcess[] = [
   spawn(join(root, "apps/web/node_modules/.bin/next"), ["start", "-H", "127.0.0.1", "-p", process.env.E2E_PORT ?? "3100"], { cwd: join(root, "apps/web"), env, stdio: "inherit" }),

@@ -2,9 +2,10 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 
-/** Sections of the dashboard; Requests joins when job chains land. */
+/** Sections of the dashboard. */
 const SECTIONS = [
   { href: "/jobs", label: "Jobs" },
+  { href: "/requests", label: "Requests" },
   { href: "/queues", label: "Queues" },
 ];
 

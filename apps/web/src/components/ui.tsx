@@ -37,6 +37,11 @@ const STATE_COLORS: Record<string, string> = {
   WAITING: "bg-indigo-100 text-indigo-800 dark:bg-indigo-900/50 dark:text-indigo-200",
   DISABLED: "bg-slate-100 text-slate-500 dark:bg-slate-800 dark:text-slate-400",
   ABORTED: "bg-slate-200 text-slate-800 dark:bg-slate-700 dark:text-slate-100",
+  // request and chain job states
+  COMPLETE: "bg-emerald-100 text-emerald-800 dark:bg-emerald-900/50 dark:text-emerald-200",
+  FAIL: "bg-rose-100 text-rose-800 dark:bg-rose-900/50 dark:text-rose-200",
+  STOPPED: "bg-slate-200 text-slate-800 dark:bg-slate-700 dark:text-slate-100",
+  SUSPENDED: "bg-violet-100 text-violet-800 dark:bg-violet-900/50 dark:text-violet-200",
 };
 
 export function Badge({ state, children }: { state: string; children?: ReactNode }) {

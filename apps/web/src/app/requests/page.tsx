@@ -1,0 +1,129 @@
+"use client";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { Progress } from "@/components/progress";
+import { Badge, Button, ErrorText, Field, Modal, Time } from "@/components/ui";
+import { useTRPC } from "@/lib/trpc";
+
+const STATES = ["PENDING", "RUNNING", "SUSPENDED", "COMPLETE", "FAIL", "STOPPED"] as const;
+type State = (typeof STATES)[number];
+
+/** Requests: Spin Cycle's find with its filters, newest first, and a Start form generated from each spec's args. */
+export default function RequestsPage() {
+  const trpc = useTRPC();
+  const [type, setType] = useState("");
+  const [states, setStates] = useState<State[]>([]);
+  const [user, setUser] = useState("");
+  const [offset, setOffset] = useState(0);
+  const [starting, setStarting] = useState(false);
+  const limit = 50;
+  const found = useQuery(trpc.requests.find.queryOptions({ type: type || undefined, states, user: user || undefined, limit, offset }));
+  const specs = useQuery(trpc.requests.specs.queryOptions());
+  return (
+    <div className="space-y-4">
+      <div className="flex flex-wrap items-center gap-3">
+        <h1 className="text-2xl font-semibold">Requests</h1>
+        <Button tone="primary" onClick={() => setStarting(true)}>Start a request</Button>
+      </div>
+      {specs.data && specs.data.errors.length > 0 && (
+        <div role="alert" className="rounded-md bg-rose-50 p-3 text-sm text-rose-800 dark:bg-rose-950 dark:text-rose-200">
+          <p className="font-semibold">Some request specs are invalid and are not offered:</p>
+          <ul className="mt-1 list-disc pl-5 font-mono text-xs">{specs.data.errors.map((e, i) => <li key={i}>{e.file}:{e.line}: {e.message}</li>)}</ul>
+        </div>
+      )}
+      <div className="flex flex-wrap items-end gap-3 text-sm">
+        <label className="flex flex-col gap-1">Type
+          <select aria-label="Type" className="rounded border border-slate-300 bg-white px-2 py-1 dark:border-slate-700 dark:bg-slate-900" value={type} onChange={(e) => (setType(e.target.value), setOffset(0))}>
+            <option value="">any</option>
+            {specs.data?.requests.map((r) => <option key={r.name} value={r.name}>{r.name}</option>)}
+          </select>
+        </label>
+        <label className="flex flex-col gap-1">User
+          <input aria-label="User" className="rounded border border-slate-300 bg-white px-2 py-1 dark:border-slate-700 dark:bg-slate-900" value={user} onChange={(e) => (setUser(e.target.value), setOffset(0))} />
+        </label>
+        <fieldset className="flex flex-wrap gap-2">
+          {STATES.map((s) => (
+            <label key={s} className="flex items-center gap-1">
+              <input type="checkbox" checked={states.includes(s)} onChange={(e) => (setStates(e.target.checked ? [...states, s] : states.filter((x) => x !== s)), setOffset(0))} />
+              <Badge state={s} />
+            </label>
+          ))}
+        </fieldset>
+      </div>
+      <ErrorText error={found.error} />
+      <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm dark:border-slate-800 dark:bg-slate-900">
+        <table className="min-w-full text-sm">
+          <thead className="bg-slate-50 text-left text-xs uppercase tracking-wide text-slate-500 dark:bg-slate-800/50 dark:text-slate-400">
+            <tr><th className="px-4 py-2">Request</th><th className="px-4 py-2">Type</th><th className="px-4 py-2">State</th><th className="px-4 py-2">Progress</th><th className="px-4 py-2">User</th><th className="px-4 py-2">Created</th></tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
+            {found.data?.requests.map((r) => (
+              <tr key={r.id} data-request={r.id}>
+                <td className="px-4 py-2 font-mono"><Link className="text-indigo-700 hover:underline dark:text-indigo-300" href={`/requests/${r.id}`}>{r.id}</Link></td>
+                <td className="px-4 py-2">{r.type}</td>
+                <td className="px-4 py-2"><Badge state={r.state} /></td>
+                <td className="px-4 py-2"><Progress done={r.finishedJobs} total={r.totalJobs} /></td>
+                <td className="px-4 py-2">{r.user}</td>
+                <td className="px-4 py-2"><Time ms={r.createdAt} /></td>
+              </tr>
+            ))}
+            {found.data?.requests.length === 0 && <tr><td colSpan={6} className="px-4 py-6 text-center text-slate-500">No requests match.</td></tr>}
+          </tbody>
+        </table>
+      </div>
+      <div className="flex gap-2">
+        <Button disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - limit))}>Newer</Button>
+        <Button disabled={!found.data?.more} onClick={() => setOffset(offset + limit)}>Older</Button>
+      </div>
+      <StartRequest open={starting} onClose={() => setStarting(false)} />
+    </div>
+  );
+}
+
+/** The start form: pick a type; its args follow, required first, defaults shown. */
+function StartRequest({ open, onClose }: { open: boolean; onClose: () => void }) {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const client = useQueryClient();
+  const specs = useQuery(trpc.requests.specs.queryOptions());
+  const [type, setType] = useState("");
+  const [args, setArgs] = useState<Record<string, string>>({});
+  const spec = specs.data?.requests.find((r) => r.name === type);
+  const create = useMutation(trpc.requests.create.mutationOptions({
+    onSuccess: (r) => {
+      void client.invalidateQueries({ queryKey: trpc.requests.find.queryKey() });
+      onClose();
+      router.push(`/requests/${r.id}`);
+    },
+  }));
+  const submit = () => {
+    const given = Object.fromEntries(Object.entries(args).filter(([k, v]) => v !== "" && spec?.args.some((a) => a.name === k)));
+    create.mutate({ type, args: given, start: true });
+  };
+  return (
+    <Modal open={open} title="Start a request" onClose={onClose}>
+      <form className="space-y-3" onSubmit={(e) => (e.preventDefault(), submit())}>
+        <Field label="Request type">
+          <select aria-label="Request type" className="w-full rounded border border-slate-300 bg-white px-2 py-1 dark:border-slate-700 dark:bg-slate-900" value={type} onChange={(e) => (setType(e.target.value), setArgs({}), create.reset())}>
+            <option value="">choose…</option>
+            {specs.data?.requests.map((r) => <option key={r.name} value={r.name}>{r.name}</option>)}
+          </select>
+        </Field>
+        {spec?.description && <p className="text-sm text-slate-500">{spec.description}</p>}
+        {spec?.args.map((a) => (
+          <Field key={a.name} label={`${a.name}${a.kind === "required" ? " (required)" : ""}`} hint={[a.desc, a.default !== null ? `default: ${a.default}` : ""].filter(Boolean).join(" · ") || undefined}>
+            <input aria-label={a.name} required={a.kind === "required"} placeholder={a.default ?? ""} className="w-full rounded border border-slate-300 bg-white px-2 py-1 dark:border-slate-700 dark:bg-slate-900"
+              value={args[a.name] ?? ""} onChange={(e) => setArgs({ ...args, [a.name]: e.target.value })} />
+          </Field>
+        ))}
+        <ErrorText error={create.error} />
+        <div className="flex justify-end gap-2">
+          <Button type="button" onClick={onClose}>Cancel</Button>
+          <Button tone="primary" type="submit" disabled={!spec || create.isPending}>Start</Button>
+        </div>
+      </form>
+    </Modal>
+  );
+}

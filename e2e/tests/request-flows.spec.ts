@@ -1,0 +1,39 @@
+import { expect, test } from "@playwright/test";
+
+test("an operator starts a request from the form, watches the graph reach COMPLETE and reads a failed try", async ({ page }) => {
+  const app = `app${Date.now()}`;
+  await page.goto("/requests");
+  await page.getByRole("button", { name: "Start a request" }).click();
+  const dialog = page.getByRole("dialog", { name: "Start a request" });
+  await dialog.getByLabel("Request type").selectOption("build-and-ship");
+  // required first, defaults shown
+  await expect(dialog.getByLabel("app")).toHaveAttribute("required", "");
+  await expect(dialog.getByText("default: h1,h2")).toBeVisible();
+  await dialog.getByLabel("app").fill(app);
+  await dialog.getByRole("button", { name: "Start" }).click();
+  await expect(page).toHaveURL(/\/requests\/[a-z0-9]+$/);
+  await expect(page.getByTestId("chain-graph")).toBeVisible();
+  await expect(page.getByTestId("request-state")).toHaveText("COMPLETE", { timeout: 20_000 });
+  await expect(page.getByTestId("chain-node-build")).toHaveAttribute("data-state", "COMPLETE");
+  await expect(page.getByTestId("chain-node-ship").first()).toHaveAttribute("data-state", "COMPLETE");
+  await page.getByTestId("chain-node-build").click();
+  const tries = page.getByTestId("job-tries");
+  await expect(tries).toContainText("Try 1");
+  await expect(tries).toContainText("first try fails");
+  await expect(tries).toContainText("exit 3");
+  await expect(tries).toContainText(`built ${app}`);
+});
+
+test("an operator stops a running request", async ({ page }) => {
+  await page.goto("/requests");
+  await page.getByRole("button", { name: "Start a request" }).click();
+  const dialog = page.getByRole("dialog", { name: "Start a request" });
+  await dialog.getByLabel("Request type").selectOption("long-wait");
+  await dialog.getByRole("button", { name: "Start" }).click();
+  await expect(page.getByTestId("chain-node-wait")).toHaveAttribute("data-state", "RUNNING", { timeout: 15_000 });
+  await page.getByRole("button", { name: "Stop" }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Stop request" }).click();
+  await expect(page.getByTestId("request-state")).toHaveText("STOPPED");
+  await page.getByTestId("chain-node-wait").click();
+  await expect(page.getByTestId("job-tries")).toContainText("STOPPED");
+});
