@@ -42,6 +42,6 @@ export function createEngine(options: EngineOptions): Engine {
     bulk: new BulkActions(ctx, queues),
     maintenance: new QueueMaintenance(ctx, jobs),
     scheduler: new Scheduler(ctx, options.random),
-    requests: new Requests(ctx),
+    requests: new Requests(ctx, queues),
   };
 }

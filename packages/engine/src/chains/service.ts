@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { Caller, EngineContext } from "../context.ts";
 import { HourglassError } from "../errors.ts";
+import type { Queues } from "../queue/queues.ts";
 import { withTransaction } from "../transaction.ts";
 import { ChainError, expandRequest } from "./expand.ts";
 import { CHAIN_JOB_HANDLER, CHAINS_QUEUE, dispatchReady } from "./host/runner.ts";
@@ -46,7 +47,7 @@ function newRequestId(): string {
 export class Requests {
   private queueReady = false;
 
-  constructor(private readonly ctx: EngineContext) {}
+  constructor(private readonly ctx: EngineContext, private readonly queues: Queues) {}
 
   /** Request types: valid `request: true` sequences, with their args. */
   async specs(_caller: Caller) {
@@ -244,9 +245,10 @@ export class Requests {
   /** The internal chains queue (created on first use, by whichever process gets there first). */
   async ensureQueue(): Promise<void> {
     if (this.queueReady) return;
-    await this.ctx.db.sql.query(
-      `INSERT INTO queue (name, created_at, updated_at, claim_timeout_millis, executor) VALUES ($1, $2, $2, 15000, $3) ON CONFLICT (name) DO NOTHING`,
-      [CHAINS_QUEUE, this.ctx.clock.now(), JSON.stringify({ kind: "handler", name: CHAIN_JOB_HANDLER, retryDelayMillis: 1000 })]);
+    await this.queues.createQueue({ id: "hourglass" }, {
+      name: CHAINS_QUEUE, claimTimeoutMillis: 15_000,
+      executor: { kind: "handler", name: CHAIN_JOB_HANDLER, retryDelayMillis: 1000 },
+    });
     this.queueReady = true;
   }
 }
