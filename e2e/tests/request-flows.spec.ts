@@ -37,3 +37,21 @@ test("an operator stops a running request", async ({ page }) => {
   await page.getByTestId("chain-node-wait").click();
   await expect(page.getByTestId("job-tries")).toContainText("STOPPED");
 });
+
+test("a cron job of kind request shows its linked request, which links back", async ({ page }) => {
+  await page.goto("/jobs/e2e/chain-ticker");
+  // fires every ten seconds; its invocation ends with the request's outcome
+  const done = page.locator("tr[data-invocation]").filter({ has: page.locator('[data-state="SUCCEEDED"]') }).first();
+  await expect(done).toBeVisible({ timeout: 30_000 });
+  await done.getByRole("link").first().click();
+  await expect(page.getByTestId("debug-log")).toContainText(/request \w+ ended COMPLETE/);
+  const link = page.getByTestId("invocation-request");
+  const requestId = (await link.textContent())!.trim();
+  await link.click();
+  await expect(page).toHaveURL(new RegExp(`/requests/${requestId}$`));
+  await expect(page.getByTestId("request-state")).toHaveText("COMPLETE");
+  await expect(page.getByTestId("chain-node-second")).toHaveAttribute("data-state", "COMPLETE");
+  await page.getByTestId("request-invocation").click();
+  await expect(page).toHaveURL(/\/jobs\/e2e\/chain-ticker\/\d+$/);
+  await expect(page.getByTestId("invocation-state")).toHaveText("SUCCEEDED");
+});

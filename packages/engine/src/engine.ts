@@ -34,6 +34,7 @@ export function createEngine(options: EngineOptions): Engine {
   const ctx: EngineContext = { db: options.db, clock: options.clock ?? systemClock, logger: options.logger ?? consoleLogger("engine") };
   const queues = new Queues(ctx);
   const jobs = new Jobs(ctx, queues);
+  const requests = new Requests(ctx, queues);
   return {
     ctx,
     queues,
@@ -41,7 +42,7 @@ export function createEngine(options: EngineOptions): Engine {
     reads: new JobReads(ctx, queues),
     bulk: new BulkActions(ctx, queues),
     maintenance: new QueueMaintenance(ctx, jobs),
-    scheduler: new Scheduler(ctx, options.random),
-    requests: new Requests(ctx, queues),
+    scheduler: new Scheduler(ctx, options.random, { invocationsAborted: (caller, ids) => requests.stopForInvocations(caller, ids) }),
+    requests,
   };
 }

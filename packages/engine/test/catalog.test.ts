@@ -25,6 +25,22 @@ describe("catalog", () => {
     expect(parseProject("reports.yaml", GOOD + "\n").ok && (parseProject("reports.yaml", GOOD + "\n") as { project: { revision: string } }).project.revision).not.toBe(r.project.revision);
   });
 
+  it("accepts task kind request (a job chain) and names what is wrong with one", () => {
+    const r = parseProject("chains.yaml", `jobs:
+  - id: nightly-deploy
+    schedule: "@daily"
+    task: { kind: request, type: deploy-app, args: { app: web, hosts: [a, b] } }
+`);
+    expect(r.ok && r.project.jobs[0]!.task).toEqual({ kind: "request", type: "deploy-app", args: { app: "web", hosts: ["a", "b"] } });
+    const bad = parseProject("chains.yaml", `jobs:
+  - id: broken
+    task:
+      kind: request
+      type: ""
+`);
+    expect(bad).toEqual({ ok: false, errors: [{ file: "chains.yaml", line: 5, message: "jobs.0.task.type: say which request type" }] });
+  });
+
   it("names the file, line and reason of each error", () => {
     const bad = `jobs:
   - id: a

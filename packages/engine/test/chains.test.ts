@@ -1,19 +1,34 @@
 // Requests on real PostgreSQL, run by an in-process worker: a flaky job that
 // succeeds on retry, a sequence retry, a failing chain, stop, suspend /
-// resume, data passed from parent to child, and find's filters.
+// resume, data passed from parent to child, find's filters, and scheduler
+// jobs of task kind `request`.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestEngine, type TestEngine } from "../src/testing.ts";
-import { ChainLoops, QueueWorker } from "../src/worker/index.ts";
+import { ChainLoops, QueueWorker, SchedulerLoops } from "../src/worker/index.ts";
 import { until } from "./helpers.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "hourglass-specs-"));
+const projects = mkdtempSync(join(tmpdir(), "hourglass-chain-projects-"));
 const scratch = mkdtempSync(join(tmpdir(), "hourglass-chain-scratch-"));
 let t: TestEngine;
 let worker: QueueWorker;
 let loops: ChainLoops;
+let scheduler: SchedulerLoops;
+
+const PROJECT = `jobs:
+  - id: run-chain
+    task: { kind: request, type: pass-data }
+  - id: run-failing
+    task: { kind: request, type: flaky, args: { fails: 9, key: from-scheduler } }
+  - id: run-slow
+    task: { kind: request, type: slow }
+    triggering_policy: { kind: GREEDY_BATCHING, max_concurrent_invocations: 5 }
+  - id: run-unknown
+    task: { kind: request, type: no-such-request }
+`;
 
 // `flaky` fails until its counter file reaches `fails`; `seqflaky` fails once per sequence try until `fails`.
 const SPECS = `sequences:
@@ -88,16 +103,24 @@ beforeAll(async () => {
   writeFileSync(join(dir, "test.yaml"), SPECS);
   loops = new ChainLoops(t.engine, { specsDir: dir, intervalMs: 200, suspendedTtlMillis: 3_600_000, handlerTypes: [] });
   await loops.start();
+  writeFileSync(join(projects, "chains.yaml"), PROJECT);
+  scheduler = new SchedulerLoops(t.engine, { projectsDir: projects, intervalMs: 50, catalogIntervalMs: 1_000_000 });
+  await scheduler.start();
   const env = { PATH: process.env.PATH!, DIR: scratch };
-  worker = new QueueWorker(t.engine, { workerId: "chains", pollIntervalMs: 20, concurrency: 10, childEnv: env, handlers: loops.handlers({ baseEnv: env }) });
+  worker = new QueueWorker(t.engine, {
+    workerId: "chains", pollIntervalMs: 20, concurrency: 10, childEnv: env,
+    handlers: { ...loops.handlers({ baseEnv: env }), ...scheduler.handlers({ baseEnv: env }) },
+  });
   await worker.start();
 });
 
 afterAll(async () => {
   loops?.stop();
+  scheduler?.stop();
   await worker?.stop();
   await t?.close();
   rmSync(dir, { recursive: true, force: true });
+  rmSync(projects, { recursive: true, force: true });
   rmSync(scratch, { recursive: true, force: true });
 });
 
@@ -187,5 +210,62 @@ describe("requests", () => {
     const page = await t.api.requests.find({ limit: 2, offset: 1 });
     expect(page).toMatchObject({ more: true });
     expect(page.requests.map((r) => r.id)).toEqual(all.slice(1, 3).map((r) => r.id));
+  });
+});
+
+describe("scheduler jobs of task kind request", () => {
+  const trigger = async (job: string, id: string) => {
+    await t.api.scheduler.emitTriggers({ batches: [{ trigger: { id }, jobs: [`chains/${job}`] }] });
+    let invocationId = "";
+    await until(async () => {
+      invocationId = (await t.api.scheduler.getInvocations({ job: `chains/${job}` })).invocations[0]?.id ?? "";
+      return invocationId !== "";
+    }, `an invocation of ${job}`);
+    const invocation = () => t.api.scheduler.getInvocation({ job: `chains/${job}`, invocationId });
+    return { invocation, ended: () => until(async () => ["SUCCEEDED", "FAILED", "ABORTED"].includes((await invocation()).state), `${job}'s invocation to end`, 30_000) };
+  };
+
+  it("an invocation runs its request and ends with its outcome, linked both ways", async () => {
+    const { invocation, ended } = await trigger("run-chain", "go-1");
+    await ended();
+    const inv = await invocation();
+    expect(inv).toMatchObject({ state: "SUCCEEDED", request: { state: "COMPLETE" } });
+    expect(inv.viewUrl).toBe(`/requests/${inv.request!.id}`);
+    expect(inv.debugLog).toMatch(/created request \w+ \(pass-data, 4 jobs\)/);
+    expect(inv.debugLog).toMatch(/request \w+ ended COMPLETE/);
+    const request = await t.api.requests.get({ id: inv.request!.id });
+    expect(request).toMatchObject({ user: "scheduler:chains/run-chain", invocation: { id: inv.id, jobKey: "chains/run-chain" } });
+  });
+
+  it("a failing request fails its invocation", async () => {
+    const { invocation, ended } = await trigger("run-failing", "go-2");
+    await ended();
+    expect(await invocation()).toMatchObject({ state: "FAILED", request: { state: "FAIL" } });
+  });
+
+  it("an unknown request type fails the invocation with the reason", async () => {
+    const { invocation, ended } = await trigger("run-unknown", "go-3");
+    await ended();
+    const inv = await invocation();
+    expect(inv).toMatchObject({ state: "FAILED", request: null });
+    expect(inv.debugLog).toMatch(/could not run request no-such-request: .*no-such-request/);
+  });
+
+  it("aborting the invocation stops its request; stopping the request aborts its invocation", async () => {
+    const first = await trigger("run-slow", "slow-1");
+    await until(async () => (await first.invocation()).request?.state === "RUNNING", "the request to run");
+    await t.api.scheduler.abortInvocation({ job: "chains/run-slow", invocationId: (await first.invocation()).id });
+    await until(async () => (await first.invocation()).request?.state === "STOPPED", "the request to stop");
+
+    await t.api.scheduler.emitTriggers({ batches: [{ trigger: { id: "slow-2" }, jobs: ["chains/run-slow"] }] });
+    let second = "";
+    await until(async () => {
+      const inv = (await t.api.scheduler.getInvocations({ job: "chains/run-slow" })).invocations.find((i) => i.id !== (second || "x") && i.state === "RUNNING");
+      second = inv?.id ?? "";
+      return second !== "" && (await t.api.scheduler.getInvocation({ job: "chains/run-slow", invocationId: second })).request?.state === "RUNNING";
+    }, "a second running request");
+    const inv = await t.api.scheduler.getInvocation({ job: "chains/run-slow", invocationId: second });
+    await t.api.requests.stop({ id: inv.request!.id });
+    expect(await t.api.scheduler.getInvocation({ job: "chains/run-slow", invocationId: second })).toMatchObject({ state: "ABORTED", abortedBy: "test" });
   });
 });

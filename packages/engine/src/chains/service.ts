@@ -4,6 +4,7 @@ import { HourglassError } from "../errors.ts";
 import type { Queues } from "../queue/queues.ts";
 import { withTransaction } from "../transaction.ts";
 import { ChainError, expandRequest } from "./expand.ts";
+import { endLinkedInvocations } from "./host/invocation-link.ts";
 import { CHAIN_JOB_HANDLER, CHAINS_QUEUE, dispatchReady } from "./host/runner.ts";
 import { loadSpecs } from "./host/spec-sync.ts";
 import type { CreateRequestInput, FindRequestsInput } from "./schemas.ts";
@@ -14,12 +15,14 @@ export const HOURGLASS_VERSION = "0.4.0";
 export const FINAL_REQUEST_STATES = ["COMPLETE", "FAIL", "STOPPED"] as const;
 
 const REQUEST_COLUMNS = `id, type, state::text AS state, "user", args, created_at, started_at, finished_at, total_jobs, finished_jobs,
-  spec_revision, suspended_at, suspend_reason, invocation_id::text AS invocation_id`;
+  spec_revision, suspended_at, suspend_reason, invocation_id::text AS invocation_id,
+  (SELECT i.job_key FROM scheduler_invocation i WHERE i.id = request.invocation_id) AS invocation_job_key`;
 
 interface RequestRow {
   id: string; type: string; state: string; user: string; args: Record<string, unknown>;
   created_at: Date; started_at: Date | null; finished_at: Date | null; total_jobs: number; finished_jobs: number;
   spec_revision: string; suspended_at: Date | null; suspend_reason: string | null; invocation_id: string | null;
+  invocation_job_key: string | null;
 }
 
 const ms = (d: Date | null) => (d ? d.getTime() : null);
@@ -28,7 +31,9 @@ function toRequest(r: RequestRow) {
     id: r.id, type: r.type, state: r.state, user: r.user, args: r.args,
     createdAt: r.created_at.getTime(), startedAt: ms(r.started_at), finishedAt: ms(r.finished_at),
     totalJobs: r.total_jobs, finishedJobs: r.finished_jobs, specRevision: r.spec_revision,
-    suspendedAt: ms(r.suspended_at), suspendReason: r.suspend_reason, invocationId: r.invocation_id,
+    suspendedAt: ms(r.suspended_at), suspendReason: r.suspend_reason,
+    /** The scheduler invocation that started it (task kind `request`), if any. */
+    invocation: r.invocation_id && r.invocation_job_key ? { id: r.invocation_id, jobKey: r.invocation_job_key } : null,
   };
 }
 export type RequestInfo = ReturnType<typeof toRequest>;
@@ -129,8 +134,21 @@ export class Requests {
     const now = this.ctx.clock.now();
     await this.transition(caller, id, ["PENDING", "RUNNING", "SUSPENDED"], "STOPPED", async (sql) => {
       await sql.query(`UPDATE chain_job SET state = 'STOPPED', finished_at = $2 WHERE request_id = $1 AND state IN ('PENDING', 'RUNNING')`, [id, now]);
+      await endLinkedInvocations(sql, now, [id], caller.id);
     });
     return this.get(caller, id);
+  }
+
+  /** Stops the unfinished requests started by these scheduler invocations (they were aborted). */
+  async stopForInvocations(caller: Caller, invocationIds: string[]): Promise<void> {
+    if (invocationIds.length === 0) return;
+    const r = await this.ctx.db.sql.query<{ id: string }>(
+      `SELECT id FROM request WHERE invocation_id = ANY($1::bigint[]) AND state IN ('PENDING', 'RUNNING', 'SUSPENDED')`, [invocationIds]);
+    for (const { id } of r.rows) {
+      await this.stop(caller, id).catch((err: unknown) => {
+        if (!(err instanceof HourglassError && err.code === "CONFLICT")) throw err; // it ended meanwhile
+      });
+    }
   }
 
   /** Pauses the request with its progress kept: running jobs are interrupted and rerun on resume. */

@@ -17,6 +17,7 @@ import { parseDuration, parseSchedule, ScheduleError, type Schedule } from "./sc
  *       schedule: "0 3 * * *"        # cron, "with 10m interval", continuously, triggered
  *       timezone: Europe/Berlin       # for cron; default UTC
  *       task: { kind: shell, command: sh, args: ["-c", "make report"] }
+ *       # or run a whole job chain: task: { kind: request, type: deploy, args: { app: web } }
  *       triggering_policy: { kind: GREEDY_BATCHING, max_concurrent_invocations: 1 }
  *       triggers: [publish-report]    # jobs triggered when this one succeeds
  *       disabled: false
@@ -42,11 +43,27 @@ const policySchema = z.discriminatedUnion("kind", [
   }),
 ]);
 
+/**
+ * A scheduler task that creates and starts a request (a Spin Cycle job
+ * chain); the invocation ends with the request's outcome. The type and args
+ * are checked against the request specs when the invocation runs (specs load
+ * separately, so an unknown type fails that invocation, not the project).
+ */
+export const requestTaskSchema = z.object({
+  kind: z.literal("request"),
+  type: z.string().min(1, "say which request type").max(100),
+  args: z.record(z.string().max(100), z.union([z.string().max(100_000), z.number(), z.boolean(), z.array(z.union([z.string(), z.number()])).max(10_000)])).default({}),
+});
+
+/** What a scheduler job runs: one of the queue's executors, or a request. */
+export const schedulerTaskSchema = z.discriminatedUnion("kind", [...executorConfigSchema.options, requestTaskSchema]);
+export type SchedulerTask = z.infer<typeof schedulerTaskSchema>;
+
 const jobSchema = z.object({
   id: z.string().regex(ID, "job ids are lowercase letters, digits, '-' and '_' (at most 100)"),
   schedule: z.string().optional(),
   timezone: z.string().default("UTC"),
-  task: executorConfigSchema,
+  task: schedulerTaskSchema,
   triggering_policy: policySchema.optional(),
   triggers: z.array(z.string()).default([]),
   disabled: z.boolean().default(false),
@@ -60,7 +77,7 @@ export interface JobDefinition {
   schedule: Schedule;
   /** The schedule as written, for display. */
   scheduleText: string;
-  task: z.infer<typeof executorConfigSchema>;
+  task: SchedulerTask;
   policy: TriggeringPolicy;
   triggers: string[];
   disabled: boolean;

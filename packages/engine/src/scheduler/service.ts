@@ -53,9 +53,19 @@ const toInvocation = (r: InvocationRow): InvocationSummary => ({
   finishedTimestampMillis: r.finished_at?.getTime() ?? null, triggeredBy: r.triggered_by, retryCount: r.retry_count, revision: r.revision,
 });
 
+/** What the scheduler tells the rest of the engine. */
+export interface SchedulerHooks {
+  /** Invocations an operator aborted (their requests, for task kind `request`, are stopped). */
+  invocationsAborted?: (caller: Caller, invocationIds: string[]) => Promise<void>;
+}
+
 /** The scheduler's public API: LUCI's Scheduler service. Every call names its caller. */
 export class Scheduler {
-  constructor(private readonly ctx: EngineContext, private readonly random: () => number = Math.random) {}
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly random: () => number = Math.random,
+    private readonly hooks: SchedulerHooks = {},
+  ) {}
 
   /**
    * The one permission check. Everything is visible until access control
@@ -128,14 +138,19 @@ export class Scheduler {
 
   async getInvocation(caller: Caller, key: string, id: string) {
     await this.visibleJob(caller, key);
-    const r = await this.ctx.db.sql.query<InvocationRow & { incoming_triggers: unknown; outgoing_triggers: unknown; properties: unknown; tags: string[]; debug_log: string; view_url: string | null; aborted_by: string | null }>(
-      `SELECT ${INVOCATION_COLUMNS}, incoming_triggers, outgoing_triggers, properties, tags, debug_log, view_url, aborted_by
-         FROM scheduler_invocation WHERE id = $1 AND job_key = $2`, [id, key]);
+    const r = await this.ctx.db.sql.query<InvocationRow & { incoming_triggers: unknown; outgoing_triggers: unknown; properties: unknown; tags: string[]; debug_log: string; view_url: string | null; aborted_by: string | null; request_id: string | null; request_state: string | null }>(
+      `SELECT ${INVOCATION_COLUMNS}, incoming_triggers, outgoing_triggers, properties, tags, debug_log, view_url, aborted_by,
+              r.request_id, r.request_state
+         FROM scheduler_invocation
+         LEFT JOIN LATERAL (SELECT id AS request_id, state::text AS request_state FROM request WHERE invocation_id = scheduler_invocation.id) r ON true
+        WHERE scheduler_invocation.id = $1 AND job_key = $2`, [id, key]);
     const row = r.rows[0];
     if (!row) throw new HourglassError("INVOCATION_NOT_FOUND", `job ${key} has no invocation ${id}`);
     return {
       ...toInvocation(row), incomingTriggers: row.incoming_triggers, outgoingTriggers: row.outgoing_triggers,
       properties: row.properties, tags: row.tags, debugLog: row.debug_log, viewUrl: row.view_url, abortedBy: row.aborted_by,
+      /** The request this invocation started (task kind `request`). */
+      request: row.request_id ? { id: row.request_id, state: row.request_state! } : null,
     };
   }
 
@@ -172,6 +187,7 @@ export class Scheduler {
   async abortInvocation(caller: Caller, key: string, id: string) {
     await this.getInvocation(caller, key, id);
     const [aborted] = await finish(this.ctx, [{ id, jobKey: key, to: "ABORTED", from: [...ACTIVE_INVOCATION_STATES], by: caller.id }]);
+    if (aborted) await this.hooks.invocationsAborted?.(caller, [id]);
     return { aborted: aborted! };
   }
 
@@ -181,6 +197,7 @@ export class Scheduler {
     const active = await this.ctx.db.sql.query<{ id: string }>(
       `SELECT id::text AS id FROM scheduler_invocation WHERE job_key = $1 AND state = ANY($2::"InvocationState"[])`, [key, ACTIVE_INVOCATION_STATES]);
     const ended = await finish(this.ctx, active.rows.map(({ id }) => ({ id, jobKey: key, to: "ABORTED" as const, from: [...ACTIVE_INVOCATION_STATES], by: caller.id })));
+    await this.hooks.invocationsAborted?.(caller, active.rows.filter((_, i) => ended[i]).map((r) => r.id));
     return { aborted: ended.filter(Boolean).length };
   }
 

@@ -1,8 +1,10 @@
 import { ChainRunner, CHAIN_JOB_HANDLER } from "../chains/host/runner.ts";
+import { endLinkedInvocations } from "../chains/host/invocation-link.ts";
 import { syncSpecs } from "../chains/host/spec-sync.ts";
 import type { Engine } from "../engine.ts";
 import type { ExecuteOptions } from "../executors/index.ts";
 import type { JobHandler } from "../executors/types.ts";
+import { withTransaction } from "../transaction.ts";
 
 export interface ChainLoopOptions {
   /** Directory of request spec files (*.yaml). */
@@ -55,9 +57,12 @@ export class ChainLoops {
     const { ctx, requests } = this.engine;
     await syncSpecs(ctx, this.o.specsDir, this.o.handlerTypes);
     const now = ctx.clock.now();
-    await ctx.db.sql.query(
-      `UPDATE request SET state = 'FAIL', finished_at = $1 WHERE state = 'SUSPENDED' AND suspended_at < $2`,
-      [now, new Date(now.getTime() - this.o.suspendedTtlMillis)]);
+    await withTransaction(ctx.db.pool, async (sql) => {
+      const expired = await sql.query<{ id: string }>(
+        `UPDATE request SET state = 'FAIL', finished_at = $1 WHERE state = 'SUSPENDED' AND suspended_at < $2 RETURNING id`,
+        [now, new Date(now.getTime() - this.o.suspendedTtlMillis)]);
+      await endLinkedInvocations(sql, now, expired.rows.map((r) => r.id));
+    });
     const orphans = await ctx.db.sql.query<{ id: string }>(
       `SELECT id FROM request WHERE state = 'SUSPENDED' AND suspend_reason = 'worker-shutdown' ORDER BY suspended_at LIMIT 100`);
     for (const { id } of orphans.rows) {

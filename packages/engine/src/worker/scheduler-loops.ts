@@ -29,7 +29,7 @@ export class SchedulerLoops {
 
   /** The handler that runs invocations; register it with the QueueWorker. */
   handlers(execute: ExecuteOptions): Record<string, JobHandler> {
-    const runner = new InvocationRunner(this.engine.ctx, execute);
+    const runner = new InvocationRunner(this.engine.ctx, execute, this.engine.requests);
     return { [INVOCATION_HANDLER]: (job, signal) => runner.run(job, signal) };
   }
 

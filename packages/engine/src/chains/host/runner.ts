@@ -4,6 +4,7 @@ import { execute, type ExecuteOptions, type ExecutorConfig } from "../../executo
 import type { ExecutionInput, ExecutionResult } from "../../executors/types.ts";
 import { enqueueJobs } from "../../queue/sql/enqueueJobs.ts";
 import { withTransaction } from "../../transaction.ts";
+import { endLinkedInvocations } from "./invocation-link.ts";
 import { afterFailure, mergeData, parseSetLines, readyChildren, type ChainJobState, type SequenceTries } from "../runner.ts";
 
 /** The internal queue chain jobs run on, and the handler that runs them. */
@@ -165,6 +166,7 @@ export class ChainRunner {
     await sql.query(`UPDATE request SET finished_jobs = finished_jobs + 1 WHERE id = $1`, [job.request_id]);
     if (job.role === "end" && (await isRootSequence(sql, job))) {
       await sql.query(`UPDATE request SET state = 'COMPLETE', finished_at = $2 WHERE id = $1 AND state = 'RUNNING'`, [job.request_id, now]);
+      await endLinkedInvocations(sql, now, [job.request_id]);
       return;
     }
     if (!running) return;
@@ -203,9 +205,10 @@ export class ChainRunner {
 
   /** A request with a failed job fails once none of its jobs runs any more. */
   private async failIfIdle(sql: Sql, now: Date, requestId: string): Promise<void> {
-    await sql.query(
+    const failed = await sql.query(
       `UPDATE request SET state = 'FAIL', finished_at = $2 WHERE id = $1 AND state = 'RUNNING'
           AND NOT EXISTS (SELECT 1 FROM chain_job WHERE request_id = $1 AND state = 'RUNNING')`, [requestId, now]);
+    if (failed.rowCount) await endLinkedInvocations(sql, now, [requestId]);
   }
 }
 

@@ -2,9 +2,11 @@ import type { Sql } from "@hourglass/db";
 import { Batcher } from "../../batcher.ts";
 import type { EngineContext } from "../../context.ts";
 import { withTransaction } from "../../transaction.ts";
-import { execute, executorConfigSchema, type ExecuteOptions } from "../../executors/index.ts";
+import type { Requests } from "../../chains/service.ts";
+import { HourglassError } from "../../errors.ts";
+import { execute, type ExecuteOptions } from "../../executors/index.ts";
 import type { ExecutionInput, ExecutionResult } from "../../executors/types.ts";
-import type { JobDefinition } from "../catalog.ts";
+import { schedulerTaskSchema, type JobDefinition, type SchedulerTask } from "../catalog.ts";
 import { IDLE, invocationFinished } from "../cron-machine.ts";
 import { appendDebugLog, DEBUG_LOG_LIMIT, logLine } from "./debug-log.ts";
 
@@ -42,9 +44,10 @@ export class InvocationRunner {
   private readonly launches: Batcher<Launch, Started | null>;
   private readonly finishes: Batcher<Finish, boolean>;
 
-  constructor(private readonly ctx: EngineContext, private readonly options: ExecuteOptions) {
+  /** `requests` runs tasks of kind `request`; without it they fail. */
+  constructor(private readonly ctx: EngineContext, private readonly options: ExecuteOptions, private readonly requests?: Requests) {
     this.launches = new Batcher((items) => launchMany(ctx.db.sql, items));
-    this.finishes = new Batcher((items) => withTransaction(ctx.db.pool, (sql) => finishMany(sql, ctx.clock.now(), items), { retryDeadlocks: true }));
+    this.finishes = new Batcher((items) => withTransaction(ctx.db.pool, (sql) => finishInTransaction(sql, ctx.clock.now(), items), { retryDeadlocks: true }));
   }
 
   async run(input: ExecutionInput, signal: AbortSignal): Promise<ExecutionResult> {
@@ -71,7 +74,11 @@ export class InvocationRunner {
         [id, inv.retry_count, logLine(now(), `previous launch was lost (worker stopped?); retry ${inv.retry_count + 1} of ${LAUNCH_RETRY_LIMIT}`), viewUrl])).rows[0] ?? null;
       if (!started) return { succeeded: true }; // someone else relaunched it
     }
-    const task = executorConfigSchema.parse(started.task);
+    const task = schedulerTaskSchema.parse(started.task);
+    if (task.kind === "request") {
+      await this.startRequest(started, task);
+      return { succeeded: true };
+    }
 
     const aborted = new AbortController();
     const poll = setInterval(() => {
@@ -104,6 +111,42 @@ export class InvocationRunner {
     });
     return { succeeded: true };
   }
+
+  /**
+   * Task kind `request`: creates the request linked to this invocation and
+   * starts it; the invocation stays RUNNING until the request ends (the chain
+   * runner ends it in the same transaction). Idempotent across relaunches:
+   * an invocation has at most one request (unique index), found again here.
+   */
+  private async startRequest(started: Started, task: Extract<SchedulerTask, { kind: "request" }>): Promise<void> {
+    const { ctx } = this;
+    const sql = ctx.db.sql;
+    const caller = { id: `scheduler:${started.job_key}` };
+    const fail = (why: string) => this.finishes.add({
+      id: started.id, jobKey: started.job_key, to: "FAILED", from: ["RUNNING"], log: logLine(ctx.clock.now(), `could not run request ${task.type}: ${why}`),
+    });
+    if (!this.requests) return void (await fail("this worker does not run requests"));
+    const existing = () => sql.query<{ id: string; state: string }>(
+      `SELECT id, state::text AS state FROM request WHERE invocation_id = $1`, [started.id]).then((r) => r.rows[0]);
+    let request = await existing();
+    try {
+      if (!request) {
+        const created = await this.requests.create(caller, { type: task.type, args: task.args, start: false }, { invocationId: started.id });
+        request = { id: created.id, state: created.state };
+        await sql.query(`UPDATE scheduler_invocation SET view_url = $2 WHERE id = $1`, [started.id, `/requests/${created.id}`]);
+        await appendDebugLog(sql, started.id, ctx.clock.now(), `created request ${created.id} (${task.type}, ${created.totalJobs} jobs)`);
+      }
+      if (request.state === "PENDING") {
+        await this.requests.start(caller, request.id);
+        await appendDebugLog(sql, started.id, ctx.clock.now(), `started request ${request.id}; the invocation ends when the request does`);
+      }
+    } catch (err) {
+      if (err instanceof HourglassError && err.code === "REQUEST_INVALID") return void (await fail(err.message));
+      if (err instanceof HourglassError && err.code === "CONFLICT") return; // another launch started it
+      if ((err as { code?: string }).code === "23505") return; // another launch created it
+      throw err;
+    }
+  }
 }
 
 /** STARTING / RETRYING -> RUNNING for a batch; null for an invocation no longer in those states. */
@@ -120,18 +163,18 @@ async function launchMany(sql: Sql, items: Launch[]): Promise<(Started | null)[]
 
 /** Ends invocations outside a batch (abort from the API); true for each that was still in one of its `from` states. */
 export function finish(ctx: EngineContext, items: Finish[]): Promise<boolean[]> {
-  return withTransaction(ctx.db.pool, (sql) => finishMany(sql, ctx.clock.now(), items), { retryDeadlocks: true });
+  return withTransaction(ctx.db.pool, (sql) => finishInTransaction(sql, ctx.clock.now(), items), { retryDeadlocks: true });
 }
 
 /**
  * Moves invocations to final states (each guarded by its `from`), then: a
  * success triggers the jobs its job lists under `triggers`; every job touched
- * is queued for triage; an interval schedule re-arms from now. Run inside one
- * transaction, so nobody sees a finished invocation without its outgoing
+ * is queued for triage; an interval schedule re-arms from now. Must run inside
+ * one transaction, so nobody sees a finished invocation without its outgoing
  * triggers. Job rows are locked in key order, so concurrent batches cannot
  * deadlock on them.
  */
-async function finishMany(sql: Sql, now: Date, items: Finish[]): Promise<boolean[]> {
+export async function finishInTransaction(sql: Sql, now: Date, items: Finish[]): Promise<boolean[]> {
   const ended = await sql.query<{ id: string }>(
     `UPDATE scheduler_invocation i SET state = u.target::"InvocationState", finished_at = $1, aborted_by = u.by,
             debug_log = right(i.debug_log || u.log, ${DEBUG_LOG_LIMIT})

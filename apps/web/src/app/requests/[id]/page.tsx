@@ -55,7 +55,11 @@ export default function RequestPage() {
               <div className="col-span-2 md:col-span-4"><dt className="text-xs uppercase text-slate-500">Args</dt>
                 <dd className="font-mono text-xs">{Object.entries(r.args).map(([k, v]) => <div key={k}>{k} = {typeof v === "string" ? v : JSON.stringify(v)}</div>)}</dd></div>
               {r.suspendReason && <div><dt className="text-xs uppercase text-slate-500">Suspended</dt><dd>{r.suspendReason} <Time ms={r.suspendedAt} /></dd></div>}
-              {r.invocationId && <div><dt className="text-xs uppercase text-slate-500">Started by</dt><dd>scheduler invocation {r.invocationId}</dd></div>}
+              {r.invocation && (
+                <div className="col-span-2"><dt className="text-xs uppercase text-slate-500">Started by</dt>
+                  <dd><Link data-testid="request-invocation" className="text-indigo-700 hover:underline dark:text-indigo-300" href={`/jobs/${r.invocation.jobKey}/${r.invocation.id}`}>
+                    {r.invocation.jobKey} invocation {r.invocation.id}</Link></dd></div>
+              )}
             </dl>
           </Card>
           <Card title="Job chain">

@@ -57,7 +57,12 @@ export default function InvocationPage() {
               <div><dt className="text-xs uppercase text-slate-500">Launch retries</dt><dd>{i.retryCount}</dd></div>
               <div><dt className="text-xs uppercase text-slate-500">Tags</dt><dd>{i.tags.join(", ") || "—"}</dd></div>
               {i.abortedBy && <div><dt className="text-xs uppercase text-slate-500">Aborted by</dt><dd>{i.abortedBy}</dd></div>}
-              {i.viewUrl && <div><dt className="text-xs uppercase text-slate-500">Task</dt><dd><a data-testid="view-url" className="text-indigo-700 hover:underline dark:text-indigo-300" href={i.viewUrl}>{i.viewUrl}</a></dd></div>}
+              {i.request && (
+                <div><dt className="text-xs uppercase text-slate-500">Request</dt>
+                  <dd className="flex items-center gap-2"><Link data-testid="invocation-request" className="font-mono text-indigo-700 hover:underline dark:text-indigo-300" href={`/requests/${i.request.id}`}>{i.request.id}</Link>
+                    <Badge state={i.request.state} /></dd></div>
+              )}
+              {i.viewUrl && !i.request && <div><dt className="text-xs uppercase text-slate-500">Task</dt><dd><a data-testid="view-url" className="text-indigo-700 hover:underline dark:text-indigo-300" href={i.viewUrl}>{i.viewUrl}</a></dd></div>}
             </dl>
           </Card>
           <Card title="Debug log">
