@@ -40,7 +40,7 @@ export type RequestInfo = ReturnType<typeof toRequest>;
 
 /** A 20-character id (Spin Cycle's ids are xids of the same length). */
 function newRequestId(): string {
-  return randomBytes(13).toString("base64url").toLowerCase().replace(/[^a-z0-9]/g, "0").slice(0, 20);
+  return randomBytes(15).toString("base64url").toLowerCase().replace(/[^a-z0-9]/g, "0");
 }
 
 /**

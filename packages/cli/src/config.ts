@@ -1,0 +1,79 @@
+import { parse } from "yaml";
+import { z } from "zod";
+
+/** Where the CLI talks to and as whom. */
+export interface CliSettings {
+  /** Base URL of the Hourglass web process (the tRPC API is under /api/trpc). */
+  addr: string;
+  /** Per-call timeout. */
+  timeoutMs: number;
+  /** Sent as the caller's identity (recorded as a request's user). */
+  user: string;
+}
+
+export const DEFAULT_ADDR = "http://127.0.0.1:3000";
+export const DEFAULT_TIMEOUT_MS = 10_000;
+/** Read in order, later files winning (as spinc reads /etc/spinc/spinc.yaml, then ~/.spinc.yaml). */
+export const DEFAULT_CONFIG_FILES = ["/etc/hourglass/cli.yaml", "~/.hourglass.yaml"];
+
+const addr = z.url({ protocol: /^https?$/, error: "addr must be an http:// or https:// URL" });
+const timeout = z.coerce.number().int("timeout is whole milliseconds").min(1, "timeout must be at least 1 ms").max(3_600_000);
+const fileSchema = z.object({ addr: addr.optional(), timeout: timeout.optional(), user: z.string().min(1).max(200).optional() }).strict();
+
+export class ConfigError extends Error {}
+
+export interface ConfigSources {
+  flags: { addr?: string; config?: string; timeout?: string; user?: string };
+  env: Record<string, string | undefined>;
+  home: string;
+  /** File contents, or null when the file does not exist. */
+  readFile: (path: string) => string | null;
+  osUser: string;
+}
+
+/**
+ * Settings from, lowest to highest precedence: defaults, config files
+ * (`--config` / HOURGLASS_CONFIG names one file instead of the defaults),
+ * environment (HOURGLASS_ADDR, HOURGLASS_TIMEOUT_MS, HOURGLASS_USER), flags.
+ * A missing default file is skipped; a named file that is missing, or any
+ * file that is not valid, is an error naming the file.
+ */
+export function resolveSettings(s: ConfigSources): CliSettings {
+  const named = s.flags.config ?? s.env.HOURGLASS_CONFIG;
+  const files = named ? [named] : DEFAULT_CONFIG_FILES;
+  const settings: CliSettings = { addr: DEFAULT_ADDR, timeoutMs: DEFAULT_TIMEOUT_MS, user: s.osUser };
+  for (const file of files) {
+    const path = file.startsWith("~/") ? `${s.home}/${file.slice(2)}` : file;
+    const text = s.readFile(path);
+    if (text === null) {
+      if (named) throw new ConfigError(`config file ${file} does not exist`);
+      continue;
+    }
+    let data: unknown;
+    try {
+      data = parse(text) ?? {};
+    } catch (err) {
+      throw new ConfigError(`${file}: not valid YAML: ${(err as Error).message.split("\n")[0]}`);
+    }
+    const parsed = fileSchema.safeParse(data);
+    if (!parsed.success) throw new ConfigError(`${file}: ${parsed.error.issues.map((i) => `${i.path.join(".") || "(top level)"}: ${i.message}`).join("; ")}`);
+    if (parsed.data.addr) settings.addr = parsed.data.addr;
+    if (parsed.data.timeout) settings.timeoutMs = parsed.data.timeout;
+    if (parsed.data.user) settings.user = parsed.data.user;
+  }
+  const pick = (value: string | undefined, what: string, schema: z.ZodType<unknown>) => {
+    if (value === undefined) return undefined;
+    const r = schema.safeParse(value);
+    if (!r.success) throw new ConfigError(`${what}: ${r.error.issues[0]!.message}`);
+    return r.data;
+  };
+  const envAddr = pick(s.env.HOURGLASS_ADDR, "HOURGLASS_ADDR", addr) as string | undefined;
+  const envTimeout = pick(s.env.HOURGLASS_TIMEOUT_MS, "HOURGLASS_TIMEOUT_MS", timeout) as number | undefined;
+  const flagAddr = pick(s.flags.addr, "--addr", addr) as string | undefined;
+  const flagTimeout = pick(s.flags.timeout, "--timeout", timeout) as number | undefined;
+  return {
+    addr: (flagAddr ?? envAddr ?? settings.addr).replace(/\/+$/, ""),
+    timeoutMs: flagTimeout ?? envTimeout ?? settings.timeoutMs,
+    user: s.flags.user ?? s.env.HOURGLASS_USER ?? settings.user,
+  };
+}

@@ -1,0 +1,99 @@
+import type { Outputs } from "./client.ts";
+
+type Request = Outputs["requests"]["get"];
+type Status = Outputs["requests"]["status"];
+type Chain = Outputs["requests"]["jobChain"];
+type LogEntry = Outputs["requests"]["log"][number];
+type RunningJob = Outputs["requests"]["running"]["jobs"][number];
+
+const pad = (n: number) => String(n).padStart(2, "0");
+
+/** Local wall-clock time, `YYYY-MM-DD HH:MM:SS` (what spinc prints). */
+export function time(ms: number | null): string {
+  if (ms === null) return "-";
+  const d = new Date(ms);
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+}
+
+/** A duration for people: 850ms, 12.3s, 4m05s, 2h10m. */
+export function duration(ms: number): string {
+  if (ms < 1000) return `${Math.max(0, Math.round(ms))}ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
+  const s = Math.floor(ms / 1000);
+  if (s < 3600) return `${Math.floor(s / 60)}m${pad(s % 60)}s`;
+  return `${Math.floor(s / 3600)}h${pad(Math.floor((s % 3600) / 60))}m`;
+}
+
+/** Columns padded to their widest cell; the last column is not padded. */
+export function table(head: string[], rows: string[][]): string {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join("  ").trimEnd();
+  return [line(head), ...rows.map(line)].join("\n") + "\n";
+}
+
+const argText = (v: unknown) => (typeof v === "string" ? v : JSON.stringify(v));
+const progress = (r: Request) => `${r.finishedJobs}/${r.totalJobs} jobs (${r.totalJobs ? Math.floor((100 * r.finishedJobs) / r.totalJobs) : 0}%)`;
+
+export function formatStatus(s: Status, now: number): string {
+  let out = `${s.id}  ${s.type}  ${s.state}  ${progress(s)}\n`;
+  if (s.suspendReason) out += `suspended ${time(s.suspendedAt)} (${s.suspendReason})\n`;
+  if (s.running.length) {
+    out += table(["JOB", "NAME", "TYPE", "TRY", "RUNTIME"], s.running.map((j) => [j.jobId, j.name, j.type, String(j.try), duration(now - j.startedAt)]));
+  }
+  return out;
+}
+
+export function formatInfo(r: Request, chain: Chain): string {
+  const rows: [string, string][] = [
+    ["id", r.id], ["type", r.type], ["state", r.state], ["user", r.user], ["progress", progress(r)],
+    ["created", time(r.createdAt)], ["started", time(r.startedAt)], ["finished", time(r.finishedAt)],
+    ["spec revision", r.specRevision],
+  ];
+  if (r.suspendReason) rows.push(["suspended", `${time(r.suspendedAt)} (${r.suspendReason})`]);
+  if (r.invocation) rows.push(["started by", `scheduler job ${r.invocation.jobKey}, invocation ${r.invocation.id}`]);
+  let out = rows.map(([k, v]) => `${`${k}:`.padEnd(15)}${v}`).join("\n") + "\n";
+  const args = Object.entries(r.args);
+  out += `args:${args.length ? "" : " (none)"}\n` + args.map(([k, v]) => `  ${k}=${argText(v)}\n`).join("");
+  const jobs = chain.jobs.filter((j) => j.role === "job");
+  out += `jobs: ${jobs.length} (plus ${chain.jobs.length - jobs.length} sequence start / end)\n`;
+  out += table(["JOB", "NAME", "TYPE", "STATE", "TRIES", "STARTED", "FINISHED"],
+    jobs.map((j) => [j.id, j.name, j.type, j.state, String(j.tries), time(j.startedAt), time(j.finishedAt)]));
+  return out;
+}
+
+export function formatLog(entries: LogEntry[]): string {
+  if (entries.length === 0) return "no tries logged yet\n";
+  return entries.map((l) => {
+    const took = l.finishedAt === null ? "running" : duration(l.finishedAt - l.startedAt);
+    let head = `${l.jobId} ${l.name} (${l.type}) try ${l.try}: ${l.state}`;
+    if (l.exitCode !== null) head += `, exit ${l.exitCode}`;
+    head += `, ${time(l.startedAt)}, ${took}`;
+    const body = [l.error ? `error: ${l.error}` : "", l.stdout ? `stdout:\n${indent(l.stdout)}` : "", l.stderr ? `stderr:\n${indent(l.stderr)}` : ""].filter(Boolean);
+    return [head, ...body.map((b) => indent(b))].join("\n") + "\n";
+  }).join("");
+}
+
+const indent = (s: string) => s.trimEnd().split("\n").map((l) => `  ${l}`).join("\n");
+
+export function formatRunning(jobs: RunningJob[], now: number): string {
+  if (jobs.length === 0) return "no jobs running\n";
+  return table(["REQUEST", "TYPE", "JOB", "NAME", "JOB TYPE", "TRY", "RUNTIME"],
+    jobs.map((j) => [j.requestId, j.requestType, j.jobId, j.name, j.type, String(j.try), duration(now - j.startedAt)]));
+}
+
+export function formatRequests(requests: Request[], more: boolean): string {
+  if (requests.length === 0) return "no requests match\n";
+  return table(["ID", "TYPE", "STATE", "USER", "CREATED", "PROGRESS"],
+    requests.map((r) => [r.id, r.type, r.state, r.user, time(r.createdAt), `${r.finishedJobs}/${r.totalJobs}`]))
+    + (more ? "(more: raise --limit or use --offset)\n" : "");
+}
+
+export function formatSpecs(specs: Outputs["requests"]["specs"], only?: string): string {
+  const types = specs.requests.filter((r) => !only || r.name === only);
+  let out = types.map((t) => {
+    const args = t.args.map((a) => `  ${a.name}${a.kind === "required" ? " (required)" : `=${a.default ?? ""}`}${a.desc ? `  ${a.desc}` : ""}`);
+    return [`${t.name}${t.description ? `: ${t.description}` : ""}`, ...args].join("\n") + "\n";
+  }).join("\n");
+  if (!only && specs.errors.length) out += `\n${specs.errors.length} spec error(s) hide some types; run \`hourglass lint\` on the spec directory\n`;
+  return out;
+}
