@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { ChainError, expandRequest } from "../src/chains/expand.ts";
 import { lintSpecs } from "../src/chains/lint.ts";
-import { afterFailure, parseSetLines, readyChildren } from "../src/chains/runner.ts";
+import { afterFailure, parseSetLines } from "../src/chains/runner.ts";
 import { parseSpecFile, type SpecFile } from "../src/chains/spec.ts";
 
 const SPEC = `sequences:
@@ -141,11 +141,6 @@ describe("runner decisions", () => {
     expect(afterFailure({ tries: 1, retry: 2, retryWaitMillis: 500 }, seqs)).toEqual({ kind: "retry-job", afterMillis: 500 });
     expect(afterFailure({ tries: 3, retry: 2, retryWaitMillis: 500 }, seqs)).toEqual({ kind: "retry-sequence", sequenceId: "s2" });
     expect(afterFailure({ tries: 3, retry: 2, retryWaitMillis: 500 }, [{ ...seqs[0]!, tries: 2 }, seqs[1]!])).toEqual({ kind: "fail" });
-  });
-
-  it("starts a child only when all its parents completed", () => {
-    const states = new Map([["j1", "COMPLETE" as const], ["j2", "RUNNING" as const]]);
-    expect(readyChildren([{ id: "j3", deps: ["j1"], state: "PENDING" }, { id: "j4", deps: ["j1", "j2"], state: "PENDING" }], states)).toEqual(["j3"]);
   });
 
   it("reads ::set lines, JSON when it parses", () => {

@@ -1,7 +1,10 @@
 /**
- * The chain runner's decisions, pure: what a finished try leads to. The host
- * (host/runner.ts) loads the few rows a decision needs, applies it in one
- * transaction and dispatches the jobs it names.
+ * The chain runner's decisions, pure: what a failed try leads to, and the
+ * data a job passes on. The host (host/runner.ts) loads the few rows a
+ * decision needs and applies it in one transaction. Readiness is kept in the
+ * rows instead (each job counts its parents not yet COMPLETE; a job runs when
+ * the count reaches 0; see sql/completeJob.ts), so a completion costs the
+ * same whatever its children's number of parents.
  */
 
 export type ChainJobState = "PENDING" | "RUNNING" | "COMPLETE" | "FAIL" | "STOPPED";
@@ -26,11 +29,6 @@ export function afterFailure(job: { tries: number; retry: number; retryWaitMilli
   if (job.tries <= job.retry) return { kind: "retry-job", afterMillis: job.retryWaitMillis };
   const seq = sequences.find((s) => s.tries <= s.retry);
   return seq ? { kind: "retry-sequence", sequenceId: seq.id } : { kind: "fail" };
-}
-
-/** Children of a completed job that may run now: every parent COMPLETE and the child itself still PENDING. */
-export function readyChildren(children: { id: string; deps: string[]; state: ChainJobState }[], states: Map<string, ChainJobState>): string[] {
-  return children.filter((c) => c.state === "PENDING" && c.deps.every((d) => states.get(d) === "COMPLETE")).map((c) => c.id);
 }
 
 /** The data a job passes on: what its parents passed on, then what it set (its own values win). */

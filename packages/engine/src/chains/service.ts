@@ -93,9 +93,9 @@ export class Requests {
         [id, s.map((x) => x.id), s.map((x) => x.name), s.map((x) => x.label), s.map((x) => x.parentId), s.map((x) => x.retry), s.map((x) => x.startJob), s.map((x) => x.endJob)]);
       const j = chain.jobs;
       await sql.query(
-        `INSERT INTO chain_job (request_id, id, name, type, role, sequence_id, deps, next, args, runtime_args, sets, retry, retry_wait_millis)
+        `INSERT INTO chain_job (request_id, id, name, type, role, sequence_id, deps, next, args, runtime_args, sets, retry, retry_wait_millis, waiting_deps)
          SELECT $1, u.id, u.name, u.type, u.role, u.seq, ARRAY(SELECT jsonb_array_elements_text(u.deps)), ARRAY(SELECT jsonb_array_elements_text(u.next)),
-                u.args, u.runtime_args, u.sets, u.retry, u.wait
+                u.args, u.runtime_args, u.sets, u.retry, u.wait, jsonb_array_length(u.deps)
            FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::jsonb[], $8::jsonb[], $9::jsonb[], $10::jsonb[], $11::jsonb[], $12::int[], $13::int[])
                 AS u(id, name, type, role, seq, deps, next, args, runtime_args, sets, retry, wait)`,
         [id, j.map((x) => x.id), j.map((x) => x.name), j.map((x) => x.type), j.map((x) => x.role), j.map((x) => x.sequenceId),

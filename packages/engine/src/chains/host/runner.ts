@@ -4,8 +4,10 @@ import { execute, type ExecuteOptions, type ExecutorConfig } from "../../executo
 import type { ExecutionInput, ExecutionResult } from "../../executors/types.ts";
 import { enqueueJobs } from "../../queue/sql/enqueueJobs.ts";
 import { withTransaction } from "../../transaction.ts";
+import { BEGIN_JOB_SQL } from "../sql/beginJob.ts";
+import { CHAIN_QUEUE_JOB, COMPLETE_JOB_SQL } from "../sql/completeJob.ts";
 import { endLinkedInvocations } from "./invocation-link.ts";
-import { afterFailure, mergeData, parseSetLines, readyChildren, type ChainJobState, type SequenceTries } from "../runner.ts";
+import { afterFailure, mergeData, parseSetLines, type SequenceTries } from "../runner.ts";
 
 /** The internal queue chain jobs run on, and the handler that runs them. */
 export const CHAINS_QUEUE = "hourglass_chains";
@@ -29,19 +31,21 @@ interface JobRow {
   retry_wait_millis: number;
   tries: number;
   total_tries: number;
+  /** Whether the job's sequence is the request's own (its end job ends the request). */
+  root_sequence: boolean;
 }
 
 /** Puts chain jobs on the internal queue (`runAfter` for a retry wait). */
 export async function dispatch(sql: Sql, now: Date, requestId: string, jobIds: string[], runAfter: Date | null = null): Promise<void> {
   if (jobIds.length === 0) return;
-  await enqueueJobs(sql, CHAINS_QUEUE, jobIds.map((id) => ({ body: `${requestId}/${id}`, priority: 2, runAfter, attemptsAllowed: 5, customStatus: requestId })), now, "chains");
+  await enqueueJobs(sql, CHAINS_QUEUE, jobIds.map((id) => ({
+    body: `${requestId}/${id}`, priority: CHAIN_QUEUE_JOB.priority, runAfter, attemptsAllowed: CHAIN_QUEUE_JOB.attempts, customStatus: requestId,
+  })), now, "chains");
 }
 
 /** Jobs of a RUNNING request that can run now: PENDING with every parent COMPLETE. */
 export async function dispatchReady(sql: Sql, now: Date, requestId: string): Promise<number> {
-  const r = await sql.query<{ id: string }>(
-    `SELECT j.id FROM chain_job j WHERE j.request_id = $1 AND j.state = 'PENDING'
-        AND NOT EXISTS (SELECT 1 FROM chain_job p WHERE p.request_id = j.request_id AND p.id = ANY(j.deps) AND p.state <> 'COMPLETE')`, [requestId]);
+  const r = await sql.query<{ id: string }>(`SELECT id FROM chain_job WHERE request_id = $1 AND state = 'PENDING' AND waiting_deps = 0`, [requestId]);
   await dispatch(sql, now, requestId, r.rows.map((x) => x.id));
   return r.rows.length;
 }
@@ -93,39 +97,34 @@ export class ChainRunner {
       await this.interrupted(job, logId, result, endedBy ?? "ended", false);
       return { succeeded: true };
     }
-    await this.complete(job, logId, result);
+    await this.complete(job, logId, inputData.data, result);
     return { succeeded: true };
   }
 
   /**
-   * PENDING -> RUNNING (the request must be RUNNING), with a RUNNING log row.
+   * PENDING -> RUNNING (the request must be RUNNING), with a RUNNING log row,
+   * in one statement that also returns the data the job's parents passed on.
    * On a redelivery (`redelivered`: the queue job's earlier claim lapsed, so
    * its worker died) a try still RUNNING was lost: it is logged as such and
    * the job runs again. A duplicate delivery of a running job is a no-op.
    */
   private async begin(requestId: string, jobId: string, redelivered: boolean) {
     const now = this.ctx.clock.now();
-    return withTransaction(this.ctx.db.pool, async (sql) => {
-      const lost = !redelivered ? 0 : (await sql.query<{ id: string }>(
-        `UPDATE chain_job_log SET state = 'FAIL', finished_at = $3, error = 'try lost: its worker stopped without finishing it'
-          WHERE request_id = $1 AND job_id = $2 AND state = 'RUNNING' RETURNING id::text AS id`, [requestId, jobId, now])).rows.length;
-      const job = (await sql.query<JobRow>(
-        `UPDATE chain_job j SET state = 'RUNNING', tries = tries + 1, total_tries = total_tries + 1, started_at = $3, finished_at = NULL
-           FROM request r
-          WHERE j.request_id = $1 AND j.id = $2 AND r.id = j.request_id AND r.state = 'RUNNING'
-            AND (j.state = 'PENDING' OR (j.state = 'RUNNING' AND $4::boolean))
-          RETURNING j.*`, [requestId, jobId, now, lost > 0])).rows[0];
-      if (!job) return null;
-      const parents = (await sql.query<{ data: Record<string, unknown> }>(
-        `SELECT data FROM chain_job WHERE request_id = $1 AND id = ANY($2::text[]) ORDER BY id`, [requestId, job.deps])).rows.map((r) => r.data);
-      const data = mergeData(parents, {});
-      const args = { ...job.args };
-      for (const [expected, given] of Object.entries(job.runtime_args)) if (data[given] !== undefined) args[expected] = data[given];
-      const logId = (await sql.query<{ id: string }>(
-        `INSERT INTO chain_job_log (request_id, job_id, name, type, try, state, started_at) VALUES ($1, $2, $3, $4, $5, 'RUNNING', $6) RETURNING id::text AS id`,
-        [requestId, jobId, job.name, job.type, job.total_tries, now])).rows[0]!.id;
-      return { job, logId, inputData: { args, data } };
-    });
+    type Begun = JobRow & { log_id: string; parent_data: Record<string, unknown>[] };
+    const row = !redelivered
+      ? (await this.ctx.db.sql.query<Begun>(BEGIN_JOB_SQL, [requestId, jobId, now, false], "hg_chain_begin")).rows[0]
+      : await withTransaction(this.ctx.db.pool, async (sql) => {
+        const lost = (await sql.query(
+          `UPDATE chain_job_log SET state = 'FAIL', finished_at = $3, error = 'try lost: its worker stopped without finishing it'
+            WHERE request_id = $1 AND job_id = $2 AND state = 'RUNNING'`, [requestId, jobId, now])).rowCount ?? 0;
+        return (await sql.query<Begun>(BEGIN_JOB_SQL, [requestId, jobId, now, lost > 0])).rows[0];
+      });
+    if (!row) return null;
+    const { log_id: logId, parent_data: parents, ...job } = row;
+    const data = mergeData(parents, {});
+    const args = { ...job.args };
+    for (const [expected, given] of Object.entries(job.runtime_args)) if (data[given] !== undefined) args[expected] = data[given];
+    return { job, logId, inputData: { args, data } };
   }
 
   /** The try was cut short: by stop / suspend (the request says which), or by this worker shutting down (`suspend`). */
@@ -143,40 +142,43 @@ export class ChainRunner {
     }, { retryDeadlocks: true });
   }
 
-  private async complete(job: JobRow, logId: string, result: ExecutionResult): Promise<void> {
+  /**
+   * Applies a try's end. A success is one statement (COMPLETE_JOB_SQL); the
+   * rest — failures, the request's last job, a success that finds a failed
+   * sibling — run as a transaction holding the request row.
+   */
+  private async complete(job: JobRow, logId: string, inputData: Record<string, unknown>, result: ExecutionResult): Promise<void> {
     const now = this.ctx.clock.now();
-    await withTransaction(this.ctx.db.pool, async (sql) => {
-      await writeLog(sql, logId, now, result.succeeded ? "COMPLETE" : "FAIL", result, result.error ?? null);
-      const request = (await sql.query<{ state: string }>(`SELECT state::text AS state FROM request WHERE id = $1 FOR UPDATE`, [job.request_id])).rows[0];
-      if (result.succeeded) await this.succeeded(sql, now, job, result, request?.state === "RUNNING");
-      else await this.failed(sql, now, job, request?.state === "RUNNING");
-    }, { retryDeadlocks: true });
-  }
-
-  private async succeeded(sql: Sql, now: Date, job: JobRow, result: ExecutionResult, running: boolean): Promise<void> {
+    if (!result.succeeded) {
+      return withTransaction(this.ctx.db.pool, async (sql) => {
+        await writeLog(sql, logId, now, "FAIL", result, result.error ?? null);
+        const request = (await sql.query<{ state: string }>(`SELECT state::text AS state FROM request WHERE id = $1 FOR UPDATE`, [job.request_id])).rows[0];
+        await this.failed(sql, now, job, request?.state === "RUNNING");
+      }, { retryDeadlocks: true });
+    }
     const sets = { ...parseSetLines(result.stdout), ...(result.sets ?? {}) };
     const own: Record<string, unknown> = {};
     for (const s of job.sets) if (sets[s.arg] !== undefined) own[s.as] = sets[s.arg];
-    const parents = (await sql.query<{ data: Record<string, unknown> }>(
-      `SELECT data FROM chain_job WHERE request_id = $1 AND id = ANY($2::text[]) ORDER BY id`, [job.request_id, job.deps])).rows.map((r) => r.data);
-    const updated = await sql.query(
-      `UPDATE chain_job SET state = 'COMPLETE', finished_at = $4, data = $5 WHERE request_id = $1 AND id = $2 AND state = 'RUNNING' AND total_tries = $3`,
-      [job.request_id, job.id, job.total_tries, now, JSON.stringify(mergeData(parents, own))]);
-    if (updated.rowCount === 0) return; // reset by a sequence retry, or stopped
-    await sql.query(`UPDATE request SET finished_jobs = finished_jobs + 1 WHERE id = $1`, [job.request_id]);
-    if (job.role === "end" && (await isRootSequence(sql, job))) {
-      await sql.query(`UPDATE request SET state = 'COMPLETE', finished_at = $2 WHERE id = $1 AND state = 'RUNNING'`, [job.request_id, now]);
-      await endLinkedInvocations(sql, now, [job.request_id]);
-      return;
+    // parents cannot change while a child runs (a sequence retry resets the child too, and the try guard sees it)
+    const values = [job.request_id, job.id, job.total_tries, now, JSON.stringify(mergeData([inputData], own)), logId,
+      result.exitCode ?? null, result.stdout ?? "", result.stderr ?? "", job.next, CHAINS_QUEUE];
+    type Completed = { state: string; failed_jobs: number; completed: boolean };
+    if (job.role === "end" && job.root_sequence) {
+      // the request's last job: the request completes (and a linked invocation ends) in the same transaction
+      return withTransaction(this.ctx.db.pool, async (sql) => {
+        const r = (await sql.query<Completed>(COMPLETE_JOB_SQL, values)).rows[0]!;
+        if (!r.completed) return;
+        await sql.query(`UPDATE request SET state = 'COMPLETE', finished_at = $2 WHERE id = $1 AND state = 'RUNNING'`, [job.request_id, now]);
+        await endLinkedInvocations(sql, now, [job.request_id]);
+      }, { retryDeadlocks: true });
     }
-    if (!running) return;
-    if (await hasFailedJob(sql, job.request_id)) return this.failIfIdle(sql, now, job.request_id);
-    const children = (await sql.query<{ id: string; deps: string[]; state: ChainJobState }>(
-      `SELECT id, deps, state::text AS state FROM chain_job WHERE request_id = $1 AND id = ANY($2::text[])`, [job.request_id, job.next])).rows;
-    const parentIds = [...new Set(children.flatMap((c) => c.deps))];
-    const states = new Map((await sql.query<{ id: string; state: ChainJobState }>(
-      `SELECT id, state::text AS state FROM chain_job WHERE request_id = $1 AND id = ANY($2::text[])`, [job.request_id, parentIds])).rows.map((r) => [r.id, r.state]));
-    await dispatch(sql, now, job.request_id, readyChildren(children, states));
+    const r = (await this.ctx.db.sql.query<Completed>(COMPLETE_JOB_SQL, values, "hg_chain_complete")).rows[0]!;
+    if (r.completed && r.state === "RUNNING" && r.failed_jobs > 0) {
+      await withTransaction(this.ctx.db.pool, async (sql) => {
+        await sql.query(`SELECT 1 FROM request WHERE id = $1 FOR UPDATE`, [job.request_id]);
+        await this.failIfIdle(sql, now, job.request_id);
+      }, { retryDeadlocks: true });
+    }
   }
 
   private async failed(sql: Sql, now: Date, job: JobRow, running: boolean): Promise<void> {
@@ -198,8 +200,9 @@ export class ChainRunner {
       await retrySequence(sql, now, job.request_id, decision.sequenceId);
       return;
     }
-    await sql.query(`UPDATE chain_job SET state = 'FAIL', finished_at = $4 WHERE request_id = $1 AND id = $2 AND state = 'RUNNING' AND total_tries = $3`,
+    const failed = await sql.query(`UPDATE chain_job SET state = 'FAIL', finished_at = $4 WHERE request_id = $1 AND id = $2 AND state = 'RUNNING' AND total_tries = $3`,
       [job.request_id, job.id, job.total_tries, now]);
+    if (failed.rowCount) await sql.query(`UPDATE request SET failed_jobs = failed_jobs + 1 WHERE id = $1`, [job.request_id]);
     await this.failIfIdle(sql, now, job.request_id);
   }
 
@@ -229,21 +232,14 @@ async function retrySequence(sql: Sql, now: Date, requestId: string, sequenceId:
     `UPDATE chain_job j SET state = 'PENDING', tries = 0, data = '{}', finished_at = NULL
        FROM (SELECT id, state FROM chain_job WHERE request_id = $1 AND sequence_id = ANY($2::text[]) FOR UPDATE) old
       WHERE j.request_id = $1 AND j.id = old.id RETURNING old.state::text AS was`, [requestId, inside]);
+  await sql.query(
+    `UPDATE chain_job c SET waiting_deps = (SELECT count(*) FROM chain_job p WHERE p.request_id = $1 AND p.id = ANY(c.deps) AND p.state <> 'COMPLETE')
+      WHERE c.request_id = $1 AND c.sequence_id = ANY($2::text[])`, [requestId, inside]);
   const completed = reset.rows.filter((r) => r.was === "COMPLETE").length;
   await sql.query(`UPDATE request SET finished_jobs = finished_jobs - $2 WHERE id = $1`, [requestId, completed]);
   await sql.query(`UPDATE chain_sequence SET tries = CASE WHEN id = $2 THEN tries + 1 ELSE 1 END WHERE request_id = $1 AND id = ANY($3::text[])`, [requestId, sequenceId, inside]);
   const start = (await sql.query<{ start_job: string }>(`SELECT start_job FROM chain_sequence WHERE request_id = $1 AND id = $2`, [requestId, sequenceId])).rows[0]!;
   await dispatch(sql, now, requestId, [start.start_job]);
-}
-
-async function isRootSequence(sql: Sql, job: JobRow): Promise<boolean> {
-  const r = await sql.query(`SELECT 1 FROM chain_sequence WHERE request_id = $1 AND id = $2 AND parent_id IS NULL`, [job.request_id, job.sequence_id]);
-  return (r.rowCount ?? 0) > 0;
-}
-
-async function hasFailedJob(sql: Sql, requestId: string): Promise<boolean> {
-  const r = await sql.query(`SELECT 1 FROM chain_job WHERE request_id = $1 AND state = 'FAIL' LIMIT 1`, [requestId]);
-  return (r.rowCount ?? 0) > 0;
 }
 
 async function writeLog(sql: Sql, logId: string, now: Date, state: string, result: ExecutionResult, error: string | null): Promise<void> {

@@ -1,0 +1,43 @@
+import { historyEntry, JOBS_CHANNEL } from "../../queue/sql/queryable.ts";
+
+/** How chain jobs ride the internal queue (dispatch and the completion below agree). */
+export const CHAIN_QUEUE_JOB = { priority: 2, attempts: 5 } as const;
+
+/**
+ * A chain job's try succeeded, in one statement (the hot path of every
+ * chain): lock the request row (completions of one request apply one at a
+ * time; the lock returns its newest state), log the try, RUNNING -> COMPLETE
+ * guarded by the try number, progress + 1, count the completion down in each
+ * child, and, while the request is RUNNING with no failed job, enqueue the
+ * children left with no parent waiting (waking workers). Returns the
+ * request's state and failed-job count as locked, and whether the job
+ * completed (not when a stop or sequence retry got there first).
+ *   $1 request id, $2 job id, $3 try (total_tries), $4 now, $5 data,
+ *   $6 log row id, $7 exit code, $8 stdout, $9 stderr, $10 child job ids,
+ *   $11 chains queue name
+ */
+export const COMPLETE_JOB_SQL = `
+WITH r AS (
+  SELECT state::text AS state, failed_jobs FROM request WHERE id = $1 FOR UPDATE
+), log AS (
+  UPDATE chain_job_log SET state = 'COMPLETE', finished_at = $4, exit_code = $7, stdout = $8, stderr = $9 WHERE id = $6
+), j AS (
+  UPDATE chain_job SET state = 'COMPLETE', finished_at = $4, data = $5
+   WHERE request_id = $1 AND id = $2 AND state = 'RUNNING' AND total_tries = $3 AND EXISTS (SELECT 1 FROM r)
+  RETURNING id
+), progress AS (
+  UPDATE request SET finished_jobs = finished_jobs + 1 WHERE id = $1 AND EXISTS (SELECT 1 FROM j)
+), children AS (
+  UPDATE chain_job SET waiting_deps = waiting_deps - 1
+   WHERE request_id = $1 AND id = ANY($10::text[]) AND EXISTS (SELECT 1 FROM j)
+  RETURNING id, waiting_deps, state
+), ready AS (
+  INSERT INTO queue_job (queue_name, body, priority, run_after, attempts_allowed, attempts_remaining, custom_status, created_at, updated_at, history)
+  SELECT $11, $1 || '/' || c.id, ${CHAIN_QUEUE_JOB.priority}, $4, ${CHAIN_QUEUE_JOB.attempts}, ${CHAIN_QUEUE_JOB.attempts}, $1, $4, $4,
+         jsonb_build_array(${historyEntry("$4::timestamptz", "'PENDING'", "'chains'", "'enqueued'")})
+    FROM children c, r
+   WHERE c.waiting_deps = 0 AND c.state = 'PENDING' AND r.state = 'RUNNING' AND r.failed_jobs = 0
+  RETURNING 1
+)
+SELECT (SELECT state FROM r) AS state, (SELECT failed_jobs FROM r) AS failed_jobs, EXISTS (SELECT 1 FROM j) AS completed,
+       (SELECT count(pg_notify('${JOBS_CHANNEL}', $11)) FROM (SELECT 1 FROM ready LIMIT 1) due)::int AS notified`;
