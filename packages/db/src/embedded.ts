@@ -28,6 +28,7 @@ export async function startEmbeddedDatabase(options: { dataDir: string; port: nu
   try {
     db = await PGlite.create(options.dataDir);
     server = new PGLiteSocketServer({ db, port: options.port, host: "127.0.0.1", maxConnections: 64 });
+    keepExtendedQueriesWhole(server);
     await server.start();
   } catch (err) {
     await db?.close().catch(() => {});
@@ -42,6 +43,67 @@ export async function startEmbeddedDatabase(options: { dataDir: string; port: nu
       await started.db.close().catch(() => {});
       releaseLock(lockPath);
     },
+  };
+}
+
+/** Extended-protocol messages that leave a query half sent: Parse, Bind, Describe, Execute, Close, Flush. */
+const MID_QUERY = new Set([0x50, 0x42, 0x44, 0x45, 0x43, 0x48]);
+
+interface QueuedMessage { handlerId: number; message: Uint8Array; resolve(bytes: number): void; reject(err: unknown): void; onData(data: Uint8Array): void }
+interface QueryQueue {
+  db: PGlite;
+  queue: QueuedMessage[];
+  processing: boolean;
+  lastHandlerId: number | null;
+  processQueue(): Promise<void>;
+  clearQueueForHandler(handlerId: number): void;
+}
+
+/**
+ * pglite-socket 0.2.17 feeds PGlite's single session one protocol message at
+ * a time, taking turns between connections, so one connection's Parse can
+ * land between another's Parse and Bind ("bind message supplies 4
+ * parameters, but prepared statement "" requires 1"). It already keeps a
+ * connection's turn while it is inside a transaction; this keeps it too from
+ * a Parse / Bind / Describe / Execute until that connection's Sync, so every
+ * query runs whole. Replaces the server's queue loop (same steps, one more
+ * rule); a connection that goes away mid-query gives up its turn.
+ */
+function keepExtendedQueriesWhole(server: PGLiteSocketServer): void {
+  const q = (server as unknown as { queryQueue: QueryQueue }).queryQueue;
+  let midQuery = false;
+  q.processQueue = async function processQueue(this: QueryQueue) {
+    if (this.processing || this.queue.length === 0) return;
+    this.processing = true;
+    try {
+      while (this.queue.length > 0) {
+        const sticky = this.lastHandlerId !== null && (midQuery || this.db.isInTransaction());
+        const at = sticky ? this.queue.findIndex((m) => m.handlerId === this.lastHandlerId) : 0;
+        if (at === -1) break; // the connection holding the turn sends its next message soon (or goes away)
+        const item = this.queue.splice(at, 1)[0]!;
+        let bytes = 0;
+        try {
+          await this.db.runExclusive(() => this.db.execProtocolRawStream(item.message, { onRawData: (d: Uint8Array) => { bytes += d.length; item.onData(d); } }));
+        } catch (err) {
+          midQuery = false;
+          item.reject(err);
+          return;
+        }
+        this.lastHandlerId = item.handlerId;
+        midQuery = MID_QUERY.has(item.message[0]!);
+        item.resolve(bytes);
+      }
+    } finally {
+      this.processing = false;
+    }
+  };
+  const clear = q.clearQueueForHandler.bind(q);
+  q.clearQueueForHandler = (handlerId: number) => {
+    clear(handlerId);
+    if (q.lastHandlerId === handlerId && midQuery) {
+      midQuery = false;
+      void q.processQueue();
+    }
   };
 }
 

@@ -34,6 +34,17 @@ describe("embedded database", () => {
     await expect(startEmbeddedDatabase({ dataDir: join(dir, "data"), port: port + 1 })).rejects.toThrow(/already served by process/);
   });
 
+  it("keeps each connection's parameterised queries whole while connections interleave", async () => {
+    // unnamed statements of different shapes on several connections at once: the server must not
+    // run one connection's Bind against another's Parse
+    const many = createDatabase(server.url, { poolMax: 12, preparedStatements: false });
+    const pad = "x".repeat(200_000); // large messages arrive in several chunks
+    const results = await Promise.all(Array.from({ length: 200 }, (_, i) => (i % 2
+      ? many.sql.query<{ n: number }>("SELECT $1::int + $2::int + $3::int + length($4::text) - 200000 AS n", [i, 1, 2, pad]).then((r) => r.rows[0]!.n - 3)
+      : many.sql.query<{ n: number }>("SELECT $1::int AS n", [i]).then((r) => r.rows[0]!.n)))).finally(() => many.close());
+    expect(results).toEqual(Array.from({ length: 200 }, (_, i) => i));
+  });
+
   it("runs the PinLater cycle", async () => {
     const api = createCaller({ engine: createEngine({ db, logger: silentLogger }), caller: { id: "emb" } });
     await api.queues.createQueue({ name: "emb" });
