@@ -10,6 +10,9 @@ test("an operator watches a cron job fire and reads its triage log", async ({ pa
   // the list updates by itself as ticks fire every two seconds
   const first = page.locator("tr[data-invocation]").first();
   await expect(first.locator("[data-state]")).toHaveText("SUCCEEDED");
+  // the chart of recent invocations: a bar per invocation, coloured by outcome
+  await expect(page.getByTestId("invocation-chart").locator(".recharts-bar-rectangle").first()).toBeVisible();
+  await expect(page.getByTestId("invocation-chart")).toContainText(/SUCCEEDED \d+/);
   // the log of the job's latest triage (which alternates between starting an invocation and noting it finished)
   await expect(page.getByTestId("triage-log")).toContainText(/\[\d{3} ms\] \d+ pending trigger\(s\), \d+ active invocation\(s\)/);
   await expect(page.getByTestId("triage-log")).toContainText("policy GREEDY_BATCHING");

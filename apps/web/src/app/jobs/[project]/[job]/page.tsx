@@ -45,7 +45,7 @@ export default function JobPage() {
                 <div><dt className="text-xs uppercase text-slate-500">Triggers</dt><dd>{j.definition.triggers.length ? j.definition.triggers.map((t) => <Link key={t} className="mr-2 text-indigo-700 hover:underline dark:text-indigo-300" href={`/jobs/${project}/${t}`}>{t}</Link>) : "—"}</dd></div>
               </dl>
             </Card>
-            <Card title="Recent invocations"><InvocationChart invocations={recent.data?.invocations ?? []} now={Date.now()} /></Card>
+            <Card title="Recent invocations"><InvocationChart job={`${project}/${id}`} invocations={recent.data?.invocations ?? []} now={Date.now()} /></Card>
           </div>
           <Card title={<>Triage log {j.triage.atTimestampMillis && <span className="normal-case">({relativeTime(j.triage.atTimestampMillis)})</span>}</>}>
             {j.triage.stale && <p className="mb-2 text-sm text-amber-700 dark:text-amber-300">Stale: a newer triage is pending and has not run yet.</p>}
