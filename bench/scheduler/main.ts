@@ -4,7 +4,7 @@
 // done latency, and getJobs / getInvocations latency at that size.
 // A noop task finishes as soon as it runs, so "done" is RUNNING plus a few ms.
 //
-// Options: --jobs N (10000)  --invocations N (1000000)  --triggers N (100)  --calls N (200)
+// Options: --jobs N (10000)  --invocations N (1000000)  --triggers N (100)  --calls N (200)  --concurrency N (50)
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -17,7 +17,7 @@ import { QueueWorker, SchedulerLoops } from "@hourglass/engine/worker";
 
 const { values } = parseArgs({ options: {
   jobs: { type: "string", default: "10000" }, invocations: { type: "string", default: "1000000" },
-  triggers: { type: "string", default: "100" }, calls: { type: "string", default: "200" },
+  triggers: { type: "string", default: "100" }, calls: { type: "string", default: "200" }, concurrency: { type: "string", default: "50" },
 } });
 const JOBS = Number(values.jobs), INVOCATIONS = Number(values.invocations), TRIGGERS = Number(values.triggers), CALLS = Number(values.calls);
 const log = (s: string) => console.error(s);
@@ -36,7 +36,7 @@ writeFileSync(join(dir, "bench.yaml"), `jobs:\n${jobsYaml}  - id: on-demand\n   
 log(`loading ${JOBS} jobs`);
 let t0 = performance.now();
 const loops = new SchedulerLoops(engine, { projectsDir: dir, intervalMs: 50, catalogIntervalMs: 60_000 });
-const worker = new QueueWorker(engine, { workerId: "bench", concurrency: 50, prefetch: 500, pollIntervalMs: 200, handlers: loops.handlers({}) });
+const worker = new QueueWorker(engine, { workerId: "bench", concurrency: Number(values.concurrency), prefetch: 500, pollIntervalMs: 200, handlers: loops.handlers({}) });
 await loops.start();
 const loaded = (await db.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM scheduler_job`)).rows[0]!.n;
 if (loaded !== JOBS + 1) throw new Error(`catalog loaded ${loaded} jobs, expected ${JOBS + 1}: ${JSON.stringify((await engine.scheduler.getProjects({ id: "bench" }))[0]?.errors)}`);
@@ -72,6 +72,15 @@ const running = (await db.sql.query<{ ms: number }>(
   `SELECT extract(epoch FROM (date_trunc('day', $1::timestamptz AT TIME ZONE 'UTC')
             + substring(debug_log FROM '\\[([0-9:.]+)\\] launching the task')::time) - ($1::timestamptz AT TIME ZONE 'UTC')) * 1000 AS ms
      FROM scheduler_invocation WHERE started_at >= $1`, [new Date(slot)])).rows.map((r) => Number(r.ms)).map((ms) => (ms < -3_600_000 ? ms + 86_400_000 : ms));
+
+// where the slot's time went: slot → trigger (tick), trigger → invocation created (triage), created → RUNNING (queue + launch)
+const stages = (await db.sql.query<{ tick: number; triage: number; launch: number }>(
+  `SELECT extract(epoch FROM t.created_at - $1::timestamptz) * 1000 AS tick,
+          extract(epoch FROM i.started_at - t.created_at) * 1000 AS triage,
+          extract(epoch FROM (date_trunc('day', $1::timestamptz AT TIME ZONE 'UTC')
+            + substring(i.debug_log FROM '\\[([0-9:.]+)\\] launching the task')::time) - (i.started_at AT TIME ZONE 'UTC')) * 1000 AS launch
+     FROM scheduler_invocation i JOIN scheduler_trigger t ON t.invocation_id = i.id
+    WHERE i.started_at >= $1`, [new Date(slot)])).rows;
 
 // 2. trigger -> done, one at a time (the tick loop idle again)
 await sleep(3000);
@@ -118,6 +127,9 @@ console.log(`|---|---|---|---|---|`);
 const row = (name: string, xs: number[]) => console.log(`| ${name} | ${pct(xs, 50).toFixed(1)} | ${pct(xs, 95).toFixed(1)} | ${pct(xs, 99).toFixed(1)} | ${Math.max(...xs).toFixed(1)} |`);
 row(`tick → done, one slot of ${JOBS} jobs (${done} done)`, delays.length ? delays : [NaN]);
 row(`tick → RUNNING, one slot of ${JOBS} jobs`, running);
+row(`  of which slot → trigger (tick)`, stages.map((r) => Number(r.tick)));
+row(`  of which trigger → invocation (triage)`, stages.map((r) => Number(r.triage)));
+row(`  of which invocation → RUNNING (queue + launch)`, stages.map((r) => Number(r.launch)));
 row(`trigger → done (${TRIGGERS} serial)`, triggerMs);
 for (const [name, xs] of Object.entries(api)) row(name, xs);
 await db.close();
