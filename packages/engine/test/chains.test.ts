@@ -82,6 +82,23 @@ const SPECS = `sequences:
         type: shell
         args: [{ expected: command, given: consume }, { expected: version }]
         deps: [produce]
+  boom-and-wait:
+    request: true
+    args:
+      static: [{ name: boom, default: 'echo boom >&2; exit 2' }, { name: wait, default: 'sleep 30' }]
+    nodes:
+      boom:
+        category: job
+        type: shell
+        args: [{ expected: command, given: boom }]
+      wait:
+        category: job
+        type: shell
+        args: [{ expected: command, given: wait }]
+      after:
+        category: job
+        type: noop
+        deps: [boom, wait]
   slow:
     request: true
     args:
@@ -130,7 +147,7 @@ describe("requests", () => {
   it("lists request types with their args", async () => {
     const specs = await t.api.requests.specs();
     expect(specs.errors).toEqual([]);
-    expect(specs.requests.map((r) => r.name)).toEqual(["flaky", "pass-data", "seq-retry", "slow"]);
+    expect(specs.requests.map((r) => r.name)).toEqual(["boom-and-wait", "flaky", "pass-data", "seq-retry", "slow"]);
     expect(specs.requests.find((r) => r.name === "slow")!.args).toEqual([{ name: "seconds", desc: "", kind: "optional", default: "30" }]);
   });
 
@@ -198,6 +215,18 @@ describe("requests", () => {
     expect((await t.api.requests.get({ id: req.id })).state).toBe("COMPLETE");
     const tries = (await t.api.requests.log({ requestId: req.id, jobId: (await t.api.requests.jobChain({ id: req.id })).jobs.find((j) => j.name === "wait")!.id }));
     expect(tries.map((l) => l.state)).toEqual(["STOPPED", "COMPLETE"]);
+  });
+
+  it("a request resumed after one of its jobs failed for good fails instead of running more", async () => {
+    const req = await t.api.requests.create({ type: "boom-and-wait", args: {}, start: true });
+    const job = async (name: string) => (await t.api.requests.jobChain({ id: req.id })).jobs.find((j) => j.name === name)!;
+    await until(async () => (await job("boom")).state === "FAIL" && (await job("wait")).state === "RUNNING", "boom to fail while wait runs");
+    await t.api.requests.suspend({ id: req.id });
+    await until(async () => (await job("wait")).state === "PENDING", "the running try to stop");
+    await t.api.requests.resume({ id: req.id });
+    expect((await t.api.requests.get({ id: req.id })).state).toBe("FAIL");
+    expect((await t.api.requests.running({ requestId: req.id })).jobs).toEqual([]);
+    expect((await t.api.requests.log({ requestId: req.id })).filter((l) => l.name === "wait").map((l) => l.state)).toEqual(["STOPPED"]);
   });
 
   it("find filters by type, state, args and the running window", async () => {

@@ -5,7 +5,7 @@ import type { Queues } from "../queue/queues.ts";
 import { withTransaction } from "../transaction.ts";
 import { ChainError, expandRequest } from "./expand.ts";
 import { endLinkedInvocations } from "./host/invocation-link.ts";
-import { CHAIN_JOB_HANDLER, CHAINS_QUEUE, dispatchReady } from "./host/runner.ts";
+import { CHAIN_JOB_HANDLER, CHAINS_QUEUE, dispatchReady, failIfIdle } from "./host/runner.ts";
 import { loadSpecs } from "./host/spec-sync.ts";
 import type { CreateRequestInput, FindRequestsInput } from "./schemas.ts";
 
@@ -159,13 +159,19 @@ export class Requests {
     return this.get(caller, id);
   }
 
-  /** SUSPENDED -> RUNNING: every job whose parents completed is dispatched again. */
+  /**
+   * SUSPENDED -> RUNNING: every job whose parents completed is dispatched
+   * again; a request with a job that failed for good fails instead (once no
+   * try of it still runs).
+   */
   async resume(caller: Caller, id: string) {
     await this.ensureQueue();
     const now = this.ctx.clock.now();
     await this.transition(caller, id, ["SUSPENDED"], "RUNNING", async (sql) => {
-      await sql.query(`UPDATE request SET suspended_at = NULL, suspend_reason = NULL WHERE id = $1`, [id]);
-      await dispatchReady(sql, now, id);
+      const r = await sql.query<{ failed_jobs: number }>(
+        `UPDATE request SET suspended_at = NULL, suspend_reason = NULL WHERE id = $1 RETURNING failed_jobs`, [id]);
+      if (r.rows[0]!.failed_jobs > 0) await failIfIdle(sql, now, id);
+      else await dispatchReady(sql, now, id);
     });
     return this.get(caller, id);
   }

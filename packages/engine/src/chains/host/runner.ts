@@ -176,7 +176,7 @@ export class ChainRunner {
     if (r.completed && r.state === "RUNNING" && r.failed_jobs > 0) {
       await withTransaction(this.ctx.db.pool, async (sql) => {
         await sql.query(`SELECT 1 FROM request WHERE id = $1 FOR UPDATE`, [job.request_id]);
-        await this.failIfIdle(sql, now, job.request_id);
+        await failIfIdle(sql, now, job.request_id);
       }, { retryDeadlocks: true });
     }
   }
@@ -203,16 +203,17 @@ export class ChainRunner {
     const failed = await sql.query(`UPDATE chain_job SET state = 'FAIL', finished_at = $4 WHERE request_id = $1 AND id = $2 AND state = 'RUNNING' AND total_tries = $3`,
       [job.request_id, job.id, job.total_tries, now]);
     if (failed.rowCount) await sql.query(`UPDATE request SET failed_jobs = failed_jobs + 1 WHERE id = $1`, [job.request_id]);
-    await this.failIfIdle(sql, now, job.request_id);
+    await failIfIdle(sql, now, job.request_id);
   }
 
-  /** A request with a failed job fails once none of its jobs runs any more. */
-  private async failIfIdle(sql: Sql, now: Date, requestId: string): Promise<void> {
-    const failed = await sql.query(
-      `UPDATE request SET state = 'FAIL', finished_at = $2 WHERE id = $1 AND state = 'RUNNING'
-          AND NOT EXISTS (SELECT 1 FROM chain_job WHERE request_id = $1 AND state = 'RUNNING')`, [requestId, now]);
-    if (failed.rowCount) await endLinkedInvocations(sql, now, [requestId]);
-  }
+}
+
+/** A RUNNING request with a failed job fails once none of its jobs runs any more (call holding the request row). */
+export async function failIfIdle(sql: Sql, now: Date, requestId: string): Promise<void> {
+  const failed = await sql.query(
+    `UPDATE request SET state = 'FAIL', finished_at = $2 WHERE id = $1 AND state = 'RUNNING'
+        AND NOT EXISTS (SELECT 1 FROM chain_job WHERE request_id = $1 AND state = 'RUNNING')`, [requestId, now]);
+  if (failed.rowCount) await endLinkedInvocations(sql, now, [requestId]);
 }
 
 /**
