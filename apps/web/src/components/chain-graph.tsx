@@ -39,8 +39,8 @@ export function ChainGraph(props: { jobs: ChainJob[]; sequences: ChainSequence[]
   // A node object is rebuilt only when its job's look changed, so a live refresh of a
   // 1,000-job chain re-renders the few nodes that moved on, not all of them.
   const built = useRef(new Map<string, { base: Node; look: string; node: Node }>());
+  const byId = useMemo(() => new Map(jobs.map((j) => [j.id, j])), [jobs]);
   const nodes: Node[] = useMemo(() => {
-    const byId = new Map(jobs.map((j) => [j.id, j]));
     const next = new Map<string, { base: Node; look: string; node: Node }>();
     const out = positioned.nodes.map((n) => {
       const job = byId.get(n.id);
@@ -65,22 +65,21 @@ export function ChainGraph(props: { jobs: ChainJob[]; sequences: ChainSequence[]
     });
     built.current = next;
     return out;
-  }, [positioned, jobs, selected]);
+  }, [positioned, byId, selected]);
   // the selected job's edges stand out, so its parents and children can be followed in a dense chain
   const edges: Edge[] = useMemo(() => positioned.edges.map((e) => (e.source === selected || e.target === selected
     ? { ...e, style: { stroke: "#4f46e5", strokeWidth: 2 }, zIndex: 1 }
     : e)), [positioned, selected]);
   const large = jobs.length > LARGE;
-  const stateOf = useMemo(() => new Map(jobs.map((j) => [j.id, j.state])), [jobs]);
   return (
     <div className={`${large ? "h-[75vh] min-h-[32rem]" : "h-[32rem]"} w-full rounded border border-slate-200 dark:border-slate-700`} data-testid="chain-graph">
       <ReactFlow nodes={nodes} edges={edges} edgeTypes={edgeTypes} nodeTypes={nodeTypes} fitView fitViewOptions={large ? { minZoom: 0.55 } : undefined} minZoom={0.05}
         onlyRenderVisibleElements={large}
         nodesDraggable={false} nodesConnectable={false}
-        onNodeClick={(_, node) => jobs.some((j) => j.id === node.id) && onSelect(node.id)} proOptions={{ hideAttribution: true }}>
+        onNodeClick={(_, node) => byId.has(node.id) && onSelect(node.id)} proOptions={{ hideAttribution: true }}>
         <Background />
         <Controls showInteractive={false} />
-        {large && <MiniMap pannable zoomable nodeColor={(n) => (n.type === "group" || n.type === "caption" ? "transparent" : MINI[stateOf.get(n.id) ?? ""] ?? "#cbd5e1")} />}
+        {large && <MiniMap pannable zoomable nodeColor={(n) => (n.type === "group" || n.type === "caption" ? "transparent" : MINI[byId.get(n.id)?.state ?? ""] ?? "#cbd5e1")} />}
       </ReactFlow>
     </div>
   );
