@@ -1,7 +1,8 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { homedir, userInfo } from "node:os";
 import { join } from "node:path";
-import { lintSpecs, parseSpecFile, type SpecFile } from "@hourglass/engine/chains";
+import { lintSpecs, readSpecDirectory, type SpecFile } from "@hourglass/engine/chains";
+import { isFinalRequestState } from "@hourglass/engine/states";
 import { Command, CommanderError, Option } from "commander";
 import { createApi, describeError, type Api } from "./client.ts";
 import { ConfigError, resolveSettings, type CliSettings } from "./config.ts";
@@ -9,9 +10,6 @@ import { formatInfo, formatLog, formatRequests, formatRunning, formatSpecs, form
 import { promptArgs, type ArgToAsk } from "./prompt.ts";
 
 export const CLI_VERSION = "0.4.0";
-const FINAL = ["COMPLETE", "FAIL", "STOPPED"];
-/** States in which `running` exits 0 (spinc's rule: the request is not done yet). */
-const NOT_DONE = ["PENDING", "RUNNING", "SUSPENDED"];
 
 /** Everything the CLI touches outside itself, so tests can run it in-process. */
 export interface CliIo {
@@ -110,7 +108,7 @@ export async function main(argv: string[], partial: Partial<CliIo> = {}): Promis
         return;
       }
       if (!json()) out(`started ${type} request ${request.id}; waiting for it to end\n`);
-      while (!FINAL.includes(request.state)) {
+      while (!isFinalRequestState(request.state)) {
         await io.sleep(1000);
         request = await client.requests.get.query({ id: request.id });
       }
@@ -176,8 +174,10 @@ export async function main(argv: string[], partial: Partial<CliIo> = {}): Promis
     .argument("<id>", "request id")
     .action(async (id: string) => {
       const r = await api().requests.get.query({ id });
-      if (json()) print({ id: r.id, state: r.state, running: NOT_DONE.includes(r.state) }, () => "");
-      exitCode = NOT_DONE.includes(r.state) ? 0 : 1;
+      // spinc's rule: "running" while not done (pending, running or suspended)
+      const running = !isFinalRequestState(r.state);
+      if (json()) print({ id: r.id, state: r.state, running }, () => "");
+      exitCode = running ? 0 : 1;
     });
 
   program.command("specs").description("request types and their args").argument("[type]", "one request type")
@@ -246,20 +246,19 @@ function parseCount(text: string, flag: string): number {
 
 /** Parses and lints every *.yaml file of `dir`, as a worker would load them. */
 export function lintDirectory(dir: string, handlerTypes: string[]) {
-  let names: string[];
+  let read: ReturnType<typeof readSpecDirectory>;
   try {
-    names = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
+    read = readSpecDirectory(dir);
   } catch (err) {
     throw new CliFailure(`cannot read spec directory ${dir}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
   const files: SpecFile[] = [];
   const errors = [];
-  for (const name of names) {
-    const parsed = parseSpecFile(name, readFileSync(join(dir, name), "utf8"));
+  for (const { parsed } of read) {
     if (parsed.ok) files.push(parsed.spec);
     else errors.push(...parsed.errors);
   }
   const lint = lintSpecs(files, handlerTypes);
   const requestTypes = [...lint.sequences.values()].filter((s) => s.request && lint.valid.has(s.name)).map((s) => s.name).sort();
-  return { files: names.length, requestTypes, errors: [...errors, ...lint.errors] };
+  return { files: read.length, requestTypes, errors: [...errors, ...lint.errors] };
 }

@@ -1,13 +1,16 @@
 import { z } from "zod";
+import { REQUEST_STATES } from "./states.ts";
 
 const requestId = z.string().regex(/^[a-z0-9]{1,40}$/, "a request id is lowercase letters and digits");
 const argValue = z.union([z.string().max(100_000), z.number(), z.boolean(), z.array(z.union([z.string().max(10_000), z.number()])).max(10_000)]);
 
-export const REQUEST_STATES = ["PENDING", "RUNNING", "COMPLETE", "FAIL", "STOPPED", "SUSPENDED"] as const;
+
+/** A request's args by name (the same wherever a request is asked for: API, scheduler task, CLI). */
+export const requestArgs = z.record(z.string().max(100), argValue);
 
 export const createRequestInput = z.object({
   type: z.string().min(1, "say which request type").max(100),
-  args: z.record(z.string().max(100), argValue).default({}),
+  args: requestArgs.default({}),
   /** Start the request right away (Spin Cycle's CLI `start` does both). */
   start: z.boolean().default(false),
 });
@@ -22,7 +25,7 @@ export const findRequestsInput = z.object({
   states: z.array(z.enum(REQUEST_STATES)).max(6).default([]),
   user: z.string().max(200).optional(),
   /** Requests whose args include all of these (exact values). */
-  args: z.record(z.string().max(100), argValue).default({}),
+  args: requestArgs.default({}),
   /** Epoch millis: requests running at any point in [since, until]. */
   since: z.int().min(0).optional(),
   until: z.int().min(0).optional(),

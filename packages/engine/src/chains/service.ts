@@ -8,11 +8,10 @@ import { endLinkedInvocations } from "./host/invocation-link.ts";
 import { CHAIN_JOB_HANDLER, CHAINS_QUEUE, dispatchReady, failIfIdle } from "./host/runner.ts";
 import { loadSpecs } from "./host/spec-sync.ts";
 import type { CreateRequestInput, FindRequestsInput } from "./schemas.ts";
+import { FINAL_REQUEST_STATES } from "./states.ts";
 
 export const HOURGLASS_VERSION = "0.4.0";
 
-/** Request states in which the chain is done. */
-export const FINAL_REQUEST_STATES = ["COMPLETE", "FAIL", "STOPPED"] as const;
 
 const REQUEST_COLUMNS = `id, type, state::text AS state, "user", args, created_at, started_at, finished_at, total_jobs, finished_jobs,
   spec_revision, suspended_at, suspend_reason, invocation_id::text AS invocation_id,

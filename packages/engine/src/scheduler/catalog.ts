@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { LineCounter, parseDocument, type Node } from "yaml";
 import { lineOfPath } from "../yaml-lines.ts";
 import { z } from "zod";
+import { requestArgs } from "../chains/schemas.ts";
 import { executorConfigSchema } from "../executors/config.ts";
 import { DEFAULT_POLICY, type TriggeringPolicy } from "./policies.ts";
 import { parseDuration, parseSchedule, ScheduleError, type Schedule } from "./schedule.ts";
@@ -52,7 +53,7 @@ const policySchema = z.discriminatedUnion("kind", [
 export const requestTaskSchema = z.object({
   kind: z.literal("request"),
   type: z.string().min(1, "say which request type").max(100),
-  args: z.record(z.string().max(100), z.union([z.string().max(100_000), z.number(), z.boolean(), z.array(z.union([z.string(), z.number()])).max(10_000)])).default({}),
+  args: requestArgs.default({}),
 });
 
 /** What a scheduler job runs: one of the queue's executors, or a request. */

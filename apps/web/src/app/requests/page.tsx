@@ -6,9 +6,8 @@ import { useState } from "react";
 import { Progress } from "@/components/progress";
 import { Badge, Button, ErrorText, Field, Modal, Time } from "@/components/ui";
 import { useTRPC } from "@/lib/trpc";
+import { REQUEST_STATES as STATES, type RequestState as State } from "@hourglass/engine/states";
 
-const STATES = ["PENDING", "RUNNING", "SUSPENDED", "COMPLETE", "FAIL", "STOPPED"] as const;
-type State = (typeof STATES)[number];
 
 /** Requests: Spin Cycle's find with its filters, newest first, and a Start form generated from each spec's args. */
 export default function RequestsPage() {

@@ -1,10 +1,9 @@
 import { createHash } from "node:crypto";
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import type { EngineContext } from "../../context.ts";
 import { withTransaction } from "../../transaction.ts";
 import { lintSpecs, type LintResult } from "../lint.ts";
-import { parseSpecFile, type SpecError, type SpecFile } from "../spec.ts";
+import type { SpecError, SpecFile } from "../spec.ts";
+import { readSpecDirectory } from "./spec-files.ts";
 
 /**
  * Loads every *.yaml spec file of `dir` into request_spec_file (files that
@@ -12,19 +11,18 @@ import { parseSpecFile, type SpecError, type SpecFile } from "../spec.ts";
  * web process can lint and expand specs without reading the directory.
  */
 export async function syncSpecs(ctx: EngineContext, dir: string, handlerTypes: string[]): Promise<void> {
-  let names: string[] = [];
+  let files: ReturnType<typeof readSpecDirectory> = [];
   try {
-    names = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
+    files = readSpecDirectory(dir);
   } catch {
-    names = []; // no spec directory: no request types
+    files = []; // no spec directory: no request types
   }
+  const names = files.map((f) => f.file);
   const now = ctx.clock.now();
-  const rows = names.map((file) => {
-    const parsed = parseSpecFile(file, readFileSync(join(dir, file), "utf8"));
-    return parsed.ok
+  const rows = files.map(({ file, parsed }) =>
+    parsed.ok
       ? { file, revision: parsed.spec.revision, spec: JSON.stringify(parsed.spec), errors: "[]" }
-      : { file, revision: "invalid", spec: null, errors: JSON.stringify(parsed.errors) };
-  });
+      : { file, revision: "invalid", spec: null, errors: JSON.stringify(parsed.errors) });
   await withTransaction(ctx.db.pool, async (sql) => {
     await sql.query(
       `INSERT INTO request_spec_file (file, revision, spec, errors, loaded_at)

@@ -6,9 +6,8 @@ import { useEffect, useState } from "react";
 import { ChainGraph } from "@/components/chain-graph";
 import { Badge, Button, Card, ConfirmButton, ErrorText, Time } from "@/components/ui";
 import { LIVE_MS, useTRPC } from "@/lib/trpc";
+import { isFinalRequestState } from "@hourglass/engine/states";
 import { Progress } from "@/components/progress";
-
-const FINAL = ["COMPLETE", "FAIL", "STOPPED"];
 
 /** One request: state, progress, args, Stop / Suspend / Resume, the live job-chain graph and the tries of the chosen job. */
 export default function RequestPage() {
@@ -16,13 +15,13 @@ export default function RequestPage() {
   const trpc = useTRPC();
   const client = useQueryClient();
   // a finished request no longer changes: stop polling it (a 1,000-job chain is a large payload)
-  const live = (state: string | undefined) => (state && FINAL.includes(state) ? false : LIVE_MS);
+  const live = (state: string | undefined) => (state && isFinalRequestState(state) ? false : LIVE_MS);
   const request = useQuery({ ...trpc.requests.get.queryOptions({ id }), refetchInterval: (q) => live(q.state.data?.state) });
   const chain = useQuery({ ...trpc.requests.jobChain.queryOptions({ id }), refetchInterval: () => live(request.data?.state) });
   const state = request.data?.state;
   useEffect(() => {
     // one last read of the chain once the request ends, so its final colours show
-    if (state && FINAL.includes(state)) void client.invalidateQueries({ queryKey: trpc.requests.jobChain.queryKey({ id }) });
+    if (state && isFinalRequestState(state)) void client.invalidateQueries({ queryKey: trpc.requests.jobChain.queryKey({ id }) });
   }, [state, client, trpc, id]);
   const [selected, setSelected] = useState<string | null>(null);
   const [confirmStop, setConfirmStop] = useState(false);

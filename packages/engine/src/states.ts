@@ -1,0 +1,3 @@
+/** State enums without server code, for the dashboard and the CLI to import. */
+export * from "./queue/states.ts";
+export * from "./chains/states.ts";
