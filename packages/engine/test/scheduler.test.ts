@@ -47,6 +47,8 @@ afterAll(async () => {
 });
 
 const triggersOf = async (job: string) => (await t.db.sql.query(`SELECT trigger_id FROM scheduler_trigger WHERE job_key = $1 ORDER BY id`, [job])).rows.map((r) => r.trigger_id);
+const timerOf = async (job: string) => (await t.db.sql.query(
+  `SELECT j.tick_timer_id::text AS id, q.run_after, q.state FROM scheduler_job j LEFT JOIN queue_job q ON q.id = j.tick_timer_id WHERE j.key = $1`, [job])).rows[0];
 const invocations = (job: string) => t.api.scheduler.getInvocations({ job });
 async function settle() {
   while ((await runTriageOnce(t.engine.ctx)) > 0);
@@ -71,20 +73,31 @@ describe("catalog", () => {
 });
 
 describe("ticks, triage and invocations", () => {
-  it("fires one trigger per slot even with duplicate and concurrent ticks", async () => {
-    clock.set(Date.parse("2026-01-01T10:04:59Z"));
-    expect((await runTicksOnce(t.engine.ctx)).fired).toBe(0);
+  it("arms a tick timer ahead of the slot, which the worker fires at the slot", async () => {
+    clock.set(Date.parse("2026-01-01T10:04:49Z"));
+    expect(await runTicksOnce(t.engine.ctx)).toEqual({ due: 0, fired: 0 }); // more than ARM_AHEAD_MS away
+    clock.set(Date.parse("2026-01-01T10:04:55Z"));
+    expect(await runTicksOnce(t.engine.ctx)).toEqual({ due: 1, fired: 0 });
+    expect(await timerOf("ops/every5")).toMatchObject({ run_after: new Date("2026-01-01T10:05:00Z"), state: "PENDING" });
+    expect((await runTicksOnce(t.engine.ctx)).due).toBe(0); // armed once
+    await settle(); // the catalog load asked for triage; with none pending the job is quiet at the slot
+    clock.set(Date.parse("2026-01-01T10:04:59.900Z"));
+    await new Promise((r) => setTimeout(r, 100)); // the worker polls every 20 ms; the timer is not due yet
+    expect(await triggersOf("ops/every5")).toEqual([]);
     clock.set(Date.parse("2026-01-01T10:05:00.200Z"));
+    // tick passes leave an armed tick to its timer
     const fired = (await Promise.all([runTicksOnce(t.engine.ctx), runTicksOnce(t.engine.ctx), runTicksOnce(t.engine.ctx)])).map((r) => r.fired);
-    expect(fired.reduce((a, b) => a + b)).toBe(1);
-    expect((await runTicksOnce(t.engine.ctx)).fired).toBe(0);
+    expect(fired).toEqual([0, 0, 0]);
+    await until(async () => (await triggersOf("ops/every5")).length > 0, "the timer to fire");
     expect(await triggersOf("ops/every5")).toEqual(["cron:ops/every5:2026-01-01T10:05:00.000Z"]);
+    expect((await timerOf("ops/every5")).id).toBeNull();
   });
 
-  it("triage starts an invocation that the worker runs to SUCCEEDED, triggering the next job", async () => {
-    await settle();
+  it("a quiet job's timer starts its invocation at once, which runs to SUCCEEDED and triggers the next job", async () => {
     const [inv] = (await invocations("ops/every5")).invocations;
-    expect(inv).toMatchObject({ state: expect.stringMatching(/STARTING|RUNNING|SUCCEEDED/), triggeredBy: "cron" });
+    expect(inv).toMatchObject({ state: expect.stringMatching(/RUNNING|SUCCEEDED/), triggeredBy: "cron" });
+    expect((await t.api.scheduler.getJobTriageLog({ job: "ops/every5" })).log).toMatch(
+      /\[\d{3} ms\] tick timer fired for slot 2026-01-01T10:05:00.000Z.*\n.*1 pending trigger\(s\), 0 active.*\n.*policy GREEDY_BATCHING: 1 invocation\(s\) to start/);
     await until(async () => (await t.api.scheduler.getInvocation({ job: "ops/every5", invocationId: inv!.id })).state === "SUCCEEDED", "the invocation to succeed");
     const done = await t.api.scheduler.getInvocation({ job: "ops/every5", invocationId: inv!.id });
     expect(done.debugLog).toMatch(/launching the task\n.*ran shell task/s);
@@ -96,9 +109,11 @@ describe("ticks, triage and invocations", () => {
     await until(async () => (await invocations("ops/after")).invocations[0]?.state === "SUCCEEDED", "the triggered job to run");
   });
 
-  it("after downtime catches up with one run, not one per missed slot", async () => {
+  it("after downtime catches up with one run, not one per missed slot, even with concurrent tickers", async () => {
     clock.set(Date.parse("2026-01-01T11:17:00Z"));
-    expect((await runTicksOnce(t.engine.ctx)).fired).toBe(1);
+    const fired = (await Promise.all([runTicksOnce(t.engine.ctx), runTicksOnce(t.engine.ctx), runTicksOnce(t.engine.ctx)])).map((r) => r.fired);
+    expect(fired.reduce((a, b) => a + b)).toBe(1);
+    expect((await runTicksOnce(t.engine.ctx)).fired).toBe(0);
     expect((await triggersOf("ops/every5")).at(-1)).toBe("cron:ops/every5:2026-01-01T11:15:00.000Z");
     expect((await t.api.scheduler.getJob({ job: "ops/every5" })).nextRunTimestampMillis).toBe(Date.parse("2026-01-01T11:20:00Z"));
   });
@@ -140,5 +155,58 @@ describe("emitTriggers, pause, abort", () => {
     expect(aborted).toMatchObject({ state: "ABORTED", abortedBy: "test" });
     await until(async () => worker.stats.succeeded > 0 && (await t.api.queues.getJobCount({ queueName: "hourglass_invocations", jobState: "IN_PROGRESS" })).count === 0, "the task to be killed");
     expect((await t.api.scheduler.getInvocations({ job: "ops/slow", activeOnly: true })).invocations).toEqual([]);
+  });
+});
+
+describe("tick timers", () => {
+  const queueStates = async (ids: string[]) => (await t.db.sql.query(`SELECT state FROM queue_job WHERE id = ANY($1::bigint[])`, [ids])).rows.map((r) => r.state);
+
+  it("a pause before the slot makes the armed timer stale; the timer armed after resume fires once", async () => {
+    await settle();
+    clock.set(Date.parse("2026-01-01T11:19:55Z"));
+    await runTicksOnce(t.engine.ctx);
+    const first = await timerOf("ops/every5");
+    expect(first.run_after).toEqual(new Date("2026-01-01T11:20:00Z"));
+    await t.api.scheduler.pauseJob({ job: "ops/every5", reason: "briefly" });
+    await t.api.scheduler.resumeJob({ job: "ops/every5" });
+    expect((await timerOf("ops/every5")).id).toBeNull();
+    await settle();
+    await runTicksOnce(t.engine.ctx);
+    const second = await timerOf("ops/every5");
+    expect(second.id).not.toBe(first.id);
+    const before = (await triggersOf("ops/every5")).length;
+    clock.set(Date.parse("2026-01-01T11:20:00.100Z"));
+    await until(async () => (await queueStates([first.id, second.id])).every((s) => s === "SUCCEEDED"), "both timers to run");
+    expect((await triggersOf("ops/every5")).slice(before)).toEqual(["cron:ops/every5:2026-01-01T11:20:00.000Z"]);
+    await until(async () => (await t.api.scheduler.getInvocations({ job: "ops/every5", activeOnly: true })).invocations.length === 0, "its invocation to end");
+  });
+
+  it("a tick that finds triggers pending joins them, and triage starts one invocation with both", async () => {
+    await settle();
+    clock.set(Date.parse("2026-01-01T11:24:55Z"));
+    await runTicksOnce(t.engine.ctx);
+    await t.api.scheduler.emitTriggers({ batches: [{ trigger: { id: "join-me" }, jobs: ["ops/every5"] }] }); // not triaged yet
+    clock.set(Date.parse("2026-01-01T11:25:00.100Z"));
+    await until(async () => (await triggersOf("ops/every5")).includes("cron:ops/every5:2026-01-01T11:25:00.000Z"), "the timer to fire");
+    expect((await t.api.scheduler.listTriggers({ job: "ops/every5" })).map((tr) => tr.id)).toEqual(["join-me", "cron:ops/every5:2026-01-01T11:25:00.000Z"]);
+    await settle();
+    const [listed] = (await invocations("ops/every5")).invocations;
+    const inv = await t.api.scheduler.getInvocation({ job: "ops/every5", invocationId: listed!.id });
+    expect(inv.incomingTriggers.map((tr: { id: string }) => tr.id)).toEqual(["join-me", "cron:ops/every5:2026-01-01T11:25:00.000Z"]);
+    await until(async () => (await t.api.scheduler.getInvocations({ job: "ops/every5", activeOnly: true })).invocations.length === 0, "its invocation to end");
+  });
+
+  it("a lost timer is fired by the tick service once LOST_TIMER_MS have passed", async () => {
+    await settle();
+    clock.set(Date.parse("2026-01-01T11:29:55Z"));
+    await runTicksOnce(t.engine.ctx);
+    const timer = await timerOf("ops/every5");
+    await t.db.sql.query(`DELETE FROM queue_job WHERE id = $1`, [timer.id]); // an operator deleted it
+    clock.set(Date.parse("2026-01-01T11:30:20Z"));
+    expect((await runTicksOnce(t.engine.ctx)).fired).toBe(0);
+    clock.set(Date.parse("2026-01-01T11:30:31Z"));
+    expect((await runTicksOnce(t.engine.ctx)).fired).toBe(1);
+    expect((await triggersOf("ops/every5")).at(-1)).toBe("cron:ops/every5:2026-01-01T11:30:00.000Z");
+    expect(await timerOf("ops/every5")).toMatchObject({ id: null });
   });
 });

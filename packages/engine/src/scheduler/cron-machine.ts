@@ -73,6 +73,21 @@ export function tick(state: CronState, schedule: Schedule, now: number, jobKey: 
   return { state: disarm(state), trigger: null };
 }
 
+/**
+ * tick() for many jobs at one `now`. Jobs on one schedule in one state tick
+ * alike (a minute's 10,000 "* * * * *" jobs), so the machine runs once per
+ * distinct case and only the trigger id names the job.
+ */
+export function ticker(now: number): (state: CronState, schedule: Schedule, jobKey: string) => ReturnType<typeof tick> {
+  const alike = new Map<string, ReturnType<typeof tick>>();
+  return (state, schedule, jobKey) => {
+    const caseKey = JSON.stringify([schedule, state.nextTickAt, state.lastSlotAt]);
+    let shared = alike.get(caseKey);
+    if (!shared) alike.set(caseKey, (shared = tick(state, schedule, now, "")));
+    return { state: shared.state, trigger: shared.trigger && { ...shared.trigger, id: tickTriggerId(schedule, jobKey, shared.trigger.slotAt) } };
+  };
+}
+
 /** A tick's trigger id: derived from the job and the slot, so every worker ticking that slot emits the same one. */
 export function tickTriggerId(schedule: Schedule, jobKey: string, slotAt: number): string {
   return schedule.kind === "cron" ? `cron:${jobKey}:${new Date(slotAt).toISOString()}` : `interval:${jobKey}:${slotAt}`;

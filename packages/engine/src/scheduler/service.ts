@@ -168,7 +168,7 @@ export class Scheduler {
     await this.visibleJob(caller, key);
     const now = this.ctx.clock.now();
     await this.ctx.db.sql.query(
-      `UPDATE scheduler_job SET paused_at = $2, paused_by = $3, pause_reason = $4, next_tick_at = NULL, triage_requested_at = $2, updated_at = $2
+      `UPDATE scheduler_job SET paused_at = $2, paused_by = $3, pause_reason = $4, next_tick_at = NULL, tick_timer_id = NULL, triage_requested_at = $2, updated_at = $2
         WHERE key = $1 AND paused_at IS NULL`, [key, now, caller.id, reason]);
     return this.getJob(caller, key);
   }
@@ -178,7 +178,7 @@ export class Scheduler {
     const now = this.ctx.clock.now();
     const next = arm({ nextTickAt: null, lastSlotAt: null }, job.definition.schedule, now.getTime(), this.random).nextTickAt;
     await this.ctx.db.sql.query(
-      `UPDATE scheduler_job SET paused_at = NULL, paused_by = NULL, pause_reason = NULL, updated_at = $2, triage_requested_at = $2,
+      `UPDATE scheduler_job SET paused_at = NULL, paused_by = NULL, pause_reason = NULL, updated_at = $2, triage_requested_at = $2, tick_timer_id = NULL,
               next_tick_at = CASE WHEN removed_at IS NULL AND NOT (definition->>'disabled')::boolean THEN $3::timestamptz END
         WHERE key = $1 AND paused_at IS NOT NULL`, [key, now, next === null ? null : new Date(next)]);
     return this.getJob(caller, key);

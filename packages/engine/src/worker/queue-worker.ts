@@ -49,6 +49,8 @@ interface Held {
 
 const QUEUE_REFRESH_MS = 2000;
 const MAX_CLAIM = 1000;
+/** Due times of announced future jobs a worker remembers. */
+const MAX_DUE_TIMES = 64;
 const MAX_ACK_TRIES = 5;
 
 /**
@@ -87,6 +89,9 @@ export class QueueWorker {
   private loop: Promise<void> | null = null;
   private timers: NodeJS.Timeout[] = [];
   private notifications: JobNotifications | null = null;
+  /** When announced jobs fall due (epoch ms, earliest first), and the timer for the earliest. */
+  private dueTimes: number[] = [];
+  private dueTimer: NodeJS.Timeout | null = null;
   private maintenanceRuns = 0;
   private ackFailures = 0;
   /** Counts for tests and logs. */
@@ -105,7 +110,7 @@ export class QueueWorker {
 
   async start(): Promise<void> {
     if (this.o.wakeups === "listen") {
-      this.notifications = new JobNotifications(this.engine.ctx.db.url, (q) => this.onNotification(q), this.log);
+      this.notifications = new JobNotifications(this.engine.ctx.db.url, (q, dueAt) => this.onNotification(q, dueAt), this.log);
       await this.notifications.start();
     }
     this.loop = this.fetchLoop();
@@ -121,6 +126,7 @@ export class QueueWorker {
     this.wake();
     await this.loop;
     for (const t of this.timers) clearTimeout(t);
+    if (this.dueTimer) clearTimeout(this.dueTimer);
     await this.releaseHeld(this.ready.splice(0));
     const deadline = Date.now() + this.o.shutdownGraceMs;
     while (this.running.size > 0 && Date.now() < deadline) await this.waitForWake(100);
@@ -147,9 +153,29 @@ export class QueueWorker {
     this.timers.push(setTimeout(tick, everyMs));
   }
 
-  private onNotification(queueName: string): void {
+  private onNotification(queueName: string, dueAt?: number): void {
     if (!this.queues.some((q) => q.name === queueName)) this.queuesAt = 0; // maybe a queue we have not seen yet
-    this.wake();
+    if (dueAt === undefined) return this.wake();
+    if (this.dueTimes.includes(dueAt)) return;
+    this.dueTimes.push(dueAt);
+    this.dueTimes.sort((a, b) => a - b);
+    this.dueTimes.length = Math.min(this.dueTimes.length, MAX_DUE_TIMES); // beyond: the poll finds them
+    this.armDueWake();
+  }
+
+  /** Wakes the fetch loop when the earliest job a notification announced falls due. */
+  private armDueWake(): void {
+    if (this.dueTimer) clearTimeout(this.dueTimer);
+    this.dueTimer = null;
+    const next = this.dueTimes[0];
+    if (next === undefined || this.stopping) return;
+    // +1 ms: a timer may fire within the millisecond before its due time
+    this.dueTimer = setTimeout(() => {
+      const now = this.engine.ctx.clock.now().getTime();
+      this.dueTimes = this.dueTimes.filter((t) => t > now);
+      this.wake();
+      this.armDueWake();
+    }, Math.max(0, next - this.engine.ctx.clock.now().getTime()) + 1);
   }
 
   private wake(): void {

@@ -1,10 +1,11 @@
 import pg from "pg";
 import type { Logger } from "../logger.ts";
-import { JOBS_CHANNEL } from "../queue/sql/queryable.ts";
+import { JOBS_CHANNEL, JOBS_DUE_CHANNEL } from "../queue/sql/queryable.ts";
 
 /**
- * LISTENs on the jobs channel with a dedicated connection and reports the
- * queue named in each notification. Reconnects after a second when the
+ * LISTENs on the jobs channels with a dedicated connection and reports the
+ * queue named in each notification (with, for jobs due later, when the
+ * earliest of them is due). Reconnects after a second when the
  * connection drops; the worker's polling covers the gap. Not used on the
  * embedded database, where notifications never reach another connection.
  */
@@ -15,21 +16,26 @@ export class JobNotifications {
 
   constructor(
     private readonly url: string,
-    private readonly onQueue: (queueName: string) => void,
+    private readonly onQueue: (queueName: string, dueAt?: number) => void,
     private readonly logger: Logger,
   ) {}
 
   async start(): Promise<void> {
     if (this.closed) return;
     const client = new pg.Client({ connectionString: this.url, application_name: "hourglass-listener" });
-    client.on("notification", (n) => n.payload && this.onQueue(n.payload));
+    client.on("notification", (n) => {
+      if (!n.payload) return;
+      if (n.channel !== JOBS_DUE_CHANNEL) return this.onQueue(n.payload);
+      const colon = n.payload.indexOf(":");
+      this.onQueue(n.payload.slice(colon + 1), Number(n.payload.slice(0, colon)));
+    });
     client.on("error", (err) => {
       this.logger.warn("notification connection failed; polling until it is back", { error: err.message });
       this.reconnectSoon();
     });
     try {
       await client.connect();
-      await client.query(`LISTEN ${JOBS_CHANNEL}`);
+      await client.query(`LISTEN ${JOBS_CHANNEL}; LISTEN ${JOBS_DUE_CHANNEL}`);
       this.client = client;
     } catch (err) {
       this.logger.warn("could not listen for notifications; polling", { error: (err as Error).message });

@@ -1,8 +1,9 @@
-import { historyEntry, JOBS_CHANNEL, type Queryable } from "./queryable.ts";
+import { historyEntry, JOBS_CHANNEL, JOBS_DUE_CHANNEL, type Queryable } from "./queryable.ts";
 
 /**
  * Inserts a batch of jobs in one statement and, when any is due now, wakes
- * listening workers. Ids come back in input order (one sequence, one
+ * listening workers; when some are due later, tells them when the earliest
+ * is, so they wake then instead of at their next poll. Ids come back in input order (one sequence, one
  * statement, ORDER BY ord). A missing queue fails the foreign key (23503).
  */
 const SQL = `
@@ -18,7 +19,9 @@ WITH input AS (
   RETURNING id, run_after
 )
 SELECT id::text AS id,
-       (SELECT count(pg_notify('${JOBS_CHANNEL}', $1)) FROM (SELECT 1 FROM ins WHERE run_after <= $7 LIMIT 1) due)::int AS notified
+       (SELECT count(pg_notify('${JOBS_CHANNEL}', $1)) FROM (SELECT 1 FROM ins WHERE run_after <= $7 LIMIT 1) due)::int AS notified,
+       (SELECT count(pg_notify('${JOBS_DUE_CHANNEL}', (extract(epoch FROM later.at) * 1000)::bigint || ':' || $1))
+          FROM (SELECT min(run_after) AS at FROM ins WHERE run_after > $7) later WHERE later.at IS NOT NULL)::int AS notified_later
   FROM ins ORDER BY ins.id`;
 
 export interface NewJob {

@@ -16,3 +16,5 @@ export const closeClaim = (entry: string) =>
 
 /** The channel enqueue and retry notify on; the payload is the queue name. */
 export const JOBS_CHANNEL = "hourglass_jobs";
+/** The channel enqueue notifies on when jobs are due later; the payload is "<epoch ms of the earliest>:<queue name>". */
+export const JOBS_DUE_CHANNEL = "hourglass_jobs_due";

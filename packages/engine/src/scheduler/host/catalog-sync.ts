@@ -45,7 +45,7 @@ export async function syncCatalog(ctx: EngineContext, dir: string, random: () =>
   }
   // a deleted file disables its jobs (their history stays)
   const stale = await ctx.db.sql.query<{ key: string }>(
-    `UPDATE scheduler_job SET removed_at = $2, next_tick_at = NULL, triage_requested_at = $2, updated_at = $2
+    `UPDATE scheduler_job SET removed_at = $2, next_tick_at = NULL, tick_timer_id = NULL, triage_requested_at = $2, updated_at = $2
       WHERE removed_at IS NULL AND NOT (project_id = ANY($1::text[])) RETURNING key`,
     [[...seen], ctx.clock.now()],
   );
@@ -79,12 +79,15 @@ async function syncProject(ctx: EngineContext, fileName: string, project: Projec
         `INSERT INTO scheduler_job (key, project_id, job_id, revision, definition, next_tick_at, triage_requested_at, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $7)
          ON CONFLICT (key) DO UPDATE SET revision = $4, definition = $5, next_tick_at = $6, removed_at = NULL,
+                                         -- an armed timer stays valid while its tick does
+                                         tick_timer_id = CASE WHEN scheduler_job.next_tick_at IS NOT DISTINCT FROM EXCLUDED.next_tick_at
+                                                              THEN scheduler_job.tick_timer_id END,
                                          triage_requested_at = $7, updated_at = $7`,
         [key, project.id, def.id, project.revision, JSON.stringify(def), next.nextTickAt === null ? null : new Date(next.nextTickAt), now],
       );
     }
     for (const key of byKey.keys()) {
-      await sql.query(`UPDATE scheduler_job SET removed_at = $2, next_tick_at = NULL, triage_requested_at = $2, updated_at = $2 WHERE key = $1 AND removed_at IS NULL`, [key, now]);
+      await sql.query(`UPDATE scheduler_job SET removed_at = $2, next_tick_at = NULL, tick_timer_id = NULL, triage_requested_at = $2, updated_at = $2 WHERE key = $1 AND removed_at IS NULL`, [key, now]);
     }
     ctx.logger.info("loaded project", { project: project.id, revision: project.revision, jobs: project.jobs.length });
     return true;

@@ -9,6 +9,7 @@ import type { ExecutionInput, ExecutionResult } from "../../executors/types.ts";
 import { schedulerTaskSchema, type JobDefinition, type SchedulerTask } from "../catalog.ts";
 import { IDLE, invocationFinished } from "../cron-machine.ts";
 import { appendDebugLog, DEBUG_LOG_LIMIT, logLine } from "./debug-log.ts";
+import { fireTimers, timerJobKey, type FiringTimer } from "./tick-timers.ts";
 
 /** How often a lost launch (the worker died mid-run) is retried before the invocation fails. */
 export const LAUNCH_RETRY_LIMIT = 3;
@@ -43,37 +44,39 @@ interface Started { id: string; job_key: string; task: unknown; incoming_trigger
 export class InvocationRunner {
   private readonly launches: Batcher<Launch, Started | null>;
   private readonly finishes: Batcher<Finish, boolean>;
+  private readonly fires: Batcher<FiringTimer, Started | null>;
 
   /** `requests` runs tasks of kind `request`; without it they fail. */
   constructor(private readonly ctx: EngineContext, private readonly options: ExecuteOptions, private readonly requests?: Requests) {
     this.launches = new Batcher((items) => launchMany(ctx.db.sql, items));
+    this.fires = new Batcher((items) => withTransaction(ctx.db.pool, (sql) => fireTimers(sql, ctx.clock.now(), items), { retryDeadlocks: true }));
     this.finishes = new Batcher((items) => withTransaction(ctx.db.pool, (sql) => finishInTransaction(sql, ctx.clock.now(), items), { retryDeadlocks: true }));
   }
 
   async run(input: ExecutionInput, signal: AbortSignal): Promise<ExecutionResult> {
     const { ctx } = this;
-    const id = input.body;
     const sql = ctx.db.sql;
     const now = () => ctx.clock.now();
     // viewUrl: where the task itself can be inspected — the dashboard page of the queue job that carries it
-    const viewUrl = `/queues/${input.queueName}/jobs/${input.jobDescriptor.slice(input.queueName.length + 1)}`;
-    // the common case: STARTING / RETRYING -> RUNNING
-    let started = await this.launches.add({ id, viewUrl, line: logLine(now(), "launching the task") });
-    if (!started) {
-      const inv = (await sql.query<{ state: string; job_key: string; retry_count: number }>(
-        `SELECT state::text AS state, job_key, retry_count FROM scheduler_invocation WHERE id = $1`, [id])).rows[0];
-      if (!inv || inv.state !== "RUNNING") return { succeeded: true }; // finished or aborted meanwhile
-      // RUNNING already: a previous launch was lost (its worker died); retry, up to the limit
-      if (inv.retry_count + 1 > LAUNCH_RETRY_LIMIT) {
-        await this.finishes.add({ id, jobKey: inv.job_key, to: "FAILED", from: ["RUNNING"], log: logLine(now(), `launch lost ${inv.retry_count + 1} times; giving up`) });
-        return { succeeded: true };
-      }
-      started = (await sql.query<Started>(
-        `UPDATE scheduler_invocation SET retry_count = retry_count + 1, view_url = $4, debug_log = right(debug_log || $3, ${DEBUG_LOG_LIMIT})
-          WHERE id = $1 AND state = 'RUNNING' AND retry_count = $2 RETURNING id::text AS id, job_key, task, incoming_triggers`,
-        [id, inv.retry_count, logLine(now(), `previous launch was lost (worker stopped?); retry ${inv.retry_count + 1} of ${LAUNCH_RETRY_LIMIT}`), viewUrl])).rows[0] ?? null;
-      if (!started) return { succeeded: true }; // someone else relaunched it
+    const queueJobId = input.jobDescriptor.slice(input.queueName.length + 1);
+    const viewUrl = `/queues/${input.queueName}/jobs/${queueJobId}`;
+    let id: string;
+    let started: Started | null;
+    const timerOf = timerJobKey(input.body);
+    if (timerOf !== null) {
+      // a tick timer: fire the tick; a quiet job's invocation starts right here
+      started = await this.fires.add({ timerId: queueJobId, jobKey: timerOf, viewUrl });
+      const mine = started?.id ?? (await sql.query<{ id: string }>(
+        `SELECT id::text AS id FROM scheduler_invocation WHERE timer_job_id = $1`, [queueJobId])).rows[0]?.id;
+      if (!mine) return { succeeded: true }; // stale timer, or its tick went to triage
+      id = mine;
+    } else {
+      id = input.body;
+      // the common case: STARTING / RETRYING -> RUNNING
+      started = await this.launches.add({ id, viewUrl, line: logLine(now(), "launching the task") });
     }
+    started ??= await this.relaunch(id, viewUrl);
+    if (!started) return { succeeded: true }; // finished or aborted meanwhile, or relaunched by someone else
     const task = schedulerTaskSchema.parse(started.task);
     if (task.kind === "request") {
       await this.startRequest(started, task);
@@ -110,6 +113,28 @@ export class InvocationRunner {
       id, jobKey: started.job_key, to: result.succeeded ? "SUCCEEDED" : "FAILED", from: ["RUNNING"], log: lines.map((l) => logLine(at, l)).join(""),
     });
     return { succeeded: true };
+  }
+
+  /**
+   * An invocation already RUNNING when its carrier runs again: the previous
+   * launch was lost (its worker died). Retries up to LAUNCH_RETRY_LIMIT, then
+   * fails it. Null when there is nothing to run.
+   */
+  private async relaunch(id: string, viewUrl: string): Promise<Started | null> {
+    const { ctx } = this;
+    const sql = ctx.db.sql;
+    const now = () => ctx.clock.now();
+    const inv = (await sql.query<{ state: string; job_key: string; retry_count: number }>(
+      `SELECT state::text AS state, job_key, retry_count FROM scheduler_invocation WHERE id = $1`, [id])).rows[0];
+    if (!inv || inv.state !== "RUNNING") return null;
+    if (inv.retry_count + 1 > LAUNCH_RETRY_LIMIT) {
+      await this.finishes.add({ id, jobKey: inv.job_key, to: "FAILED", from: ["RUNNING"], log: logLine(now(), `launch lost ${inv.retry_count + 1} times; giving up`) });
+      return null;
+    }
+    return (await sql.query<Started>(
+      `UPDATE scheduler_invocation SET retry_count = retry_count + 1, view_url = $4, debug_log = right(debug_log || $3, ${DEBUG_LOG_LIMIT})
+        WHERE id = $1 AND state = 'RUNNING' AND retry_count = $2 RETURNING id::text AS id, job_key, task, incoming_triggers`,
+      [id, inv.retry_count, logLine(now(), `previous launch was lost (worker stopped?); retry ${inv.retry_count + 1} of ${LAUNCH_RETRY_LIMIT}`), viewUrl])).rows[0] ?? null;
   }
 
   /**

@@ -1,42 +1,51 @@
 import type { EngineContext } from "../../context.ts";
 import { withTransaction } from "../../transaction.ts";
 import type { JobDefinition } from "../catalog.ts";
-import { disarm, tick, tickTriggerId } from "../cron-machine.ts";
+import { disarm, ticker, type tick } from "../cron-machine.ts";
+import { armTimers, ARM_AHEAD_MS, LOST_TIMER_MS } from "./tick-timers.ts";
+import { INVOCATIONS_QUEUE } from "./triage.ts";
 
 export const TICK_BATCH = 1000;
 
+type TickRow = { key: string; definition: JobDefinition; next_tick_at: Date; last_slot_at: Date | null };
+
 /**
- * One pass of the tick service: every job whose next tick is due runs the
- * cron machine inside one transaction. Rows are locked (SKIP LOCKED), and a
- * tick's trigger id comes from its schedule slot (ON CONFLICT DO NOTHING), so
- * several workers ticking at once produce one trigger per slot. Returns how
- * many jobs were due and how many of them fired.
+ * One pass of the tick service, in one transaction over up to TICK_BATCH
+ * jobs (rows locked SKIP LOCKED, so several workers share the work). A job
+ * whose next tick is less than ARM_AHEAD_MS away gets a tick timer (see
+ * tick-timers.ts), which fires it on time. A job already due without one (the
+ * service was down, or the timer was lost) ticks here: the cron machine runs,
+ * the trigger is recorded and triage is asked for. A tick's trigger id comes
+ * from its schedule slot (ON CONFLICT DO NOTHING), so workers ticking at once
+ * produce one trigger per slot. Returns how many unarmed jobs were due or
+ * near, and how many of them fired here.
  */
 export async function runTicksOnce(ctx: EngineContext): Promise<{ due: number; fired: number }> {
   const now = ctx.clock.now();
   return withTransaction(ctx.db.pool, async (sql) => {
-    const due = await sql.query<{ key: string; definition: JobDefinition; next_tick_at: Date; last_slot_at: Date | null }>(
+    const near = await sql.query<TickRow>(
       `SELECT key, definition, next_tick_at, last_slot_at FROM scheduler_job
-        WHERE next_tick_at <= $1 AND removed_at IS NULL AND paused_at IS NULL
+        WHERE tick_timer_id IS NULL AND next_tick_at <= $1 AND removed_at IS NULL AND paused_at IS NULL
         ORDER BY next_tick_at LIMIT ${TICK_BATCH} FOR UPDATE SKIP LOCKED`,
-      [now],
+      [new Date(now.getTime() + ARM_AHEAD_MS)],
     );
-    if (due.rows.length === 0) return { due: 0, fired: 0 };
+    const lost = await sql.query<TickRow>(
+      `SELECT key, definition, next_tick_at, last_slot_at FROM scheduler_job
+        WHERE tick_timer_id IS NOT NULL AND next_tick_at <= $1 AND removed_at IS NULL AND paused_at IS NULL
+        ORDER BY next_tick_at LIMIT ${TICK_BATCH} FOR UPDATE SKIP LOCKED`,
+      [new Date(now.getTime() - LOST_TIMER_MS)],
+    );
+    const due = { rows: [...near.rows.filter((r) => r.next_tick_at <= now), ...lost.rows] };
+    await armTimers(sql, INVOCATIONS_QUEUE, now, near.rows.filter((r) => r.next_tick_at > now).map((r) => ({ key: r.key, nextTickAt: r.next_tick_at })));
+    if (due.rows.length === 0) return { due: near.rows.length, fired: 0 };
     const keys: string[] = [], next: (Date | null)[] = [], last: (Date | null)[] = [], fired: boolean[] = [];
     const tKeys: string[] = [], tIds: string[] = [], tTitles: string[] = [], tSlots: string[] = [];
-    // Jobs on one schedule in one state tick alike (a minute's 10,000 "* * * * *" jobs):
-    // the cron machine runs once per distinct case; only the trigger id names the job.
-    const alike = new Map<string, ReturnType<typeof tick>>();
+    const tickAt = ticker(now.getTime());
     for (const row of due.rows) {
       const state = { nextTickAt: row.next_tick_at.getTime(), lastSlotAt: row.last_slot_at?.getTime() ?? null };
       const schedule = row.definition.schedule;
       let r: ReturnType<typeof tick> = { state: disarm(state), trigger: null };
-      if (!row.definition.disabled) {
-        const caseKey = JSON.stringify([schedule, state.nextTickAt, state.lastSlotAt]);
-        if (!alike.has(caseKey)) alike.set(caseKey, tick(state, schedule, now.getTime(), ""));
-        const shared = alike.get(caseKey)!;
-        r = { state: shared.state, trigger: shared.trigger && { ...shared.trigger, id: tickTriggerId(schedule, row.key, shared.trigger.slotAt) } };
-      }
+      if (!row.definition.disabled) r = tickAt(state, schedule, row.key);
       keys.push(row.key);
       next.push(r.state.nextTickAt === null ? null : new Date(r.state.nextTickAt));
       last.push(r.state.lastSlotAt === null ? null : new Date(r.state.lastSlotAt));
@@ -49,7 +58,7 @@ export async function runTicksOnce(ctx: EngineContext): Promise<{ due: number; f
       }
     }
     await sql.query(
-      `UPDATE scheduler_job j SET next_tick_at = u.next, last_slot_at = u.last, updated_at = $1,
+      `UPDATE scheduler_job j SET next_tick_at = u.next, last_slot_at = u.last, tick_timer_id = NULL, updated_at = $1,
               triage_requested_at = CASE WHEN u.fired THEN $1::timestamptz ELSE j.triage_requested_at END
          FROM unnest($2::text[], $3::timestamptz[], $4::timestamptz[], $5::bool[]) AS u(key, next, last, fired)
         WHERE j.key = u.key`,
@@ -64,6 +73,6 @@ export async function runTicksOnce(ctx: EngineContext): Promise<{ due: number; f
         [now, tKeys, tIds, tTitles, tSlots],
       );
     }
-    return { due: due.rows.length, fired: tKeys.length };
+    return { due: near.rows.length, fired: tKeys.length };
   });
 }

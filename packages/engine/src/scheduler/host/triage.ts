@@ -6,14 +6,13 @@ import type { JobDefinition } from "../catalog.ts";
 import { ACTIVE_INVOCATION_STATES } from "../job-state.ts";
 import { applyPolicy } from "../policies.ts";
 import { logLine } from "./debug-log.ts";
+import { TriageLog } from "./triage-log.ts";
 
 /** The internal queue invocations run on, and the handler that runs them. */
 export const INVOCATIONS_QUEUE = "hourglass_invocations";
 export const INVOCATION_HANDLER = "hourglass.invocation";
 /** Jobs triaged per pass (one transaction, a handful of set-based statements). */
 export const TRIAGE_BATCH = 1000;
-/** A triage log keeps at most this many lines. */
-export const TRIAGE_LOG_LINES = 200;
 
 interface PendingRow {
   id: string;
@@ -85,10 +84,10 @@ async function triageJobs(ctx: EngineContext, sql: Sql, jobs: JobRow[]): Promise
 
   const launches: { job: JobRow; batch: PendingRow[] }[] = [];
   const discards: string[] = [];
-  const logs = new Map<string, string[]>();
+  const logs = new Map<string, TriageLog>();
   for (const job of jobs) {
-    const log: string[] = [];
-    const say = (m: string) => log.push(`[${String(Math.round(performance.now() - t0)).padStart(3, "0")} ms] ${m}`);
+    const log = new TriageLog(t0);
+    const say = (m: string) => log.say(m);
     const pending = pendingBy.get(job.key) ?? [];
     const active = activeBy.get(job.key) ?? 0;
     say(`${pending.length} pending trigger(s), ${active} active invocation(s)`);
@@ -134,7 +133,7 @@ async function triageJobs(ctx: EngineContext, sql: Sql, jobs: JobRow[]): Promise
         triggerIds.push(t.id);
         invocationIds.push(ids[i]!);
       }
-      logs.get(l.job.key)!.push(`[${String(Math.round(performance.now() - t0)).padStart(3, "0")} ms] started invocation ${ids[i]} with trigger(s) ${l.batch.map((t) => t.trigger_id).join(", ")}`);
+      logs.get(l.job.key)!.say(`started invocation ${ids[i]} with trigger(s) ${l.batch.map((t) => t.trigger_id).join(", ")}`);
     });
     await sql.query(
       `UPDATE scheduler_trigger t SET invocation_id = u.inv FROM unnest($1::bigint[], $2::bigint[]) AS u(id, inv) WHERE t.id = u.id`,
@@ -147,7 +146,7 @@ async function triageJobs(ctx: EngineContext, sql: Sql, jobs: JobRow[]): Promise
     `UPDATE scheduler_job j SET last_triage_at = $1, triage_log = u.log,
             triage_requested_at = CASE WHEN j.triage_requested_at = u.requested THEN NULL ELSE j.triage_requested_at END
        FROM unnest($2::text[], $3::text[], $4::timestamptz[]) AS u(key, log, requested) WHERE j.key = u.key`,
-    [now, keys, jobs.map((j) => [...logs.get(j.key)!, `[${String(Math.round(performance.now() - t0)).padStart(3, "0")} ms] done`].slice(-TRIAGE_LOG_LINES).join("\n")),
+    [now, keys, jobs.map((j) => logs.get(j.key)!.done().join("\n")),
       jobs.map((j) => j.triage_requested_at)],
   );
 }

@@ -1,0 +1,176 @@
+import type { Sql } from "@hourglass/db";
+import { enqueueJobs } from "../../queue/sql/enqueueJobs.ts";
+import type { JobDefinition } from "../catalog.ts";
+import { ticker } from "../cron-machine.ts";
+import { ACTIVE_INVOCATION_STATES } from "../job-state.ts";
+import { applyPolicy } from "../policies.ts";
+import { logLine } from "./debug-log.ts";
+import { TriageLog } from "./triage-log.ts";
+
+/**
+ * Tick timers: LUCI's delayed tick tasks, on our own queue. Ahead of a job's
+ * next tick the tick service enqueues a timer (a job of the invocations
+ * queue, due at the tick) and records its id on the job row. When a worker
+ * claims the timer it fires the tick there and then. If the job is quiet (no
+ * pending triggers, nothing running, no triage waiting) the triage outcome is
+ * known, so the same transaction starts the invocation, RUNNING on that
+ * worker, and writes the triage log: a minute's slot of 10,000 jobs needs no
+ * separate tick and triage passes. Otherwise the tick only records its
+ * trigger and asks for triage, as a tick always did.
+ *
+ * Anything that rewrites a job's next tick (pause, resume, a schedule change,
+ * removal) clears the recorded timer id; a timer that finds another id is
+ * stale and does nothing.
+ */
+
+/** Timers are armed this long before their tick, so a minute's ticks are queued before the minute starts. */
+export const ARM_AHEAD_MS = 10_000;
+/**
+ * A tick whose timer has not fired this long after it was due is fired by the
+ * tick service instead (the timer was deleted from the queue, or no worker
+ * serves the invocations queue). Its timer, if it ever runs, is then stale.
+ */
+export const LOST_TIMER_MS = 30_000;
+
+const TIMER_PREFIX = "tick:";
+
+/** A timer's queue-job body names its job. */
+export function timerBody(jobKey: string): string {
+  return TIMER_PREFIX + jobKey;
+}
+
+/** The job a timer body names, or null for an invocation id. */
+export function timerJobKey(body: string): string | null {
+  return body.startsWith(TIMER_PREFIX) ? body.slice(TIMER_PREFIX.length) : null;
+}
+
+/** Enqueues one timer per job, due at its next tick, and records it on the job row. */
+export async function armTimers(sql: Sql, queueName: string, now: Date, jobs: { key: string; nextTickAt: Date }[]): Promise<void> {
+  if (jobs.length === 0) return;
+  const ids = await enqueueJobs(sql, queueName,
+    jobs.map((j) => ({ body: timerBody(j.key), priority: 1, runAfter: j.nextTickAt, attemptsAllowed: 5, customStatus: `tick timer of ${j.key}` })), now, "scheduler");
+  await sql.query(
+    `UPDATE scheduler_job j SET tick_timer_id = u.timer FROM unnest($1::text[], $2::bigint[]) AS u(key, timer) WHERE j.key = u.key`,
+    [jobs.map((j) => j.key), ids]);
+}
+
+/** A claimed timer: its queue job id, the job it ticks, and where its carrier can be inspected. */
+export interface FiringTimer { timerId: string; jobKey: string; viewUrl: string }
+
+/** An invocation a timer started, RUNNING on the worker that fired it. */
+export interface StartedByTimer { id: string; job_key: string; task: unknown; incoming_triggers: unknown }
+
+interface JobRow {
+  key: string;
+  definition: JobDefinition;
+  revision: string;
+  next_tick_at: Date | null;
+  last_slot_at: Date | null;
+  tick_timer_id: string | null;
+  triage_requested_at: Date | null;
+}
+
+/**
+ * Fires a batch of claimed timers; must run in one transaction. Returns, per
+ * timer, the invocation it started, or null (stale timer, a tick that went to
+ * triage, or one that was early). The job rows are locked first, in key
+ * order, and the quiet check reads after the lock, so a triage that started
+ * an invocation meanwhile is seen.
+ */
+export async function fireTimers(sql: Sql, now: Date, timers: FiringTimer[]): Promise<(StartedByTimer | null)[]> {
+  const t0 = performance.now(); // elapsed real time for the triage log
+  const jobs = (await sql.query<JobRow>(
+    `SELECT key, definition, revision, next_tick_at, last_slot_at, tick_timer_id::text AS tick_timer_id, triage_requested_at
+       FROM scheduler_job WHERE key = ANY($1::text[]) AND tick_timer_id = ANY($2::bigint[]) AND paused_at IS NULL AND removed_at IS NULL
+      ORDER BY key FOR UPDATE`,
+    [timers.map((t) => t.jobKey), timers.map((t) => t.timerId)], "hg_timers_lock")).rows;
+  const live = jobs.filter((j) => timers.some((t) => t.jobKey === j.key && t.timerId === j.tick_timer_id));
+  if (live.length === 0) return timers.map(() => null);
+  const busy = new Set((await sql.query<{ key: string }>(
+    `SELECT j.key FROM unnest($1::text[]) AS j(key)
+      WHERE EXISTS (SELECT 1 FROM scheduler_trigger t WHERE t.job_key = j.key AND t.invocation_id IS NULL AND t.discarded_at IS NULL)
+         OR EXISTS (SELECT 1 FROM scheduler_invocation i WHERE i.job_key = j.key AND i.state = ANY($2::"InvocationState"[]))`,
+    [live.map((j) => j.key), ACTIVE_INVOCATION_STATES], "hg_timers_busy")).rows.map((r) => r.key));
+
+  const state = { key: [] as string[], next: [] as (Date | null)[], last: [] as (Date | null)[], log: [] as (string | null)[], triage: [] as boolean[] };
+  const starts: { job: JobRow; trigger: { id: string; title: string; slot: string }; timer: FiringTimer; log: TriageLog }[] = [];
+  const queued: { job: JobRow; trigger: { id: string; title: string; slot: string } }[] = [];
+  const tickAt = ticker(now.getTime());
+  for (const job of live) {
+    const timer = timers.find((t) => t.jobKey === job.key && t.timerId === job.tick_timer_id)!;
+    const r = tickAt({ nextTickAt: job.next_tick_at?.getTime() ?? null, lastSlotAt: job.last_slot_at?.getTime() ?? null }, job.definition.schedule, job.key);
+    state.key.push(job.key);
+    state.next.push(r.state.nextTickAt === null ? null : new Date(r.state.nextTickAt));
+    state.last.push(r.state.lastSlotAt === null ? null : new Date(r.state.lastSlotAt));
+    if (!r.trigger) { // early (clocks disagree) or nothing to fire: the tick service arms or fires it again
+      state.log.push(null);
+      state.triage.push(false);
+      continue;
+    }
+    const trigger = { id: r.trigger.id, title: r.trigger.title, slot: new Date(r.trigger.slotAt).toISOString() };
+    const quiet = !busy.has(job.key) && job.triage_requested_at === null;
+    const decision = quiet && applyPolicy(job.definition.policy, { activeInvocations: 0, pending: [{ id: trigger.id, createdAt: now.getTime() }], now: now.getTime() });
+    if (decision && decision.requests.length === 1) {
+      const log = new TriageLog(t0);
+      log.say(`tick timer fired for slot ${trigger.slot}: trigger ${trigger.id}`);
+      log.say(`1 pending trigger(s), 0 active invocation(s)`);
+      log.say(`policy ${job.definition.policy.kind}: 1 invocation(s) to start, 0 trigger(s) to discard`);
+      starts.push({ job, trigger, timer, log });
+      state.log.push(""); // filled in once the invocation has its id
+      state.triage.push(false);
+    } else {
+      queued.push({ job, trigger });
+      state.log.push(null);
+      state.triage.push(true);
+    }
+  }
+
+  const started = new Map<string, StartedByTimer>();
+  if (starts.length > 0) {
+    const rows = (await sql.query<StartedByTimer & { timer: string }>(
+      `INSERT INTO scheduler_invocation (job_key, state, revision, task, triggered_by, incoming_triggers, properties, started_at, view_url, timer_job_id, debug_log)
+       SELECT u.job_key, 'RUNNING', u.revision, u.task, 'cron', u.incoming, jsonb_build_object('slot', u.slot), $1, u.view_url, u.timer, u.log
+         FROM unnest($2::text[], $3::text[], $4::jsonb[], $5::jsonb[], $6::text[], $7::text[], $8::bigint[], $9::text[])
+              AS u(job_key, revision, task, incoming, slot, view_url, timer, log)
+       RETURNING id::text AS id, job_key, task, incoming_triggers, timer_job_id::text AS timer`,
+      [
+        now,
+        starts.map((s) => s.job.key),
+        starts.map((s) => s.job.revision),
+        starts.map((s) => JSON.stringify(s.job.definition.task)),
+        starts.map((s) => JSON.stringify([{ id: s.trigger.id, title: s.trigger.title, url: null, createdAt: now.getTime(), emittedBy: "cron", properties: { slot: s.trigger.slot }, tags: [] }])),
+        starts.map((s) => s.trigger.slot),
+        starts.map((s) => s.timer.viewUrl),
+        starts.map((s) => s.timer.timerId),
+        starts.map((s) => logLine(now, `invocation created by the tick timer with 1 trigger(s); config revision ${s.job.revision}`) + logLine(now, "launching the task")),
+      ], "hg_timers_start")).rows;
+    for (const row of rows) started.set(row.timer, row);
+    for (const s of starts) {
+      const inv = started.get(s.timer.timerId)!;
+      s.log.say(`started invocation ${inv.id} with trigger(s) ${s.trigger.id}`);
+      state.log[state.key.indexOf(s.job.key)] = s.log.done().join("\n");
+    }
+  }
+  const fired = [
+    ...starts.map((s) => ({ key: s.job.key, trigger: s.trigger, invocation: started.get(s.timer.timerId)!.id as string | null })),
+    ...queued.map((q) => ({ key: q.job.key, trigger: q.trigger, invocation: null })),
+  ];
+  if (fired.length > 0) {
+    await sql.query(
+      `INSERT INTO scheduler_trigger (job_key, trigger_id, title, created_at, emitted_by, properties, invocation_id)
+       SELECT k, id, title, $1, 'cron', jsonb_build_object('slot', slot), inv
+         FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[]) AS t(k, id, title, slot, inv)
+       ON CONFLICT (job_key, trigger_id) DO NOTHING`,
+      [now, fired.map((f) => f.key), fired.map((f) => f.trigger.id), fired.map((f) => f.trigger.title), fired.map((f) => f.trigger.slot), fired.map((f) => f.invocation)],
+      "hg_timers_triggers");
+  }
+  await sql.query(
+    `UPDATE scheduler_job j SET next_tick_at = u.next, last_slot_at = u.last, tick_timer_id = NULL, updated_at = $1,
+            triage_log = coalesce(u.log, j.triage_log),
+            last_triage_at = CASE WHEN u.log IS NULL THEN j.last_triage_at ELSE $1 END,
+            triage_requested_at = CASE WHEN u.triage THEN $1 ELSE j.triage_requested_at END
+       FROM unnest($2::text[], $3::timestamptz[], $4::timestamptz[], $5::text[], $6::bool[]) AS u(key, next, last, log, triage)
+      WHERE j.key = u.key`,
+    [now, state.key, state.next, state.last, state.log, state.triage], "hg_timers_jobs");
+  return timers.map((t) => started.get(t.timerId) ?? null);
+}
