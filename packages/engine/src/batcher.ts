@@ -1,36 +1,41 @@
 /**
- * Coalesces concurrent calls into set-based batches: calls made while a batch
- * is in flight wait and go together in the next one, so one statement serves
- * many callers under load and a lone call waits only for the current batch.
- * `run` returns one result per item, in order; if it throws, every caller of
- * that batch gets the error.
+ * Coalesces concurrent calls into set-based batches: calls made while
+ * `parallel` batches are in flight wait and go together in the next one, so
+ * one statement serves many callers under load and a lone call waits only
+ * for a batch to finish. `run` returns one result per item, in order; if it
+ * throws, every caller of that batch gets the error. Batches run at once only
+ * when their work cannot deadlock (e.g. each locks its rows in key order).
  */
 export class Batcher<I, O> {
   private queue: { item: I; resolve: (o: O) => void; reject: (e: unknown) => void }[] = [];
-  private flushing = false;
+  private inFlight = 0;
+  private scheduled = false;
 
-  constructor(private readonly run: (items: I[]) => Promise<O[]>, private readonly maxBatch = 500) {}
+  constructor(private readonly run: (items: I[]) => Promise<O[]>, private readonly maxBatch = 500, private readonly parallel = 1) {}
 
   add(item: I): Promise<O> {
     return new Promise<O>((resolve, reject) => {
       this.queue.push({ item, resolve, reject });
-      if (!this.flushing) {
-        this.flushing = true;
-        setImmediate(() => void this.flush()); // let the calls of this turn of the event loop join
+      if (!this.scheduled && this.inFlight < this.parallel) {
+        this.scheduled = true;
+        setImmediate(() => { // let the calls of this turn of the event loop join
+          this.scheduled = false;
+          this.pump();
+        });
       }
     });
   }
 
-  private async flush(): Promise<void> {
-    while (this.queue.length > 0) {
+  private pump(): void {
+    while (this.queue.length > 0 && this.inFlight < this.parallel) {
       const batch = this.queue.splice(0, this.maxBatch);
-      try {
-        const results = await this.run(batch.map((b) => b.item));
-        batch.forEach((b, i) => b.resolve(results[i]!));
-      } catch (err) {
-        for (const b of batch) b.reject(err);
-      }
+      this.inFlight++;
+      this.run(batch.map((b) => b.item))
+        .then((results) => batch.forEach((b, i) => b.resolve(results[i]!)), (err) => batch.forEach((b) => b.reject(err)))
+        .finally(() => {
+          this.inFlight--;
+          this.pump();
+        });
     }
-    this.flushing = false;
   }
 }

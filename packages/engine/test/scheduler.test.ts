@@ -8,6 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { syncCatalog } from "../src/scheduler/host/catalog-sync.ts";
 import { runTicksOnce } from "../src/scheduler/host/ticks.ts";
 import { runTriageOnce } from "../src/scheduler/host/triage.ts";
+import { fireTimers } from "../src/scheduler/host/tick-timers.ts";
+import { withTransaction } from "../src/transaction.ts";
 import { createTestEngine, ManualClock, type TestEngine } from "../src/testing.ts";
 import { QueueWorker, SchedulerLoops } from "../src/worker/index.ts";
 import { until } from "./helpers.ts";
@@ -96,15 +98,17 @@ describe("ticks, triage and invocations", () => {
   it("a quiet job's timer starts its invocation at once, which runs to SUCCEEDED and triggers the next job", async () => {
     const [inv] = (await invocations("ops/every5")).invocations;
     expect(inv).toMatchObject({ state: expect.stringMatching(/RUNNING|SUCCEEDED/), triggeredBy: "cron" });
-    expect((await t.api.scheduler.getJobTriageLog({ job: "ops/every5" })).log).toMatch(
-      /\[\d{3} ms\] tick timer fired for slot 2026-01-01T10:05:00.000Z.*\n.*1 pending trigger\(s\), 0 active.*\n.*policy GREEDY_BATCHING: 1 invocation\(s\) to start/);
+
     await until(async () => (await t.api.scheduler.getInvocation({ job: "ops/every5", invocationId: inv!.id })).state === "SUCCEEDED", "the invocation to succeed");
     const done = await t.api.scheduler.getInvocation({ job: "ops/every5", invocationId: inv!.id });
     expect(done.debugLog).toMatch(/launching the task\n.*ran shell task/s);
     expect(done.debugLog).toMatch(/stdout:\ntick \{"invocation"/);
     expect(done.outgoingTriggers).toEqual([{ id: `invocation:${inv!.id}`, job: "ops/after" }]);
     expect(done.viewUrl).toMatch(/^\/queues\/hourglass_invocations\/jobs\/\d+$/);
-    expect((await t.api.scheduler.getJobTriageLog({ job: "ops/every5" })).log).toMatch(/\[\d{3} ms\] started invocation/);
+    expect(done.debugLog).toMatch(/invocation created by the tick timer with 1 trigger\(s\); config revision \w+\n.*launching the task/);
+    // a quiet job is triaged as its invocation ends: nothing pending, nothing to start
+    expect((await t.api.scheduler.getJobTriageLog({ job: "ops/every5" })).log).toMatch(
+      new RegExp(`\\[\\d{3} ms\\] invocation ${inv!.id} ended: SUCCEEDED\n.*0 pending trigger\\(s\\), 0 active invocation\\(s\\)\n.*nothing to start\n.*done`));
     await settle();
     await until(async () => (await invocations("ops/after")).invocations[0]?.state === "SUCCEEDED", "the triggered job to run");
   });
@@ -192,21 +196,47 @@ describe("tick timers", () => {
     await settle();
     const [listed] = (await invocations("ops/every5")).invocations;
     const inv = await t.api.scheduler.getInvocation({ job: "ops/every5", invocationId: listed!.id });
-    expect(inv.incomingTriggers.map((tr: { id: string }) => tr.id)).toEqual(["join-me", "cron:ops/every5:2026-01-01T11:25:00.000Z"]);
+    expect((inv.incomingTriggers as { id: string }[]).map((tr) => tr.id)).toEqual(["join-me", "cron:ops/every5:2026-01-01T11:25:00.000Z"]);
     await until(async () => (await t.api.scheduler.getInvocations({ job: "ops/every5", activeOnly: true })).invocations.length === 0, "its invocation to end");
   });
 
-  it("a lost timer is fired by the tick service once LOST_TIMER_MS have passed", async () => {
+  it("a quiet job's timer does the triage itself and writes its log", async () => {
     await settle();
     clock.set(Date.parse("2026-01-01T11:29:55Z"));
     await runTicksOnce(t.engine.ctx);
     const timer = await timerOf("ops/every5");
+    await t.api.queues.pauseQueue({ name: "hourglass_invocations" }); // keep the worker off it: the test fires it
+    try {
+      clock.set(Date.parse("2026-01-01T11:30:00.100Z"));
+      const [started] = await withTransaction(t.db.pool, (sql) => fireTimers(sql, clock.now(), [{ timerId: timer.id, jobKey: "ops/every5", viewUrl: "/x" }]));
+      expect(started).toMatchObject({ job_key: "ops/every5" });
+      expect((await t.api.scheduler.getJobTriageLog({ job: "ops/every5" })).log).toMatch(new RegExp([
+        "\\[\\d{3} ms\\] tick timer fired for slot 2026-01-01T11:30:00.000Z: trigger cron:ops/every5:2026-01-01T11:30:00.000Z",
+        ".*1 pending trigger\\(s\\), 0 active invocation\\(s\\)",
+        ".*policy GREEDY_BATCHING: 1 invocation\\(s\\) to start, 0 trigger\\(s\\) to discard",
+        `.*started invocation ${started!.id} with trigger\\(s\\) cron:ops/every5:2026-01-01T11:30:00.000Z`,
+        ".*done"].join("\n")));
+      expect(await t.api.scheduler.getInvocation({ job: "ops/every5", invocationId: started!.id })).toMatchObject({ state: "RUNNING", triggeredBy: "cron" });
+      // fired once: the same timer again is stale
+      expect(await withTransaction(t.db.pool, (sql) => fireTimers(sql, clock.now(), [{ timerId: timer.id, jobKey: "ops/every5", viewUrl: "/x" }]))).toEqual([null]);
+      await t.api.scheduler.abortInvocation({ job: "ops/every5", invocationId: started!.id });
+      await t.db.sql.query(`DELETE FROM queue_job WHERE id = $1`, [timer.id]);
+    } finally {
+      await t.api.queues.resumeQueue({ name: "hourglass_invocations" });
+    }
+  });
+
+  it("a lost timer is fired by the tick service once LOST_TIMER_MS have passed", async () => {
+    await settle();
+    clock.set(Date.parse("2026-01-01T11:34:55Z"));
+    await runTicksOnce(t.engine.ctx);
+    const timer = await timerOf("ops/every5");
     await t.db.sql.query(`DELETE FROM queue_job WHERE id = $1`, [timer.id]); // an operator deleted it
-    clock.set(Date.parse("2026-01-01T11:30:20Z"));
+    clock.set(Date.parse("2026-01-01T11:35:20Z"));
     expect((await runTicksOnce(t.engine.ctx)).fired).toBe(0);
-    clock.set(Date.parse("2026-01-01T11:30:31Z"));
+    clock.set(Date.parse("2026-01-01T11:35:31Z"));
     expect((await runTicksOnce(t.engine.ctx)).fired).toBe(1);
-    expect((await triggersOf("ops/every5")).at(-1)).toBe("cron:ops/every5:2026-01-01T11:30:00.000Z");
+    expect((await triggersOf("ops/every5")).at(-1)).toBe("cron:ops/every5:2026-01-01T11:35:00.000Z");
     expect(await timerOf("ops/every5")).toMatchObject({ id: null });
   });
 });

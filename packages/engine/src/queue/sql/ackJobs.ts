@@ -27,7 +27,7 @@ UPDATE queue_job j SET
 FROM unnest($4::bigint[], $5::bool[], $6::text[], $7::bigint[], $8::text[])
        AS a(id, succeeded, append_status, retry_delay_ms, claim_descriptor),
      queue q
-WHERE j.id = a.id AND j.queue_name = $1 AND q.name = $1 AND j.state = 'IN_PROGRESS'
+WHERE j.id = ANY($4::bigint[]) AND j.id = a.id AND j.queue_name = $1 AND q.name = $1 AND j.state = 'IN_PROGRESS'
   AND (a.claim_descriptor IS NULL OR j.claim_descriptor = a.claim_descriptor)
 RETURNING j.id::text AS id, j.state, j.run_after`;
 
@@ -49,6 +49,6 @@ export async function ackJobs(db: Queryable, queueName: string, acks: Ack[], now
     acks.map((a) => a.appendCustomStatus),
     acks.map((a) => a.retryDelayMillis),
     acks.map((a) => a.claimDescriptor),
-  ], "hg_ack_jobs");
+  ]);
   return r.rows;
 }

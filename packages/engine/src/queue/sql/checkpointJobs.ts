@@ -28,7 +28,7 @@ UPDATE queue_job j SET
 FROM unnest($4::bigint[], $5::text[], $6::bool[], $7::timestamptz[], $8::int[], $9::text[], $10::text[])
        AS c(id, new_body, move_to_pending, run_after, attempts, prepend_status, claim_descriptor),
      queue q
-WHERE j.id = c.id AND j.queue_name = $1 AND q.name = $1 AND j.state = 'IN_PROGRESS'
+WHERE j.id = ANY($4::bigint[]) AND j.id = c.id AND j.queue_name = $1 AND q.name = $1 AND j.state = 'IN_PROGRESS'
   AND (c.claim_descriptor IS NULL OR j.claim_descriptor = c.claim_descriptor)
 RETURNING j.id::text AS id, j.state, j.run_after`;
 
@@ -48,6 +48,6 @@ export async function checkpointJobs(db: Queryable, queueName: string, checkpoin
     queueName, now, by,
     col("id"), col("newBody"), col("moveToPending"), col("runAfter"), col("numOfAttemptsAllowed"),
     col("prependCustomStatus"), col("claimDescriptor"),
-  ], "hg_checkpoint_jobs");
+  ]);
   return r.rows;
 }

@@ -14,11 +14,11 @@ UPDATE queue_job j SET
   updated_at = $1,
   history = ${closeClaim(historyEntry("$1::timestamptz", "'PENDING'", "$2::text", "'released unfinished by ' || $2"))}
 FROM unnest($3::bigint[], $4::text[]) AS r(id, claim_descriptor)
-WHERE j.id = r.id AND j.state = 'IN_PROGRESS' AND j.claim_descriptor = r.claim_descriptor
+WHERE j.id = ANY($3::bigint[]) AND j.id = r.id AND j.state = 'IN_PROGRESS' AND j.claim_descriptor = r.claim_descriptor
 RETURNING j.id::text AS id, j.queue_name`;
 
 export async function releaseJobs(db: Queryable, jobs: { id: string; claimDescriptor: string }[], now: Date, by: string) {
   if (jobs.length === 0) return [];
-  const r = await db.query<{ id: string; queue_name: string }>(SQL, [now, by, jobs.map((j) => j.id), jobs.map((j) => j.claimDescriptor)], "hg_release_jobs");
+  const r = await db.query<{ id: string; queue_name: string }>(SQL, [now, by, jobs.map((j) => j.id), jobs.map((j) => j.claimDescriptor)]);
   return r.rows;
 }

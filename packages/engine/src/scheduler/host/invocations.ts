@@ -10,6 +10,8 @@ import { schedulerTaskSchema, type JobDefinition, type SchedulerTask } from "../
 import { IDLE, invocationFinished } from "../cron-machine.ts";
 import { appendDebugLog, DEBUG_LOG_LIMIT, logLine } from "./debug-log.ts";
 import { fireTimers, timerJobKey, type FiringTimer } from "./tick-timers.ts";
+import { TriageLog } from "./triage-log.ts";
+import { ACTIVE_INVOCATION_STATES } from "../job-state.ts";
 
 /** How often a lost launch (the worker died mid-run) is retried before the invocation fails. */
 export const LAUNCH_RETRY_LIMIT = 3;
@@ -49,7 +51,8 @@ export class InvocationRunner {
   /** `requests` runs tasks of kind `request`; without it they fail. */
   constructor(private readonly ctx: EngineContext, private readonly options: ExecuteOptions, private readonly requests?: Requests) {
     this.launches = new Batcher((items) => launchMany(ctx.db.sql, items));
-    this.fires = new Batcher((items) => withTransaction(ctx.db.pool, (sql) => fireTimers(sql, ctx.clock.now(), items), { retryDeadlocks: true }));
+    // two firing transactions at once keep both database cores busy; each locks its job rows in key order
+    this.fires = new Batcher((items) => withTransaction(ctx.db.pool, (sql) => fireTimers(sql, ctx.clock.now(), items), { retryDeadlocks: true }), 500, 2);
     this.finishes = new Batcher((items) => withTransaction(ctx.db.pool, (sql) => finishInTransaction(sql, ctx.clock.now(), items), { retryDeadlocks: true }));
   }
 
@@ -186,6 +189,45 @@ async function launchMany(sql: Sql, items: Launch[]): Promise<(Started | null)[]
   return items.map((i) => byId.get(i.id) ?? null);
 }
 
+/**
+ * Every job an end touched needs a triage. A quiet one (its invocation ended,
+ * no trigger pending, none arriving in this transaction, not continuous, no
+ * triage already asked for) would find nothing to start, so it is triaged
+ * right here: its triage log says so, and the row update touches no indexed
+ * column (PostgreSQL can update it in place). The others are queued for the
+ * triage service. Job rows are locked in key order first, so concurrent
+ * batches cannot deadlock on them and the pending check sees every trigger
+ * committed before the lock.
+ */
+async function triageTouched(sql: Sql, now: Date, touched: string[], targets: Set<string>, ended: Finish[]): Promise<void> {
+  const t0 = performance.now();
+  const locked = (await sql.query<{ key: string; requested: boolean; continuous: boolean }>(
+    `SELECT key, triage_requested_at IS NOT NULL AS requested, definition->'schedule'->>'kind' = 'continuously' AS continuous
+       FROM scheduler_job WHERE key = ANY($1::text[]) ORDER BY key FOR UPDATE`, [touched])).rows;
+  const candidates = locked.filter((j) => !targets.has(j.key) && !j.requested && !j.continuous).map((j) => j.key);
+  const quiet = candidates.length === 0 ? [] : (await sql.query<{ key: string; active: number }>(
+    `SELECT j.key, (SELECT count(*) FROM scheduler_invocation i WHERE i.job_key = j.key AND i.state = ANY($2::"InvocationState"[]))::int AS active
+       FROM unnest($1::text[]) AS j(key)
+      WHERE NOT EXISTS (SELECT 1 FROM scheduler_trigger t WHERE t.job_key = j.key AND t.invocation_id IS NULL AND t.discarded_at IS NULL)`,
+    [candidates, ACTIVE_INVOCATION_STATES])).rows;
+  const quietKeys = new Set(quiet.map((q) => q.key));
+  const queued = touched.filter((k) => !quietKeys.has(k));
+  if (queued.length > 0) await sql.query(`UPDATE scheduler_job SET triage_requested_at = $2 WHERE key = ANY($1::text[])`, [queued, now]);
+  if (quiet.length === 0) return;
+  const endedBy = new Map<string, Finish[]>();
+  for (const e of ended) endedBy.set(e.jobKey, [...(endedBy.get(e.jobKey) ?? []), e]);
+  const logs = quiet.map((q) => {
+    const log = new TriageLog(t0);
+    for (const e of endedBy.get(q.key) ?? []) log.say(`invocation ${e.id} ended: ${e.to}`);
+    log.say(`0 pending trigger(s), ${q.active} active invocation(s)`);
+    log.say("nothing to start");
+    return log.done().join("\n");
+  });
+  await sql.query(
+    `UPDATE scheduler_job j SET triage_log = u.log, last_triage_at = $1 FROM unnest($2::text[], $3::text[]) AS u(key, log) WHERE j.key = u.key`,
+    [now, quiet.map((q) => q.key), logs]);
+}
+
 /** Ends invocations outside a batch (abort from the API); true for each that was still in one of its `from` states. */
 export function finish(ctx: EngineContext, items: Finish[]): Promise<boolean[]> {
   return withTransaction(ctx.db.pool, (sql) => finishInTransaction(sql, ctx.clock.now(), items), { retryDeadlocks: true });
@@ -194,7 +236,7 @@ export function finish(ctx: EngineContext, items: Finish[]): Promise<boolean[]> 
 /**
  * Moves invocations to final states (each guarded by its `from`), then: a
  * success triggers the jobs its job lists under `triggers`; every job touched
- * is queued for triage; an interval schedule re-arms from now. Must run inside
+ * is triaged (see triageTouched); an interval schedule re-arms from now. Must run inside
  * one transaction, so nobody sees a finished invocation without its outgoing
  * triggers. Job rows are locked in key order, so concurrent batches cannot
  * deadlock on them.
@@ -241,9 +283,7 @@ export async function finishInTransaction(sql: Sql, now: Date, items: Finish[]):
   }
 
   const touched = [...new Set([...jobKeys, ...out.job])].sort();
-  await sql.query(
-    `UPDATE scheduler_job SET triage_requested_at = $2
-      WHERE key IN (SELECT key FROM scheduler_job WHERE key = ANY($1::text[]) ORDER BY key FOR UPDATE)`, [touched, now]);
+  await triageTouched(sql, now, touched, new Set(out.job), done);
   if (out.job.length > 0) {
     await sql.query(
       `INSERT INTO scheduler_trigger (job_key, trigger_id, title, created_at, emitted_by, properties)

@@ -84,7 +84,8 @@ export async function fireTimers(sql: Sql, now: Date, timers: FiringTimer[]): Pr
        FROM scheduler_job WHERE key = ANY($1::text[]) AND tick_timer_id = ANY($2::bigint[]) AND paused_at IS NULL AND removed_at IS NULL
       ORDER BY key FOR UPDATE`,
     [timers.map((t) => t.jobKey), timers.map((t) => t.timerId)], "hg_timers_lock")).rows;
-  const live = jobs.filter((j) => timers.some((t) => t.jobKey === j.key && t.timerId === j.tick_timer_id));
+  const byTimer = new Map(timers.map((t) => [t.timerId, t]));
+  const live = jobs.filter((j) => byTimer.get(j.tick_timer_id!)?.jobKey === j.key);
   if (live.length === 0) return timers.map(() => null);
   const busy = new Set((await sql.query<{ key: string }>(
     `SELECT j.key FROM unnest($1::text[]) AS j(key)
@@ -96,8 +97,9 @@ export async function fireTimers(sql: Sql, now: Date, timers: FiringTimer[]): Pr
   const starts: { job: JobRow; trigger: { id: string; title: string; slot: string }; timer: FiringTimer; log: TriageLog }[] = [];
   const queued: { job: JobRow; trigger: { id: string; title: string; slot: string } }[] = [];
   const tickAt = ticker(now.getTime());
+  const logAt = new Map<string, number>();
   for (const job of live) {
-    const timer = timers.find((t) => t.jobKey === job.key && t.timerId === job.tick_timer_id)!;
+    const timer = byTimer.get(job.tick_timer_id!)!;
     const r = tickAt({ nextTickAt: job.next_tick_at?.getTime() ?? null, lastSlotAt: job.last_slot_at?.getTime() ?? null }, job.definition.schedule, job.key);
     state.key.push(job.key);
     state.next.push(r.state.nextTickAt === null ? null : new Date(r.state.nextTickAt));
@@ -117,6 +119,7 @@ export async function fireTimers(sql: Sql, now: Date, timers: FiringTimer[]): Pr
       log.say(`policy ${job.definition.policy.kind}: 1 invocation(s) to start, 0 trigger(s) to discard`);
       starts.push({ job, trigger, timer, log });
       state.log.push(""); // filled in once the invocation has its id
+      logAt.set(job.key, state.log.length - 1);
       state.triage.push(false);
     } else {
       queued.push({ job, trigger });
@@ -148,7 +151,7 @@ export async function fireTimers(sql: Sql, now: Date, timers: FiringTimer[]): Pr
     for (const s of starts) {
       const inv = started.get(s.timer.timerId)!;
       s.log.say(`started invocation ${inv.id} with trigger(s) ${s.trigger.id}`);
-      state.log[state.key.indexOf(s.job.key)] = s.log.done().join("\n");
+      state.log[logAt.get(s.job.key)!] = s.log.done().join("\n");
     }
   }
   const fired = [
