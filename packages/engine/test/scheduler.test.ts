@@ -106,9 +106,9 @@ describe("ticks, triage and invocations", () => {
     expect(done.outgoingTriggers).toEqual([{ id: `invocation:${inv!.id}`, job: "ops/after" }]);
     expect(done.viewUrl).toMatch(/^\/queues\/hourglass_invocations\/jobs\/\d+$/);
     expect(done.debugLog).toMatch(/invocation created by the tick timer with 1 trigger\(s\); config revision \w+\n.*launching the task/);
-    // a quiet job is triaged as its invocation ends: nothing pending, nothing to start
+    // a quiet job is triaged as its invocation ends: nothing pending, so nothing to start
     expect((await t.api.scheduler.getJobTriageLog({ job: "ops/every5" })).log).toMatch(
-      new RegExp(`\\[\\d{3} ms\\] invocation ${inv!.id} ended: SUCCEEDED\n.*0 pending trigger\\(s\\), 0 active invocation\\(s\\)\n.*nothing to start\n.*done`));
+      new RegExp(`\\[\\d{3} ms\\] invocation ${inv!.id} ended: SUCCEEDED\n.*0 pending trigger\\(s\\), 0 active invocation\\(s\\)\n.*policy GREEDY_BATCHING: 0 invocation\\(s\\) to start, 0 trigger\\(s\\) to discard\n.*done`));
     await settle();
     await until(async () => (await invocations("ops/after")).invocations[0]?.state === "SUCCEEDED", "the triggered job to run");
   });

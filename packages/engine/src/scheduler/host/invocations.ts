@@ -201,9 +201,11 @@ async function launchMany(sql: Sql, items: Launch[]): Promise<(Started | null)[]
  */
 async function triageTouched(sql: Sql, now: Date, touched: string[], targets: Set<string>, ended: Finish[]): Promise<void> {
   const t0 = performance.now();
-  const locked = (await sql.query<{ key: string; requested: boolean; continuous: boolean }>(
-    `SELECT key, triage_requested_at IS NOT NULL AS requested, definition->'schedule'->>'kind' = 'continuously' AS continuous
+  const locked = (await sql.query<{ key: string; requested: boolean; continuous: boolean; policy: string }>(
+    `SELECT key, triage_requested_at IS NOT NULL AS requested, definition->'schedule'->>'kind' = 'continuously' AS continuous,
+            definition->'policy'->>'kind' AS policy
        FROM scheduler_job WHERE key = ANY($1::text[]) ORDER BY key FOR UPDATE`, [touched])).rows;
+  const policyOf = new Map(locked.map((j) => [j.key, j.policy]));
   const candidates = locked.filter((j) => !targets.has(j.key) && !j.requested && !j.continuous).map((j) => j.key);
   const quiet = candidates.length === 0 ? [] : (await sql.query<{ key: string; active: number }>(
     `SELECT j.key, (SELECT count(*) FROM scheduler_invocation i WHERE i.job_key = j.key AND i.state = ANY($2::"InvocationState"[]))::int AS active
@@ -220,7 +222,7 @@ async function triageTouched(sql: Sql, now: Date, touched: string[], targets: Se
     const log = new TriageLog(t0);
     for (const e of endedBy.get(q.key) ?? []) log.say(`invocation ${e.id} ended: ${e.to}`);
     log.say(`0 pending trigger(s), ${q.active} active invocation(s)`);
-    log.say("nothing to start");
+    log.say(`policy ${policyOf.get(q.key)}: 0 invocation(s) to start, 0 trigger(s) to discard`);
     return log.done().join("\n");
   });
   await sql.query(
