@@ -10,6 +10,7 @@ export class Batcher<I, O> {
   private queue: { item: I; resolve: (o: O) => void; reject: (e: unknown) => void }[] = [];
   private inFlight = 0;
   private scheduled = false;
+  private idleWaiters: (() => void)[] = [];
 
   constructor(private readonly run: (items: I[]) => Promise<O[]>, private readonly maxBatch = 500, private readonly parallel = 1) {}
 
@@ -26,6 +27,12 @@ export class Batcher<I, O> {
     });
   }
 
+  /** Resolves once nothing is queued or in flight. */
+  idle(): Promise<void> {
+    if (this.queue.length === 0 && this.inFlight === 0 && !this.scheduled) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
   private pump(): void {
     while (this.queue.length > 0 && this.inFlight < this.parallel) {
       const batch = this.queue.splice(0, this.maxBatch);
@@ -35,6 +42,7 @@ export class Batcher<I, O> {
         .finally(() => {
           this.inFlight--;
           this.pump();
+          if (this.queue.length === 0 && this.inFlight === 0 && !this.scheduled) for (const w of this.idleWaiters.splice(0)) w();
         });
     }
   }

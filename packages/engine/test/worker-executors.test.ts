@@ -108,3 +108,24 @@ describe("TypeScript handlers", () => {
     expect((await t.api.queues.lookupJobs({ jobDescriptors: [d!] }))[d!]!.jobState).toBe("PENDING");
   });
 });
+
+describe("wake-ups", () => {
+  it("a job enqueued for later starts when it falls due, not at the worker's next poll", async () => {
+    const started: number[] = [];
+    const sleepy = new QueueWorker(t.engine, {
+      workerId: "sleepy", concurrency: 1, pollIntervalMs: 600_000, // a poll would come far too late
+      handlers: { note: async () => (started.push(Date.now()), { succeeded: true }) },
+    });
+    await t.api.queues.createQueue({ name: "h_later", executor: { kind: "handler", name: "note" } });
+    await sleepy.start();
+    try {
+      const due = Date.now() + 300;
+      await t.api.queues.enqueueJobs({ queueName: "h_later", jobs: [{ body: "x", runAfterTimestampMillis: due }] });
+      await until(async () => started.length > 0, "the job to start");
+      expect(started[0]!).toBeGreaterThanOrEqual(due);
+      expect(started[0]! - due).toBeLessThan(10_000); // woken by the announced due time
+    } finally {
+      await sleepy.stop();
+    }
+  });
+});

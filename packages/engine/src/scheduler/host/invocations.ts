@@ -15,6 +15,8 @@ import { ACTIVE_INVOCATION_STATES } from "../job-state.ts";
 
 /** How often a lost launch (the worker died mid-run) is retried before the invocation fails. */
 export const LAUNCH_RETRY_LIMIT = 3;
+/** How long ends may wait for firing ticks to finish. */
+const FINISH_YIELD_MS = 1000;
 /** How often a running invocation checks whether it was aborted. */
 const ABORT_POLL_MS = 500;
 
@@ -53,7 +55,15 @@ export class InvocationRunner {
     this.launches = new Batcher((items) => launchMany(ctx.db.sql, items));
     // two firing transactions at once keep both database cores busy; each locks its job rows in key order
     this.fires = new Batcher((items) => withTransaction(ctx.db.pool, (sql) => fireTimers(sql, ctx.clock.now(), items), { retryDeadlocks: true }), 500, 2);
-    this.finishes = new Batcher((items) => withTransaction(ctx.db.pool, (sql) => finishInTransaction(sql, ctx.clock.now(), items), { retryDeadlocks: true }));
+    // Ends wait (up to FINISH_YIELD_MS) while ticks are firing: in a slot's burst, starting invocations comes
+    // before recording the ends of those already done, which then go in larger batches.
+    this.finishes = new Batcher(async (items) => {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, FINISH_YIELD_MS);
+        void this.fires.idle().then(() => (clearTimeout(timer), resolve()));
+      });
+      return withTransaction(ctx.db.pool, (sql) => finishInTransaction(sql, ctx.clock.now(), items), { retryDeadlocks: true });
+    });
   }
 
   async run(input: ExecutionInput, signal: AbortSignal): Promise<ExecutionResult> {
