@@ -9,6 +9,7 @@ import { syncCatalog } from "../src/scheduler/host/catalog-sync.ts";
 import { runTicksOnce } from "../src/scheduler/host/ticks.ts";
 import { runTriageOnce } from "../src/scheduler/host/triage.ts";
 import { fireTimers } from "../src/scheduler/host/tick-timers.ts";
+import { InvocationRunner } from "../src/scheduler/host/invocations.ts";
 import { withTransaction } from "../src/transaction.ts";
 import { createTestEngine, ManualClock, type TestEngine } from "../src/testing.ts";
 import { QueueWorker, SchedulerLoops } from "../src/worker/index.ts";
@@ -200,7 +201,7 @@ describe("tick timers", () => {
     await until(async () => (await t.api.scheduler.getInvocations({ job: "ops/every5", activeOnly: true })).invocations.length === 0, "its invocation to end");
   });
 
-  it("a quiet job's timer does the triage itself and writes its log", async () => {
+  it("a quiet job's timer does the triage itself and writes its log; run again, it relaunches its invocation", async () => {
     await settle();
     clock.set(Date.parse("2026-01-01T11:29:55Z"));
     await runTicksOnce(t.engine.ctx);
@@ -219,7 +220,12 @@ describe("tick timers", () => {
       expect(await t.api.scheduler.getInvocation({ job: "ops/every5", invocationId: started!.id })).toMatchObject({ state: "RUNNING", triggeredBy: "cron" });
       // fired once: the same timer again is stale
       expect(await withTransaction(t.db.pool, (sql) => fireTimers(sql, clock.now(), [{ timerId: timer.id, jobKey: "ops/every5", viewUrl: "/x" }]))).toEqual([null]);
-      await t.api.scheduler.abortInvocation({ job: "ops/every5", invocationId: started!.id });
+      // the worker that fired it died before running the task: the timer's next run finds the invocation and relaunches it
+      const runner = new InvocationRunner(t.engine.ctx, { baseEnv: { PATH: process.env.PATH! } });
+      await runner.run({ jobDescriptor: `hourglass_invocations:${timer.id}`, queueName: "hourglass_invocations", body: "tick:ops/every5", attempt: 2, attemptsRemaining: 3 }, new AbortController().signal);
+      const relaunched = await t.api.scheduler.getInvocation({ job: "ops/every5", invocationId: started!.id });
+      expect(relaunched).toMatchObject({ state: "SUCCEEDED", retryCount: 1 });
+      expect(relaunched.debugLog).toMatch(/previous launch was lost \(worker stopped\?\); retry 1 of 3\n.*ran shell task/);
       await t.db.sql.query(`DELETE FROM queue_job WHERE id = $1`, [timer.id]);
     } finally {
       await t.api.queues.resumeQueue({ name: "hourglass_invocations" });
