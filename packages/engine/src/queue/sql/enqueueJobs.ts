@@ -3,8 +3,8 @@ import { historyEntry, JOBS_CHANNEL, JOBS_DUE_CHANNEL, type Queryable } from "./
 /**
  * Inserts a batch of jobs in one statement and, when any is due now, wakes
  * listening workers; when some are due later, tells them when the earliest
- * is, so they wake then instead of at their next poll. Ids come back in input order (one sequence, one
- * statement, ORDER BY ord). A missing queue fails the foreign key (23503).
+ * is, so they wake then instead of at their next poll. Ids come back in
+ * input order (one sequence, one statement, ORDER BY ord). A missing queue fails the foreign key (23503).
  */
 const SQL = `
 WITH input AS (

@@ -9,7 +9,7 @@ import type { ExecutionInput, ExecutionResult } from "../../executors/types.ts";
 import { schedulerTaskSchema, type JobDefinition, type SchedulerTask } from "../catalog.ts";
 import { IDLE, invocationFinished } from "../cron-machine.ts";
 import { appendDebugLog, DEBUG_LOG_LIMIT, logLine } from "./debug-log.ts";
-import { fireTimers, timerJobKey, type FiringTimer } from "./tick-timers.ts";
+import { fireTimers, timerJobKey, type FiringTimer, type StartedInvocation } from "./tick-timers.ts";
 import { TriageLog } from "./triage-log.ts";
 import { ACTIVE_INVOCATION_STATES } from "../job-state.ts";
 
@@ -35,7 +35,6 @@ export interface Finish {
 }
 
 interface Launch { id: string; viewUrl: string; line: string }
-interface Started { id: string; job_key: string; task: unknown; incoming_triggers: unknown }
 
 /**
  * Runs invocations: the handler of the internal invocations queue. The
@@ -46,9 +45,9 @@ interface Started { id: string; job_key: string; task: unknown; incoming_trigger
  * set-based batches (a minute's cron slot can start thousands together).
  */
 export class InvocationRunner {
-  private readonly launches: Batcher<Launch, Started | null>;
+  private readonly launches: Batcher<Launch, StartedInvocation | null>;
   private readonly finishes: Batcher<Finish, boolean>;
-  private readonly fires: Batcher<FiringTimer, Started | null>;
+  private readonly fires: Batcher<FiringTimer, StartedInvocation | null>;
 
   /** `requests` runs tasks of kind `request`; without it they fail. */
   constructor(private readonly ctx: EngineContext, private readonly options: ExecuteOptions, private readonly requests?: Requests) {
@@ -74,7 +73,7 @@ export class InvocationRunner {
     const queueJobId = input.jobDescriptor.slice(input.queueName.length + 1);
     const viewUrl = `/queues/${input.queueName}/jobs/${queueJobId}`;
     let id: string;
-    let started: Started | null;
+    let started: StartedInvocation | null;
     const timerOf = timerJobKey(input.body);
     if (timerOf !== null) {
       // a tick timer: fire the tick; a quiet job's invocation starts right here
@@ -133,7 +132,7 @@ export class InvocationRunner {
    * launch was lost (its worker died). Retries up to LAUNCH_RETRY_LIMIT, then
    * fails it. Null when there is nothing to run.
    */
-  private async relaunch(id: string, viewUrl: string): Promise<Started | null> {
+  private async relaunch(id: string, viewUrl: string): Promise<StartedInvocation | null> {
     const { ctx } = this;
     const sql = ctx.db.sql;
     const now = () => ctx.clock.now();
@@ -144,7 +143,7 @@ export class InvocationRunner {
       await this.finishes.add({ id, jobKey: inv.job_key, to: "FAILED", from: ["RUNNING"], log: logLine(now(), `launch lost ${inv.retry_count + 1} times; giving up`) });
       return null;
     }
-    return (await sql.query<Started>(
+    return (await sql.query<StartedInvocation>(
       `UPDATE scheduler_invocation SET retry_count = retry_count + 1, view_url = $4, debug_log = right(debug_log || $3, ${DEBUG_LOG_LIMIT})
         WHERE id = $1 AND state = 'RUNNING' AND retry_count = $2 RETURNING id::text AS id, job_key, task, incoming_triggers`,
       [id, inv.retry_count, logLine(now(), `previous launch was lost (worker stopped?); retry ${inv.retry_count + 1} of ${LAUNCH_RETRY_LIMIT}`), viewUrl])).rows[0] ?? null;
@@ -156,7 +155,7 @@ export class InvocationRunner {
    * runner ends it in the same transaction). Idempotent across relaunches:
    * an invocation has at most one request (unique index), found again here.
    */
-  private async startRequest(started: Started, task: Extract<SchedulerTask, { kind: "request" }>): Promise<void> {
+  private async startRequest(started: StartedInvocation, task: Extract<SchedulerTask, { kind: "request" }>): Promise<void> {
     const { ctx } = this;
     const sql = ctx.db.sql;
     const caller = { id: `scheduler:${started.job_key}` };
@@ -188,8 +187,8 @@ export class InvocationRunner {
 }
 
 /** STARTING / RETRYING -> RUNNING for a batch; null for an invocation no longer in those states. */
-async function launchMany(sql: Sql, items: Launch[]): Promise<(Started | null)[]> {
-  const r = await sql.query<Started>(
+async function launchMany(sql: Sql, items: Launch[]): Promise<(StartedInvocation | null)[]> {
+  const r = await sql.query<StartedInvocation>(
     `UPDATE scheduler_invocation i SET state = 'RUNNING', view_url = u.view_url, debug_log = right(i.debug_log || u.line, ${DEBUG_LOG_LIMIT})
        FROM unnest($1::bigint[], $2::text[], $3::text[]) AS u(id, view_url, line)
       WHERE i.id = u.id AND i.state IN ('STARTING', 'RETRYING')

@@ -57,8 +57,8 @@ export async function armTimers(sql: Sql, queueName: string, now: Date, jobs: { 
 /** A claimed timer: its queue job id, the job it ticks, and where its carrier can be inspected. */
 export interface FiringTimer { timerId: string; jobKey: string; viewUrl: string }
 
-/** An invocation a timer started, RUNNING on the worker that fired it. */
-export interface StartedByTimer { id: string; job_key: string; task: unknown; incoming_triggers: unknown }
+/** An invocation now RUNNING on this worker: what its runner needs to execute it. */
+export interface StartedInvocation { id: string; job_key: string; task: unknown; incoming_triggers: unknown }
 
 interface JobRow {
   key: string;
@@ -77,13 +77,13 @@ interface JobRow {
  * order, and the quiet check reads after the lock, so a triage that started
  * an invocation meanwhile is seen.
  */
-export async function fireTimers(sql: Sql, now: Date, timers: FiringTimer[]): Promise<(StartedByTimer | null)[]> {
+export async function fireTimers(sql: Sql, now: Date, timers: FiringTimer[]): Promise<(StartedInvocation | null)[]> {
   const t0 = performance.now(); // elapsed real time for the triage log
   const jobs = (await sql.query<JobRow>(
     `SELECT key, definition, revision, next_tick_at, last_slot_at, tick_timer_id::text AS tick_timer_id, triage_requested_at
        FROM scheduler_job WHERE key = ANY($1::text[]) AND tick_timer_id = ANY($2::bigint[]) AND paused_at IS NULL AND removed_at IS NULL
       ORDER BY key FOR UPDATE`,
-    [timers.map((t) => t.jobKey), timers.map((t) => t.timerId)], "hg_timers_lock")).rows;
+    [timers.map((t) => t.jobKey), timers.map((t) => t.timerId)])).rows;
   const byTimer = new Map(timers.map((t) => [t.timerId, t]));
   const live = jobs.filter((j) => byTimer.get(j.tick_timer_id!)?.jobKey === j.key);
   if (live.length === 0) return timers.map(() => null);
@@ -91,7 +91,7 @@ export async function fireTimers(sql: Sql, now: Date, timers: FiringTimer[]): Pr
     `SELECT j.key FROM unnest($1::text[]) AS j(key)
       WHERE EXISTS (SELECT 1 FROM scheduler_trigger t WHERE t.job_key = j.key AND t.invocation_id IS NULL AND t.discarded_at IS NULL)
          OR EXISTS (SELECT 1 FROM scheduler_invocation i WHERE i.job_key = j.key AND i.state = ANY($2::"InvocationState"[]))`,
-    [live.map((j) => j.key), ACTIVE_INVOCATION_STATES], "hg_timers_busy")).rows.map((r) => r.key));
+    [live.map((j) => j.key), ACTIVE_INVOCATION_STATES])).rows.map((r) => r.key));
 
   const state = { key: [] as string[], next: [] as (Date | null)[], last: [] as (Date | null)[], log: [] as (string | null)[], triage: [] as boolean[] };
   const starts: { job: JobRow; trigger: { id: string; title: string; slot: string }; timer: FiringTimer; log: TriageLog }[] = [];
@@ -128,9 +128,9 @@ export async function fireTimers(sql: Sql, now: Date, timers: FiringTimer[]): Pr
     }
   }
 
-  const started = new Map<string, StartedByTimer>();
+  const started = new Map<string, StartedInvocation>();
   if (starts.length > 0) {
-    const rows = (await sql.query<StartedByTimer & { timer: string }>(
+    const rows = (await sql.query<StartedInvocation & { timer: string }>(
       `INSERT INTO scheduler_invocation (job_key, state, revision, task, triggered_by, incoming_triggers, properties, started_at, view_url, timer_job_id, debug_log)
        SELECT u.job_key, 'RUNNING', u.revision, u.task, 'cron', u.incoming, jsonb_build_object('slot', u.slot), $1, u.view_url, u.timer, u.log
          FROM unnest($2::text[], $3::text[], $4::jsonb[], $5::jsonb[], $6::text[], $7::text[], $8::bigint[], $9::text[])
@@ -146,7 +146,7 @@ export async function fireTimers(sql: Sql, now: Date, timers: FiringTimer[]): Pr
         starts.map((s) => s.timer.viewUrl),
         starts.map((s) => s.timer.timerId),
         starts.map((s) => logLine(now, `invocation created by the tick timer with 1 trigger(s); config revision ${s.job.revision}`) + logLine(now, "launching the task")),
-      ], "hg_timers_start")).rows;
+      ])).rows;
     for (const row of rows) started.set(row.timer, row);
     for (const s of starts) {
       const inv = started.get(s.timer.timerId)!;
@@ -164,8 +164,7 @@ export async function fireTimers(sql: Sql, now: Date, timers: FiringTimer[]): Pr
        SELECT k, id, title, $1, 'cron', jsonb_build_object('slot', slot), inv
          FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[]) AS t(k, id, title, slot, inv)
        ON CONFLICT (job_key, trigger_id) DO NOTHING`,
-      [now, fired.map((f) => f.key), fired.map((f) => f.trigger.id), fired.map((f) => f.trigger.title), fired.map((f) => f.trigger.slot), fired.map((f) => f.invocation)],
-      "hg_timers_triggers");
+      [now, fired.map((f) => f.key), fired.map((f) => f.trigger.id), fired.map((f) => f.trigger.title), fired.map((f) => f.trigger.slot), fired.map((f) => f.invocation)]);
   }
   await sql.query(
     `UPDATE scheduler_job j SET next_tick_at = u.next, last_slot_at = u.last, tick_timer_id = NULL, updated_at = $1,
@@ -174,6 +173,6 @@ export async function fireTimers(sql: Sql, now: Date, timers: FiringTimer[]): Pr
             triage_requested_at = CASE WHEN u.triage THEN $1 ELSE j.triage_requested_at END
        FROM unnest($2::text[], $3::timestamptz[], $4::timestamptz[], $5::text[], $6::bool[]) AS u(key, next, last, log, triage)
       WHERE j.key = u.key`,
-    [now, state.key, state.next, state.last, state.log, state.triage], "hg_timers_jobs");
+    [now, state.key, state.next, state.last, state.log, state.triage]);
   return timers.map((t) => started.get(t.timerId) ?? null);
 }

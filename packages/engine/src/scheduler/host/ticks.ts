@@ -35,13 +35,13 @@ export async function runTicksOnce(ctx: EngineContext): Promise<{ due: number; f
         ORDER BY next_tick_at LIMIT ${TICK_BATCH} FOR UPDATE SKIP LOCKED`,
       [new Date(now.getTime() - LOST_TIMER_MS)],
     );
-    const due = { rows: [...near.rows.filter((r) => r.next_tick_at <= now), ...lost.rows] };
+    const due = [...near.rows.filter((r) => r.next_tick_at <= now), ...lost.rows];
     await armTimers(sql, INVOCATIONS_QUEUE, now, near.rows.filter((r) => r.next_tick_at > now).map((r) => ({ key: r.key, nextTickAt: r.next_tick_at })));
-    if (due.rows.length === 0) return { due: near.rows.length, fired: 0 };
+    if (due.length === 0) return { due: near.rows.length, fired: 0 };
     const keys: string[] = [], next: (Date | null)[] = [], last: (Date | null)[] = [], fired: boolean[] = [];
     const tKeys: string[] = [], tIds: string[] = [], tTitles: string[] = [], tSlots: string[] = [];
     const tickAt = ticker(now.getTime());
-    for (const row of due.rows) {
+    for (const row of due) {
       const state = { nextTickAt: row.next_tick_at.getTime(), lastSlotAt: row.last_slot_at?.getTime() ?? null };
       const schedule = row.definition.schedule;
       let r: ReturnType<typeof tick> = { state: disarm(state), trigger: null };
