@@ -39,6 +39,7 @@ const worker = new QueueWorker(engine, {
   shutdownGraceMs: env.HOURGLASS_SHUTDOWN_GRACE_MS,
   childEnv: shellEnv,
   handlers: { ...handlers, ...scheduler.handlers({ baseEnv: shellEnv, handlers }), ...chains.handlers({ baseEnv: shellEnv, handlers }) },
+  claimAheadMs: scheduler.claimAheadMs,
 });
 
 let stopping = false;

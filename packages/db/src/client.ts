@@ -40,6 +40,9 @@ export function createDatabase(url: string, options: DatabaseOptions = {}): Data
   const pool = new pg.Pool({
     connectionString: url,
     max: options.poolMax ?? 10,
+    // pg closes idle connections after 10 s by default; a scheduler's load comes in bursts a minute
+    // apart, and a new connection costs an authentication handshake and its prepared statements
+    idleTimeoutMillis: 5 * 60_000,
     application_name: options.applicationName ?? "hourglass",
   });
   // An idle client's error (e.g. the server restarting) must not crash the process;

@@ -32,9 +32,18 @@ function startWorker(id: string): WorkerProcess {
   return new WorkerProcess(id, t.db.url, { HOURGLASS_PROJECTS_DIR: dir, HOURGLASS_SCHEDULER_INTERVAL_MS: "50", HOURGLASS_POLL_INTERVAL_MS: "50" });
 }
 
+/**
+ * Every cron tick the job received, duplicates kept: trigger rows, plus ticks
+ * consumed on arrival (their invocation's incoming trigger is their only record).
+ */
 async function cronTriggers() {
-  return (await t.db.sql.query<{ trigger_id: string; invocation_id: string | null }>(
-    `SELECT trigger_id, invocation_id::text AS invocation_id FROM scheduler_trigger WHERE job_key = 'tick/every-second' AND trigger_id LIKE 'cron:%' ORDER BY trigger_id`)).rows;
+  return (await t.db.sql.query<{ trigger_id: string }>(
+    `SELECT trigger_id FROM scheduler_trigger WHERE job_key = 'tick/every-second' AND trigger_id LIKE 'cron:%'
+     UNION ALL
+     SELECT t->>'id' FROM scheduler_invocation i, jsonb_array_elements(i.incoming_triggers) t
+      WHERE i.job_key = 'tick/every-second' AND t->>'id' LIKE 'cron:%'
+        AND NOT EXISTS (SELECT 1 FROM scheduler_trigger r WHERE r.job_key = i.job_key AND r.trigger_id = t->>'id')
+     ORDER BY 1`)).rows;
 }
 
 describe("two worker processes, one cron job", () => {

@@ -39,7 +39,7 @@ beforeAll(async () => {
   loops.stop();
   worker = new QueueWorker(t.engine, {
     workerId: "sched-worker", pollIntervalMs: 20, childEnv: { PATH: process.env.PATH! },
-    handlers: loops.handlers({ baseEnv: { PATH: process.env.PATH! } }),
+    handlers: loops.handlers({ baseEnv: { PATH: process.env.PATH! } }), claimAheadMs: loops.claimAheadMs,
   });
   await worker.start();
 });
@@ -49,7 +49,13 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const triggersOf = async (job: string) => (await t.db.sql.query(`SELECT trigger_id FROM scheduler_trigger WHERE job_key = $1 ORDER BY id`, [job])).rows.map((r) => r.trigger_id);
+/** Every trigger a job received, oldest first: its trigger rows, plus ticks consumed on arrival (recorded only in their invocation). */
+const triggersOf = async (job: string) => (await t.db.sql.query(
+  `SELECT id FROM (
+     SELECT trigger_id AS id, created_at AS at FROM scheduler_trigger WHERE job_key = $1
+     UNION
+     SELECT t->>'id', to_timestamp((t->>'createdAt')::bigint / 1000.0) FROM scheduler_invocation i, jsonb_array_elements(i.incoming_triggers) t WHERE i.job_key = $1
+   ) x ORDER BY at, id`, [job])).rows.map((r) => r.id);
 const timerOf = async (job: string) => (await t.db.sql.query(
   `SELECT j.tick_timer_id::text AS id, q.run_after, q.state FROM scheduler_job j LEFT JOIN queue_job q ON q.id = j.tick_timer_id WHERE j.key = $1`, [job])).rows[0];
 const invocations = (job: string) => t.api.scheduler.getInvocations({ job });

@@ -147,9 +147,14 @@ export class Jobs {
 
   // ---- internal API for the worker (no permission checks; LUCI's EngineInternal) ----
 
-  /** Claims for an executor-run queue; the caller has already applied the rate limit. */
-  claim(queueName: string, limit: number, claimer: string): Promise<ClaimedJob[]> {
-    return claimJobs(this.ctx.db.sql, queueName, limit, this.ctx.clock.now(), claimer);
+  /**
+   * Claims for an executor-run queue; the caller has already applied the rate
+   * limit. `aheadMs` also claims jobs falling due that much later, for the
+   * caller to hold until they are due.
+   */
+  claim(queueName: string, limit: number, claimer: string, aheadMs = 0): Promise<ClaimedJob[]> {
+    const now = this.ctx.clock.now();
+    return claimJobs(this.ctx.db.sql, queueName, limit, now, claimer, false, new Date(now.getTime() + aheadMs));
   }
 
   /** Queues bound to an executor, for workers. A queue whose stored executor no longer validates is left out. */

@@ -25,9 +25,15 @@ export interface QueueWorkerOptions {
   runMaintenance: boolean;
   /** TypeScript handlers for queues whose executor is { kind: "handler", name }. */
   handlers: Record<string, JobHandler>;
+  /**
+   * Per queue: claim jobs up to this long before they fall due and hold them
+   * until then, so a job that must start on the dot (a tick timer) is not
+   * delayed by its claim. Held jobs take capacity and are leased like any claim.
+   */
+  claimAheadMs: Record<string, number>;
 }
 
-export const DEFAULT_WORKER_OPTIONS: Omit<QueueWorkerOptions, "workerId" | "childEnv" | "handlers"> = {
+export const DEFAULT_WORKER_OPTIONS: Omit<QueueWorkerOptions, "workerId" | "childEnv" | "handlers" | "claimAheadMs"> = {
   concurrency: 10,
   prefetch: 0,
   pollIntervalMs: 1000,
@@ -45,10 +51,16 @@ interface Held {
   attempt: number;
   attemptsRemaining: number;
   executor: ExecutorConfig;
+  /** When the lease was last taken or extended (Date.now()). */
+  leasedAt: number;
+  /** When the job falls due (epoch ms, engine clock); later than now only for a job claimed ahead. */
+  dueAt: number;
 }
 
 const QUEUE_REFRESH_MS = 2000;
 const MAX_CLAIM = 1000;
+/** Jobs started per turn of the event loop. */
+const DISPATCH_CHUNK = 500;
 /** Due times of announced future jobs a worker remembers. */
 const MAX_DUE_TIMES = 64;
 const MAX_ACK_TRIES = 5;
@@ -77,6 +89,9 @@ export class QueueWorker {
   private queuesAt = 0;
   private rotation = 0;
   private readonly ready: Held[] = [];
+  /** Claimed ahead, not yet due; earliest first. */
+  private early: Held[] = [];
+  private earlyTimer: NodeJS.Timeout | null = null;
   private readonly running = new Map<string, { held: Held; abort: AbortController }>();
   private readonly results = new Map<string, JobResult[]>();
   private readonly interrupted = new Set<string>();
@@ -89,7 +104,7 @@ export class QueueWorker {
   private loop: Promise<void> | null = null;
   private timers: NodeJS.Timeout[] = [];
   private notifications: JobNotifications | null = null;
-  /** When announced jobs fall due (epoch ms, earliest first), and the timer for the earliest. */
+  /** When announced jobs can be claimed (due, or due within the claim-ahead; epoch ms, earliest first), and the timer for the earliest. */
   private dueTimes: number[] = [];
   private dueTimer: NodeJS.Timeout | null = null;
   private maintenanceRuns = 0;
@@ -101,7 +116,7 @@ export class QueueWorker {
     private readonly engine: Engine,
     options: Partial<QueueWorkerOptions> & Pick<QueueWorkerOptions, "workerId">,
   ) {
-    this.o = { ...DEFAULT_WORKER_OPTIONS, childEnv: {}, handlers: {}, ...options };
+    this.o = { ...DEFAULT_WORKER_OPTIONS, childEnv: {}, handlers: {}, claimAheadMs: {}, ...options };
   }
 
   private get log() {
@@ -127,7 +142,8 @@ export class QueueWorker {
     await this.loop;
     for (const t of this.timers) clearTimeout(t);
     if (this.dueTimer) clearTimeout(this.dueTimer);
-    await this.releaseHeld(this.ready.splice(0));
+    if (this.earlyTimer) clearTimeout(this.earlyTimer);
+    await this.releaseHeld([...this.ready.splice(0), ...this.early.splice(0)]);
     const deadline = Date.now() + this.o.shutdownGraceMs;
     while (this.running.size > 0 && Date.now() < deadline) await this.waitForWake(100);
     for (const { held, abort } of this.running.values()) {
@@ -156,8 +172,9 @@ export class QueueWorker {
   private onNotification(queueName: string, dueAt?: number): void {
     if (!this.queues.some((q) => q.name === queueName)) this.queuesAt = 0; // maybe a queue we have not seen yet
     if (dueAt === undefined) return this.wake();
-    if (this.dueTimes.includes(dueAt)) return;
-    this.dueTimes.push(dueAt);
+    const wakeAt = dueAt - (this.o.claimAheadMs[queueName] ?? 0);
+    if (this.dueTimes.includes(wakeAt)) return;
+    this.dueTimes.push(wakeAt);
     this.dueTimes.sort((a, b) => a - b);
     this.dueTimes.length = Math.min(this.dueTimes.length, MAX_DUE_TIMES); // beyond: the poll finds them
     this.armDueWake();
@@ -211,7 +228,7 @@ export class QueueWorker {
   }
 
   private room(): number {
-    return this.o.concurrency + this.o.prefetch - this.running.size - this.ready.length;
+    return this.o.concurrency + this.o.prefetch - this.running.size - this.ready.length - this.early.length;
   }
 
   /**
@@ -258,21 +275,65 @@ export class QueueWorker {
     let want = Math.min(this.room(), MAX_CLAIM);
     if (queue.dequeueRateLimit !== null) want = await this.engine.jobs.takeTokens(queue.name, want);
     if (want <= 0) return false;
-    const jobs = await this.engine.jobs.claim(queue.name, want, this.o.workerId);
+    const ahead = this.o.claimAheadMs[queue.name] ?? 0;
+    const jobs = await this.engine.jobs.claim(queue.name, want, this.o.workerId, ahead);
+    const now = this.engine.ctx.clock.now().getTime();
+    let early = false;
     for (const j of jobs) {
-      this.ready.push({
-        queueName: queue.name, id: j.id, claimDescriptor: j.claim_descriptor!, body: j.body,
-        attempt: j.claim_count, attemptsRemaining: j.attempts_remaining, executor: queue.executor,
-      });
+      const held: Held = {
+        queueName: queue.name, id: j.id, claimDescriptor: j.claim_descriptor!, body: j.body, attempt: j.claim_count,
+        attemptsRemaining: j.attempts_remaining, executor: queue.executor, leasedAt: Date.now(), dueAt: j.run_after.getTime(),
+      };
+      if (held.dueAt > now) {
+        this.early.push(held);
+        early = true;
+      } else {
+        this.ready.push(held);
+      }
     }
     this.stats.claimed += jobs.length;
+    if (early) {
+      this.early.sort((a, b) => a.dueAt - b.dueAt);
+      this.armEarly();
+    }
     this.dispatch();
     return jobs.length === want;
   }
 
+  /** Moves jobs claimed ahead to the ready list as they fall due (by the engine clock). */
+  private armEarly(): void {
+    if (this.earlyTimer) clearTimeout(this.earlyTimer);
+    this.earlyTimer = null;
+    const next = this.early[0];
+    if (!next || this.stopping) return;
+    this.earlyTimer = setTimeout(() => {
+      this.earlyTimer = null;
+      const now = this.engine.ctx.clock.now().getTime();
+      let due = 0;
+      while (due < this.early.length && this.early[due]!.dueAt <= now) due++;
+      for (const held of this.early.splice(0, due)) this.ready.push(held);
+      this.dispatch();
+      this.armEarly();
+    }, Math.max(1, Math.min(next.dueAt - this.engine.ctx.clock.now().getTime(), this.o.pollIntervalMs))); // the poll bound covers a clock that jumps
+  }
+
+  /**
+   * Starts ready jobs while there is room, DISPATCH_CHUNK per turn of the
+   * event loop: when thousands fall due at once (a cron slot), the first
+   * ones' database work starts while the rest are still being dispatched.
+   */
+  private dispatchScheduled = false;
   private dispatch(): void {
-    while (this.running.size < this.o.concurrency && this.ready.length > 0 && !this.stopping) {
-      this.run(this.ready.shift()!);
+    if (this.dispatchScheduled || this.stopping) return;
+    const n = Math.min(this.o.concurrency - this.running.size, this.ready.length, DISPATCH_CHUNK);
+    if (n <= 0) return;
+    for (const held of this.ready.splice(0, n)) this.run(held);
+    if (this.ready.length > 0 && this.running.size < this.o.concurrency) {
+      this.dispatchScheduled = true;
+      setImmediate(() => {
+        this.dispatchScheduled = false;
+        this.dispatch();
+      });
     }
   }
 
@@ -368,19 +429,24 @@ export class QueueWorker {
     }
   }
 
-  /** Checkpoints every held claim once a third of its queue's claim timeout has passed since the last time. */
-  private lastKeepAlive = new Map<string, number>();
+  /**
+   * Checkpoints each held claim once a third of its queue's claim timeout has
+   * passed since it was taken or last extended. Fresh claims are left alone:
+   * a burst of claims (a cron slot) is not followed by a burst of keep-alives.
+   */
   private async keepLeases(): Promise<void> {
-    const byQueue = new Map<string, Held[]>();
-    for (const h of [...this.ready, ...[...this.running.values()].map((r) => r.held)]) {
-      byQueue.set(h.queueName, [...(byQueue.get(h.queueName) ?? []), h]);
-    }
     const now = Date.now();
+    const byQueue = new Map<string, Held[]>();
+    for (const h of [...this.ready, ...this.early, ...[...this.running.values()].map((r) => r.held)]) {
+      const timeout = this.queues.find((q) => q.name === h.queueName)?.claimTimeoutMillis ?? 60_000;
+      if (now - h.leasedAt < timeout / 3) continue;
+      const list = byQueue.get(h.queueName);
+      if (list) list.push(h);
+      else byQueue.set(h.queueName, [h]);
+    }
     for (const [queueName, held] of byQueue) {
-      const timeout = this.queues.find((q) => q.name === queueName)?.claimTimeoutMillis ?? 60_000;
-      if (now - (this.lastKeepAlive.get(queueName) ?? 0) < timeout / 3) continue;
-      this.lastKeepAlive.set(queueName, now);
       const kept = await this.engine.jobs.extendLeases(queueName, held, this.o.workerId);
+      for (const h of held) if (kept.has(h.id)) h.leasedAt = now;
       const lost = held.filter((h) => !kept.has(h.id));
       if (lost.length) this.log.warn("lost claims (lease lapsed or job deleted); their results will be ignored", { queueName, jobs: lost.length });
     }

@@ -6,6 +6,9 @@ import { InvocationRunner } from "../scheduler/host/invocations.ts";
 import { runTicksOnce, TICK_BATCH } from "../scheduler/host/ticks.ts";
 import { INVOCATION_HANDLER, INVOCATIONS_QUEUE, runTriageOnce } from "../scheduler/host/triage.ts";
 
+/** How long before its slot a worker claims a tick timer (a slot of 10,000 timers takes well under a second to claim). */
+const TIMER_CLAIM_AHEAD_MS = 2000;
+
 export interface SchedulerLoopOptions {
   /** Directory of <project>.yaml files. */
   projectsDir: string;
@@ -24,6 +27,12 @@ export interface SchedulerLoopOptions {
 export class SchedulerLoops {
   private timers: NodeJS.Timeout[] = [];
   private stopped = false;
+
+  /**
+   * For the QueueWorker's `claimAheadMs`: tick timers are claimed this long
+   * before their slot and fire on the dot, the claim's cost paid before it.
+   */
+  readonly claimAheadMs: Record<string, number> = { [INVOCATIONS_QUEUE]: TIMER_CLAIM_AHEAD_MS };
 
   constructor(private readonly engine: Engine, private readonly o: SchedulerLoopOptions) {}
 

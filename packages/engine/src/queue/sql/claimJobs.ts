@@ -13,7 +13,7 @@ const SQL = `
 WITH q AS (SELECT claim_timeout_millis FROM queue WHERE name = $1 AND dequeue_rate_limit IS DISTINCT FROM 0),
 picked AS (
   SELECT id FROM queue_job
-   WHERE EXISTS (SELECT 1 FROM q) AND queue_name = $1 AND state = 'PENDING' AND run_after <= $2
+   WHERE EXISTS (SELECT 1 FROM q) AND queue_name = $1 AND state = 'PENDING' AND run_after <= $5
    ORDER BY priority, run_after, id
    LIMIT $3
    FOR UPDATE SKIP LOCKED
@@ -50,10 +50,14 @@ export interface ClaimedJob {
   run_after: Date;
 }
 
-export async function claimJobs(db: Queryable, queueName: string, limit: number, now: Date, by: string, dryRun = false): Promise<ClaimedJob[]> {
+/**
+ * `dueBy` (default: now) lets a worker claim jobs shortly before they fall
+ * due and hold them until then (see QueueWorkerOptions.claimAheadMs).
+ */
+export async function claimJobs(db: Queryable, queueName: string, limit: number, now: Date, by: string, dryRun = false, dueBy = now): Promise<ClaimedJob[]> {
   const r = dryRun
     ? await db.query<ClaimedJob>(DRY_RUN_SQL, [queueName, now, limit], "hg_peek_jobs")
-    : await db.query<ClaimedJob>(SQL, [queueName, now, limit, by], "hg_claim_jobs");
+    : await db.query<ClaimedJob>(SQL, [queueName, now, limit, by, dueBy], "hg_claim_jobs");
   // RETURNING has no order; callers get PinLater's dequeue order.
   return r.rows.sort(
     (a, b) => a.priority - b.priority || a.run_after.getTime() - b.run_after.getTime() || Number(BigInt(a.id) - BigInt(b.id)),

@@ -3,13 +3,13 @@ import { closeClaim, historyEntry, type Queryable } from "./queryable.ts";
 /**
  * Hands claimed jobs back to PENDING without counting the attempt: a worker
  * that shuts down before (or while) running them is not the job's fault.
- * Guarded by the claim so a lease that already lapsed is not touched.
+ * Guarded by the claim so a lease that already lapsed is not touched. The
+ * due time stays: a job claimed ahead of it is not made due by its release.
  */
 const SQL = `
 UPDATE queue_job j SET
   state = 'PENDING',
   attempts_remaining = least(j.attempts_remaining + 1, j.attempts_allowed),
-  run_after = least(j.run_after, $1),
   expires_at = NULL,
   updated_at = $1,
   history = ${closeClaim(historyEntry("$1::timestamptz", "'PENDING'", "$2::text", "'released unfinished by ' || $2"))}

@@ -3,8 +3,14 @@ import type { Sql } from "@hourglass/db";
 /** The debug log keeps its newest 64 KiB; older lines are trimmed first. */
 export const DEBUG_LOG_LIMIT = 64 * 1024;
 
+/** A debug-log line: `[hh:mm:ss.mmm] message` (UTC), newline-terminated. */
 export function logLine(at: Date, message: string): string {
-  return `[${at.toISOString().slice(11, 23)}] ${message}\n`;
+  return logStamp(at) + message + "\n";
+}
+
+/** A line's time prefix, for writing many lines stamped alike. */
+export function logStamp(at: Date): string {
+  return `[${at.toISOString().slice(11, 23)}] `;
 }
 
 export async function appendDebugLog(sql: Sql, invocationId: string, at: Date, ...messages: string[]): Promise<void> {

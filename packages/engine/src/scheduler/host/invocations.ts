@@ -8,6 +8,7 @@ import { execute, type ExecuteOptions } from "../../executors/index.ts";
 import type { ExecutionInput, ExecutionResult } from "../../executors/types.ts";
 import { schedulerTaskSchema, type JobDefinition, type SchedulerTask } from "../catalog.ts";
 import { IDLE, invocationFinished } from "../cron-machine.ts";
+import { AbortWatch } from "./abort-watch.ts";
 import { appendDebugLog, DEBUG_LOG_LIMIT, logLine } from "./debug-log.ts";
 import { fireTimers, timerJobKey, type FiringTimer, type StartedInvocation } from "./tick-timers.ts";
 import { TriageLog } from "./triage-log.ts";
@@ -17,8 +18,6 @@ import { ACTIVE_INVOCATION_STATES } from "../job-state.ts";
 export const LAUNCH_RETRY_LIMIT = 3;
 /** How long ends may wait for firing ticks to finish. */
 const FINISH_YIELD_MS = 1000;
-/** How often a running invocation checks whether it was aborted. */
-const ABORT_POLL_MS = 500;
 
 type FinalState = "SUCCEEDED" | "FAILED" | "ABORTED";
 
@@ -48,10 +47,12 @@ export class InvocationRunner {
   private readonly launches: Batcher<Launch, StartedInvocation | null>;
   private readonly finishes: Batcher<Finish, boolean>;
   private readonly fires: Batcher<FiringTimer, StartedInvocation | null>;
+  private readonly aborts: AbortWatch;
 
   /** `requests` runs tasks of kind `request`; without it they fail. */
   constructor(private readonly ctx: EngineContext, private readonly options: ExecuteOptions, private readonly requests?: Requests) {
     this.launches = new Batcher((items) => launchMany(ctx.db.sql, items));
+    this.aborts = new AbortWatch(ctx.db.sql);
     // two firing transactions at once keep both database cores busy; each locks its job rows in key order
     this.fires = new Batcher((items) => withTransaction(ctx.db.pool, (sql) => fireTimers(sql, ctx.clock.now(), items), { retryDeadlocks: true }), 500, 2);
     // Ends wait (up to FINISH_YIELD_MS) while ticks are firing: in a slot's burst, starting invocations comes
@@ -95,20 +96,24 @@ export class InvocationRunner {
       return { succeeded: true };
     }
 
-    const aborted = new AbortController();
-    const poll = setInterval(() => {
-      void sql.query<{ state: string }>(`SELECT state::text AS state FROM scheduler_invocation WHERE id = $1`, [id])
-        .then((r) => r.rows[0]?.state === "ABORTED" && aborted.abort())
-        .catch(() => {});
-    }, ABORT_POLL_MS);
+    const body = JSON.stringify({ invocation: id, job: started.job_key, triggers: started.incoming_triggers });
+    const taskInput = { ...input, jobDescriptor: `invocation:${id}`, body };
     let result: ExecutionResult;
-    try {
-      const body = JSON.stringify({ invocation: id, job: started.job_key, triggers: started.incoming_triggers });
-      result = await execute(task, { ...input, jobDescriptor: `invocation:${id}`, body }, AbortSignal.any([signal, aborted.signal]), this.options);
-    } finally {
-      clearInterval(poll);
+    let interrupted: boolean;
+    if (task.kind === "noop") {
+      // ends as it starts: nothing to abort
+      result = await execute(task, taskInput, signal, this.options);
+      interrupted = false;
+    } else {
+      const watched = this.aborts.watch(id, signal);
+      try {
+        result = await execute(task, taskInput, watched.signal, this.options);
+      } finally {
+        watched.done();
+      }
+      interrupted = signal.aborted && !watched.abortedByApi();
     }
-    if (signal.aborted && !aborted.signal.aborted) {
+    if (interrupted) {
       // the worker is shutting down: leave it RUNNING; the queue job is released and the next launch retries
       await appendDebugLog(sql, id, now(), "worker shutting down; the invocation will be relaunched");
       throw new Error("interrupted by worker shutdown");

@@ -4,7 +4,7 @@ import type { JobDefinition } from "../catalog.ts";
 import { ticker } from "../cron-machine.ts";
 import { ACTIVE_INVOCATION_STATES } from "../job-state.ts";
 import { applyPolicy } from "../policies.ts";
-import { logLine } from "./debug-log.ts";
+import { logStamp } from "./debug-log.ts";
 import { TriageLog } from "./triage-log.ts";
 
 /**
@@ -93,22 +93,20 @@ export async function fireTimers(sql: Sql, now: Date, timers: FiringTimer[]): Pr
          OR EXISTS (SELECT 1 FROM scheduler_invocation i WHERE i.job_key = j.key AND i.state = ANY($2::"InvocationState"[]))`,
     [live.map((j) => j.key), ACTIVE_INVOCATION_STATES])).rows.map((r) => r.key));
 
-  const state = { key: [] as string[], next: [] as (Date | null)[], last: [] as (Date | null)[], log: [] as (string | null)[], triage: [] as boolean[] };
-  const starts: { job: JobRow; trigger: { id: string; title: string; slot: string }; timer: FiringTimer; log: TriageLog }[] = [];
+  /** The job rows' new state, in lock order. */
+  const updates: { key: string; next: Date | null; last: Date | null; log: string | null; triage: boolean }[] = [];
+  const starts: { job: JobRow; trigger: { id: string; title: string; slot: string }; timer: FiringTimer; log: TriageLog; update: (typeof updates)[number] }[] = [];
   const queued: { job: JobRow; trigger: { id: string; title: string; slot: string } }[] = [];
   const tickAt = ticker(now.getTime());
-  const logAt = new Map<string, number>();
   for (const job of live) {
     const timer = byTimer.get(job.tick_timer_id!)!;
     const r = tickAt({ nextTickAt: job.next_tick_at?.getTime() ?? null, lastSlotAt: job.last_slot_at?.getTime() ?? null }, job.definition.schedule, job.key);
-    state.key.push(job.key);
-    state.next.push(r.state.nextTickAt === null ? null : new Date(r.state.nextTickAt));
-    state.last.push(r.state.lastSlotAt === null ? null : new Date(r.state.lastSlotAt));
-    if (!r.trigger) { // early (clocks disagree) or nothing to fire: the tick service arms or fires it again
-      state.log.push(null);
-      state.triage.push(false);
-      continue;
-    }
+    const update = {
+      key: job.key, next: r.state.nextTickAt === null ? null : new Date(r.state.nextTickAt),
+      last: r.state.lastSlotAt === null ? null : new Date(r.state.lastSlotAt), log: null as string | null, triage: false,
+    };
+    updates.push(update);
+    if (!r.trigger) continue; // early (clocks disagree) or nothing to fire: the tick service arms or fires it again
     const trigger = { id: r.trigger.id, title: r.trigger.title, slot: new Date(r.trigger.slotAt).toISOString() };
     const quiet = !busy.has(job.key) && job.triage_requested_at === null;
     const decision = quiet && applyPolicy(job.definition.policy, { activeInvocations: 0, pending: [{ id: trigger.id, createdAt: now.getTime() }], now: now.getTime() });
@@ -117,62 +115,59 @@ export async function fireTimers(sql: Sql, now: Date, timers: FiringTimer[]): Pr
       log.say(`tick timer fired for slot ${trigger.slot}: trigger ${trigger.id}`);
       log.say(`1 pending trigger(s), 0 active invocation(s)`);
       log.say(`policy ${job.definition.policy.kind}: 1 invocation(s) to start, 0 trigger(s) to discard`);
-      starts.push({ job, trigger, timer, log });
-      state.log.push(""); // filled in once the invocation has its id
-      logAt.set(job.key, state.log.length - 1);
-      state.triage.push(false);
+      starts.push({ job, trigger, timer, log, update }); // the log is written once the invocation has its id
     } else {
       queued.push({ job, trigger });
-      state.log.push(null);
-      state.triage.push(true);
+      update.triage = true;
     }
   }
 
   const started = new Map<string, StartedInvocation>();
   if (starts.length > 0) {
-    const rows = (await sql.query<StartedInvocation & { timer: string }>(
+    // one JSON document rather than parallel arrays: JSON.stringify is far cheaper than pg's array-literal escaping
+    const stamp = logStamp(now);
+    const rows = starts.map((s) => {
+      const incoming = [{ id: s.trigger.id, title: s.trigger.title, url: null, createdAt: now.getTime(), emittedBy: "cron", properties: { slot: s.trigger.slot }, tags: [] }];
+      return {
+        job_key: s.job.key, revision: s.job.revision, task: s.job.definition.task, incoming, slot: s.trigger.slot,
+        view_url: s.timer.viewUrl, timer: s.timer.timerId,
+        log: `${stamp}invocation created by the tick timer with 1 trigger(s); config revision ${s.job.revision}\n${stamp}launching the task\n`,
+      };
+    });
+    const ids = (await sql.query<{ id: string; timer: string }>(
       `INSERT INTO scheduler_invocation (job_key, state, revision, task, triggered_by, incoming_triggers, properties, started_at, view_url, timer_job_id, debug_log)
        SELECT u.job_key, 'RUNNING', u.revision, u.task, 'cron', u.incoming, jsonb_build_object('slot', u.slot), $1, u.view_url, u.timer, u.log
-         FROM unnest($2::text[], $3::text[], $4::jsonb[], $5::jsonb[], $6::text[], $7::text[], $8::bigint[], $9::text[])
-              AS u(job_key, revision, task, incoming, slot, view_url, timer, log)
-       RETURNING id::text AS id, job_key, task, incoming_triggers, timer_job_id::text AS timer`,
-      [
-        now,
-        starts.map((s) => s.job.key),
-        starts.map((s) => s.job.revision),
-        starts.map((s) => JSON.stringify(s.job.definition.task)),
-        starts.map((s) => JSON.stringify([{ id: s.trigger.id, title: s.trigger.title, url: null, createdAt: now.getTime(), emittedBy: "cron", properties: { slot: s.trigger.slot }, tags: [] }])),
-        starts.map((s) => s.trigger.slot),
-        starts.map((s) => s.timer.viewUrl),
-        starts.map((s) => s.timer.timerId),
-        starts.map((s) => logLine(now, `invocation created by the tick timer with 1 trigger(s); config revision ${s.job.revision}`) + logLine(now, "launching the task")),
-      ])).rows;
-    for (const row of rows) started.set(row.timer, row);
+         FROM jsonb_to_recordset($2::jsonb) AS u(job_key text, revision text, task jsonb, incoming jsonb, slot text, view_url text, timer bigint, log text)
+       RETURNING id::text AS id, timer_job_id::text AS timer`,
+      [now, JSON.stringify(rows)])).rows;
+    const byTimerId = new Map(starts.map((s, i) => [s.timer.timerId, rows[i]!]));
+    for (const { id, timer } of ids) {
+      const row = byTimerId.get(timer)!;
+      started.set(timer, { id, job_key: row.job_key, task: row.task, incoming_triggers: row.incoming });
+    }
     for (const s of starts) {
       const inv = started.get(s.timer.timerId)!;
       s.log.say(`started invocation ${inv.id} with trigger(s) ${s.trigger.id}`);
-      state.log[logAt.get(s.job.key)!] = s.log.done().join("\n");
+      s.update.log = s.log.done().join("\n");
     }
   }
-  const fired = [
-    ...starts.map((s) => ({ key: s.job.key, trigger: s.trigger, invocation: started.get(s.timer.timerId)!.id as string | null })),
-    ...queued.map((q) => ({ key: q.job.key, trigger: q.trigger, invocation: null })),
-  ];
-  if (fired.length > 0) {
+  // A tick its invocation consumed on arrival leaves no trigger row: the invocation's incoming triggers
+  // record it, and the job row (locked, its next tick advanced) is what keeps a slot from firing twice.
+  if (queued.length > 0) {
     await sql.query(
-      `INSERT INTO scheduler_trigger (job_key, trigger_id, title, created_at, emitted_by, properties, invocation_id)
-       SELECT k, id, title, $1, 'cron', jsonb_build_object('slot', slot), inv
-         FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[]) AS t(k, id, title, slot, inv)
+      `INSERT INTO scheduler_trigger (job_key, trigger_id, title, created_at, emitted_by, properties)
+       SELECT k, id, title, $1, 'cron', jsonb_build_object('slot', slot)
+         FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) AS t(k, id, title, slot)
        ON CONFLICT (job_key, trigger_id) DO NOTHING`,
-      [now, fired.map((f) => f.key), fired.map((f) => f.trigger.id), fired.map((f) => f.trigger.title), fired.map((f) => f.trigger.slot), fired.map((f) => f.invocation)]);
+      [now, queued.map((q) => q.job.key), queued.map((q) => q.trigger.id), queued.map((q) => q.trigger.title), queued.map((q) => q.trigger.slot)]);
   }
   await sql.query(
     `UPDATE scheduler_job j SET next_tick_at = u.next, last_slot_at = u.last, tick_timer_id = NULL, updated_at = $1,
             triage_log = coalesce(u.log, j.triage_log),
             last_triage_at = CASE WHEN u.log IS NULL THEN j.last_triage_at ELSE $1 END,
             triage_requested_at = CASE WHEN u.triage THEN $1 ELSE j.triage_requested_at END
-       FROM unnest($2::text[], $3::timestamptz[], $4::timestamptz[], $5::text[], $6::bool[]) AS u(key, next, last, log, triage)
+       FROM jsonb_to_recordset($2::jsonb) AS u(key text, next timestamptz, last timestamptz, log text, triage bool)
       WHERE j.key = u.key`,
-    [now, state.key, state.next, state.last, state.log, state.triage]);
+    [now, JSON.stringify(updates)]);
   return timers.map((t) => started.get(t.timerId) ?? null);
 }
