@@ -5,6 +5,7 @@
 // A noop task finishes as soon as it runs, so "done" is RUNNING plus a few ms.
 //
 // Options: --jobs N (10000)  --invocations N (1000000)  --triggers N (100)  --calls N (200)  --concurrency N (= jobs)
+//          --keep-db (leave hourglass_bench_scheduler in place, to EXPLAIN its queries afterwards)
 //
 // The worker's concurrency defaults to the job count: RUNNING means the task
 // has started, so a slot's jobs can all be RUNNING at once only with a
@@ -23,6 +24,7 @@ import { QueueWorker, SchedulerLoops } from "@hourglass/engine/worker";
 const { values } = parseArgs({ options: {
   jobs: { type: "string", default: "10000" }, invocations: { type: "string", default: "1000000" },
   triggers: { type: "string", default: "100" }, calls: { type: "string", default: "200" }, concurrency: { type: "string" },
+  "keep-db": { type: "boolean", default: false },
 } });
 const JOBS = Number(values.jobs), CONCURRENCY = Number(values.concurrency ?? values.jobs), INVOCATIONS = Number(values.invocations), TRIGGERS = Number(values.triggers), CALLS = Number(values.calls);
 const log = (s: string) => console.error(s);
@@ -134,6 +136,6 @@ row(`  its tick timer claimed, relative to the slot (${claims.length} started by
 row(`trigger → done (${TRIGGERS} serial)`, triggerMs);
 for (const [name, xs] of Object.entries(api)) row(name, xs);
 await db.close();
-await dropDatabase(testServerUrl(), dbName);
+if (!values["keep-db"]) await dropDatabase(testServerUrl(), dbName);
 rmSync(dir, { recursive: true, force: true });
 process.exit(0);

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { syncCatalog } from "../src/scheduler/host/catalog-sync.ts";
 import { runTicksOnce } from "../src/scheduler/host/ticks.ts";
 import { runTriageOnce } from "../src/scheduler/host/triage.ts";
-import { fireTimers } from "../src/scheduler/host/tick-timers.ts";
+import { fireTimers, LOST_TIMER_MS } from "../src/scheduler/host/tick-timers.ts";
 import { InvocationRunner } from "../src/scheduler/host/invocations.ts";
 import { withTransaction } from "../src/transaction.ts";
 import { createTestEngine, ManualClock, type TestEngine } from "../src/testing.ts";
@@ -244,9 +244,9 @@ describe("tick timers", () => {
     await runTicksOnce(t.engine.ctx);
     const timer = await timerOf("ops/every5");
     await t.db.sql.query(`DELETE FROM queue_job WHERE id = $1`, [timer.id]); // an operator deleted it
-    clock.set(Date.parse("2026-01-01T11:35:20Z"));
+    clock.set(Date.parse("2026-01-01T11:35:00Z") + LOST_TIMER_MS - 100);
     expect((await runTicksOnce(t.engine.ctx)).fired).toBe(0);
-    clock.set(Date.parse("2026-01-01T11:35:31Z"));
+    clock.set(Date.parse("2026-01-01T11:35:00Z") + LOST_TIMER_MS + 100);
     expect((await runTicksOnce(t.engine.ctx)).fired).toBe(1);
     expect((await triggersOf("ops/every5")).at(-1)).toBe("cron:ops/every5:2026-01-01T11:35:00.000Z");
     expect(await timerOf("ops/every5")).toMatchObject({ id: null });

@@ -12,17 +12,33 @@ export const JOB_STATE_DOC: Record<JobState, string> = {
   WAITING: "Waiting for a trigger.",
 };
 
+const ACTIVE_SQL = `i.state IN ('STARTING', 'RETRYING', 'RUNNING')`;
+
 /**
  * The public state as a SQL expression over scheduler_job `j` (one place for
  * the rule, used by lists, counts and single reads):
  * disabled or removed > an active invocation > paused > a tick armed > waiting.
+ * `active` says whether the job has an active invocation; by default a probe per row.
  */
-export const JOB_STATE_SQL = `CASE
+export function jobStateSql(active = `EXISTS (SELECT 1 FROM scheduler_invocation i WHERE i.job_key = j.key AND ${ACTIVE_SQL})`): string {
+  return `CASE
   WHEN j.removed_at IS NOT NULL OR (j.definition->>'disabled')::boolean THEN 'DISABLED'
-  WHEN EXISTS (SELECT 1 FROM scheduler_invocation i WHERE i.job_key = j.key AND i.state IN ('STARTING', 'RETRYING', 'RUNNING')) THEN 'RUNNING'
+  WHEN ${active} THEN 'RUNNING'
   WHEN j.paused_at IS NOT NULL THEN 'PAUSED'
   WHEN j.next_tick_at IS NOT NULL THEN 'SCHEDULED'
   ELSE 'WAITING' END`;
+}
+
+/**
+ * Counts of jobs per project and state in one pass. The jobs with an active
+ * invocation are found once (a few rows of the (state, job_key) index) and
+ * joined, rather than probed job by job.
+ */
+export const JOB_STATE_COUNTS_SQL = `
+SELECT j.project_id, ${jobStateSql("a.job_key IS NOT NULL")} AS state, count(*)::int AS n
+  FROM scheduler_job j
+  LEFT JOIN (SELECT DISTINCT i.job_key FROM scheduler_invocation i WHERE ${ACTIVE_SQL}) a ON a.job_key = j.key
+ GROUP BY 1, 2`;
 
 /** Periodic (has a schedule), triggered (only runs on triggers), or triggering (triggers others). */
 export function jobFlavor(def: JobDefinition): "periodic" | "triggered" | "triggering" {

@@ -4,7 +4,7 @@ import { withTransaction } from "../transaction.ts";
 import type { JobDefinition } from "./catalog.ts";
 import { arm } from "./cron-machine.ts";
 import { finish } from "./host/invocations.ts";
-import { ACTIVE_INVOCATION_STATES, JOB_STATE_SQL, jobFlavor, type JobState } from "./job-state.ts";
+import { ACTIVE_INVOCATION_STATES, JOB_STATE_COUNTS_SQL, jobFlavor, jobStateSql, type JobState } from "./job-state.ts";
 import { describeSchedule } from "./schedule.ts";
 import type { EmitTriggersInput } from "./schemas.ts";
 
@@ -33,7 +33,7 @@ export interface InvocationSummary {
   revision: string;
 }
 
-const JOB_COLUMNS = `j.key, j.project_id, j.job_id, j.definition, j.revision, j.next_tick_at, j.paused_at, j.paused_by, j.pause_reason, ${JOB_STATE_SQL} AS state`;
+const JOB_COLUMNS = `j.key, j.project_id, j.job_id, j.definition, j.revision, j.next_tick_at, j.paused_at, j.paused_by, j.pause_reason, ${jobStateSql()} AS state`;
 type JobRow = { key: string; project_id: string; job_id: string; definition: JobDefinition; revision: string; next_tick_at: Date | null; paused_at: Date | null; paused_by: string | null; pause_reason: string | null; state: JobState };
 
 function toSummary(r: JobRow): JobSummary {
@@ -80,7 +80,7 @@ export class Scheduler {
   async getProjects(_caller: Caller) {
     const [projects, counts] = await Promise.all([
       this.ctx.db.sql.query<{ id: string; file_name: string; revision: string; loaded_at: Date; errors: unknown }>(`SELECT id, file_name, revision, loaded_at, errors FROM scheduler_project ORDER BY id`),
-      this.ctx.db.sql.query<{ project_id: string; state: JobState; n: number }>(`SELECT j.project_id, ${JOB_STATE_SQL} AS state, count(*)::int AS n FROM scheduler_job j GROUP BY 1, 2`),
+      this.ctx.db.sql.query<{ project_id: string; state: JobState; n: number }>(JOB_STATE_COUNTS_SQL),
     ]);
     return projects.rows.map((p) => {
       const byState: Record<JobState, number> = { RUNNING: 0, SCHEDULED: 0, WAITING: 0, PAUSED: 0, DISABLED: 0 };

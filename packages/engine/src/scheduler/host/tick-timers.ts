@@ -27,10 +27,13 @@ import { TriageLog } from "./triage-log.ts";
 export const ARM_AHEAD_MS = 10_000;
 /**
  * A tick whose timer has not fired this long after it was due is fired by the
- * tick service instead (the timer was deleted from the queue, or no worker
- * serves the invocations queue). Its timer, if it ever runs, is then stale.
+ * tick service instead: its worker died holding it (workers claim timers up
+ * to SchedulerLoops.claimAheadMs early), it was deleted from the queue, or no
+ * worker serves the invocations queue. Its timer, if it ever runs, is then
+ * stale. A timer that is merely late (workers overloaded) loses nothing
+ * either: the job row decides which of the two fires the slot.
  */
-export const LOST_TIMER_MS = 30_000;
+export const LOST_TIMER_MS = 5_000;
 
 const TIMER_PREFIX = "tick:";
 
