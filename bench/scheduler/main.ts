@@ -6,6 +6,7 @@
 //
 // Options: --jobs N (10000)  --invocations N (1000000)  --triggers N (100)  --calls N (200)  --concurrency N (= jobs)
 //          --keep-db (leave hourglass_bench_scheduler in place, to EXPLAIN its queries afterwards)
+//          --profile FILE (write a V8 CPU profile of the worker around the slot; open it in Chrome DevTools)
 //
 // The worker's concurrency defaults to the job count: RUNNING means the task
 // has started, so a slot's jobs can all be RUNNING at once only with a
@@ -24,7 +25,7 @@ import { QueueWorker, SchedulerLoops } from "@hourglass/engine/worker";
 const { values } = parseArgs({ options: {
   jobs: { type: "string", default: "10000" }, invocations: { type: "string", default: "1000000" },
   triggers: { type: "string", default: "100" }, calls: { type: "string", default: "200" }, concurrency: { type: "string" },
-  "keep-db": { type: "boolean", default: false },
+  "keep-db": { type: "boolean", default: false }, profile: { type: "string" },
 } });
 const JOBS = Number(values.jobs), CONCURRENCY = Number(values.concurrency ?? values.jobs), INVOCATIONS = Number(values.invocations), TRIGGERS = Number(values.triggers), CALLS = Number(values.calls);
 const log = (s: string) => console.error(s);
@@ -42,7 +43,7 @@ writeFileSync(join(dir, "bench.yaml"), `jobs:\n${jobsYaml}  - id: on-demand\n   
 
 log(`loading ${JOBS} jobs`);
 let t0 = performance.now();
-const loops = new SchedulerLoops(engine, { projectsDir: dir, intervalMs: 50, catalogIntervalMs: 60_000 });
+const loops = new SchedulerLoops(engine, { projectsDir: dir, intervalMs: 200, catalogIntervalMs: 60_000 });
 const worker = new QueueWorker(engine, { workerId: "bench", concurrency: CONCURRENCY, prefetch: 500, pollIntervalMs: 200, handlers: loops.handlers({}), claimAheadMs: loops.claimAheadMs });
 await loops.start();
 const loaded = (await db.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM scheduler_job`)).rows[0]!.n;
@@ -61,8 +62,20 @@ log(`  stored in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 await worker.start();
 
 // 1. one minute slot: every job ticks at once
-const slot = Math.ceil((Date.now() + 2000) / 60_000) * 60_000;
+// at least 15 s away, so the slot's timers are armed (10 s ahead) and claimed (2 s ahead) as in steady operation
+const slot = Math.ceil((Date.now() + 15_000) / 60_000) * 60_000;
 log(`waiting for the slot at ${new Date(slot).toISOString()}`);
+if (values.profile) {
+  // a CPU profile of this process (the worker) from 100 ms before the slot to 1.5 s after it
+  const { Session } = await import("node:inspector/promises");
+  const session = new Session();
+  session.connect();
+  await session.post("Profiler.enable");
+  await session.post("Profiler.setSamplingInterval", { interval: 200 });
+  await sleep(Math.max(0, slot - Date.now() - 100));
+  await session.post("Profiler.start");
+  setTimeout(async () => writeFileSync(values.profile!, JSON.stringify((await session.post("Profiler.stop")).profile)), 1600);
+}
 await sleep(Math.max(0, slot - Date.now()));
 let done = 0;
 const deadline = Date.now() + 240_000;

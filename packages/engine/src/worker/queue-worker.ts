@@ -1,7 +1,9 @@
 import type { Engine } from "../engine.ts";
 import { execute, type ExecutionResult, type ExecutorConfig, type JobHandler } from "../executors/index.ts";
 import { formatJobDescriptor } from "../queue/descriptors.ts";
-import type { ExecutorQueue, JobResult } from "../queue/jobs.ts";
+import type { ExecutorQueue } from "../queue/jobs.ts";
+import { Acks } from "./acks.ts";
+import { DueList } from "./due-list.ts";
 import { JobNotifications } from "./wakeups.ts";
 
 export interface QueueWorkerOptions {
@@ -53,8 +55,6 @@ interface Held {
   executor: ExecutorConfig;
   /** When the lease was last taken or extended (Date.now()). */
   leasedAt: number;
-  /** When the job falls due (epoch ms, engine clock); later than now only for a job claimed ahead. */
-  dueAt: number;
 }
 
 const QUEUE_REFRESH_MS = 2000;
@@ -63,7 +63,6 @@ const MAX_CLAIM = 1000;
 const DISPATCH_CHUNK = 500;
 /** Due times of announced future jobs a worker remembers. */
 const MAX_DUE_TIMES = 64;
-const MAX_ACK_TRIES = 5;
 
 /**
  * Which runs leave an attempt record: shell and http always (their output is
@@ -89,13 +88,11 @@ export class QueueWorker {
   private queuesAt = 0;
   private rotation = 0;
   private readonly ready: Held[] = [];
-  /** Claimed ahead, not yet due; earliest first. */
-  private early: Held[] = [];
-  private earlyTimer: NodeJS.Timeout | null = null;
+  /** Claimed ahead, not yet due: moved to `ready` as they fall due. */
+  private readonly early: DueList<Held>;
   private readonly running = new Map<string, { held: Held; abort: AbortController }>();
-  private readonly results = new Map<string, JobResult[]>();
+  private readonly acks: Acks;
   private readonly interrupted = new Set<string>();
-  private flushing: Promise<void> | null = null;
   private stopping = false;
   private wakeFetch: (() => void) | null = null;
   private nudged = false;
@@ -104,11 +101,9 @@ export class QueueWorker {
   private loop: Promise<void> | null = null;
   private timers: NodeJS.Timeout[] = [];
   private notifications: JobNotifications | null = null;
-  /** When announced jobs can be claimed (due, or due within the claim-ahead; epoch ms, earliest first), and the timer for the earliest. */
-  private dueTimes: number[] = [];
-  private dueTimer: NodeJS.Timeout | null = null;
+  /** When announced jobs can be claimed (due, or due within the claim-ahead): each wakes the fetch loop. */
+  private readonly dueWakes: DueList<null>;
   private maintenanceRuns = 0;
-  private ackFailures = 0;
   /** Counts for tests and logs. */
   readonly stats = { claimed: 0, succeeded: 0, failed: 0, released: 0, fetchRounds: 0 };
 
@@ -117,6 +112,13 @@ export class QueueWorker {
     options: Partial<QueueWorkerOptions> & Pick<QueueWorkerOptions, "workerId">,
   ) {
     this.o = { ...DEFAULT_WORKER_OPTIONS, childEnv: {}, handlers: {}, claimAheadMs: {}, ...options };
+    this.acks = new Acks((queueName, results) => engine.jobs.complete(queueName, results, this.o.workerId), engine.ctx.logger);
+    const clock = engine.ctx.clock;
+    this.early = new DueList(clock, this.o.pollIntervalMs, (due) => {
+      for (const held of due) this.ready.push(held);
+      this.dispatch();
+    });
+    this.dueWakes = new DueList(clock, this.o.pollIntervalMs, () => this.wake(), MAX_DUE_TIMES); // beyond the cap: the poll finds them
   }
 
   private get log() {
@@ -141,9 +143,8 @@ export class QueueWorker {
     this.wake();
     await this.loop;
     for (const t of this.timers) clearTimeout(t);
-    if (this.dueTimer) clearTimeout(this.dueTimer);
-    if (this.earlyTimer) clearTimeout(this.earlyTimer);
-    await this.releaseHeld([...this.ready.splice(0), ...this.early.splice(0)]);
+    this.dueWakes.stop();
+    await this.releaseHeld([...this.ready.splice(0), ...this.early.stop()]);
     const deadline = Date.now() + this.o.shutdownGraceMs;
     while (this.running.size > 0 && Date.now() < deadline) await this.waitForWake(100);
     for (const { held, abort } of this.running.values()) {
@@ -151,7 +152,7 @@ export class QueueWorker {
       abort.abort();
     }
     while (this.running.size > 0) await this.waitForWake(50);
-    await this.flush();
+    await this.acks.flush();
     await this.notifications?.stop();
     this.log.info("worker stopped", { workerId: this.o.workerId, ...this.stats });
   }
@@ -173,26 +174,7 @@ export class QueueWorker {
     if (!this.queues.some((q) => q.name === queueName)) this.queuesAt = 0; // maybe a queue we have not seen yet
     if (dueAt === undefined) return this.wake();
     const wakeAt = dueAt - (this.o.claimAheadMs[queueName] ?? 0);
-    if (this.dueTimes.includes(wakeAt)) return;
-    this.dueTimes.push(wakeAt);
-    this.dueTimes.sort((a, b) => a - b);
-    this.dueTimes.length = Math.min(this.dueTimes.length, MAX_DUE_TIMES); // beyond: the poll finds them
-    this.armDueWake();
-  }
-
-  /** Wakes the fetch loop when the earliest job a notification announced falls due. */
-  private armDueWake(): void {
-    if (this.dueTimer) clearTimeout(this.dueTimer);
-    this.dueTimer = null;
-    const next = this.dueTimes[0];
-    if (next === undefined || this.stopping) return;
-    // +1 ms: a timer may fire within the millisecond before its due time
-    this.dueTimer = setTimeout(() => {
-      const now = this.engine.ctx.clock.now().getTime();
-      this.dueTimes = this.dueTimes.filter((t) => t > now);
-      this.wake();
-      this.armDueWake();
-    }, Math.max(0, next - this.engine.ctx.clock.now().getTime()) + 1);
+    if (!this.dueWakes.has(wakeAt)) this.dueWakes.add([{ at: wakeAt, item: null }]);
   }
 
   private wake(): void {
@@ -228,7 +210,7 @@ export class QueueWorker {
   }
 
   private room(): number {
-    return this.o.concurrency + this.o.prefetch - this.running.size - this.ready.length - this.early.length;
+    return this.o.concurrency + this.o.prefetch - this.running.size - this.ready.length - this.early.size;
   }
 
   /**
@@ -278,43 +260,20 @@ export class QueueWorker {
     const ahead = this.o.claimAheadMs[queue.name] ?? 0;
     const jobs = await this.engine.jobs.claim(queue.name, want, this.o.workerId, ahead);
     const now = this.engine.ctx.clock.now().getTime();
-    let early = false;
+    const early: { at: number; item: Held }[] = [];
     for (const j of jobs) {
       const held: Held = {
-        queueName: queue.name, id: j.id, claimDescriptor: j.claim_descriptor!, body: j.body, attempt: j.claim_count,
-        attemptsRemaining: j.attempts_remaining, executor: queue.executor, leasedAt: Date.now(), dueAt: j.run_after.getTime(),
+        queueName: queue.name, id: j.id, claimDescriptor: j.claim_descriptor!, body: j.body,
+        attempt: j.claim_count, attemptsRemaining: j.attempts_remaining, executor: queue.executor, leasedAt: Date.now(),
       };
-      if (held.dueAt > now) {
-        this.early.push(held);
-        early = true;
-      } else {
-        this.ready.push(held);
-      }
+      const dueAt = j.run_after.getTime();
+      if (dueAt > now) early.push({ at: dueAt, item: held });
+      else this.ready.push(held);
     }
     this.stats.claimed += jobs.length;
-    if (early) {
-      this.early.sort((a, b) => a.dueAt - b.dueAt);
-      this.armEarly();
-    }
+    this.early.add(early);
     this.dispatch();
     return jobs.length === want;
-  }
-
-  /** Moves jobs claimed ahead to the ready list as they fall due (by the engine clock). */
-  private armEarly(): void {
-    if (this.earlyTimer) clearTimeout(this.earlyTimer);
-    this.earlyTimer = null;
-    const next = this.early[0];
-    if (!next || this.stopping) return;
-    this.earlyTimer = setTimeout(() => {
-      this.earlyTimer = null;
-      const now = this.engine.ctx.clock.now().getTime();
-      let due = 0;
-      while (due < this.early.length && this.early[due]!.dueAt <= now) due++;
-      for (const held of this.early.splice(0, due)) this.ready.push(held);
-      this.dispatch();
-      this.armEarly();
-    }, Math.max(1, Math.min(next.dueAt - this.engine.ctx.clock.now().getTime(), this.o.pollIntervalMs))); // the poll bound covers a clock that jumps
   }
 
   /**
@@ -352,8 +311,7 @@ export class QueueWorker {
         void this.releaseHeld([held]);
       } else {
         result.succeeded ? this.stats.succeeded++ : this.stats.failed++;
-        const list = this.results.get(held.queueName) ?? [];
-        list.push({
+        this.acks.add(held.queueName, {
           id: held.id,
           claimDescriptor: held.claimDescriptor,
           succeeded: result.succeeded,
@@ -367,57 +325,11 @@ export class QueueWorker {
                   stdout: result.stdout ?? "", stderr: result.stderr ?? "", error: result.error ?? null,
                 },
         });
-        this.results.set(held.queueName, list);
-        this.requestFlush();
       }
       this.dispatch();
       if (this.waitingForRoom && this.shouldClaim()) this.wake();
       if (this.stopping) this.wake();
     });
-  }
-
-  /**
-   * Acks everything collected so far, one statement per queue. Results that
-   * arrive while a flush is in flight wait for the next round, so acks batch
-   * themselves under load. A batch that keeps failing is dropped after a few
-   * tries: its claims then lapse and the jobs run again (at-least-once).
-   */
-  private requestFlush(): void {
-    this.flushing ??= this.flushRounds().finally(() => {
-      this.flushing = null;
-    });
-  }
-
-  private async flushRounds(): Promise<void> {
-    while (this.results.size > 0) {
-      const batch = [...this.results.entries()];
-      this.results.clear();
-      for (const [queueName, results] of batch) {
-        try {
-          await this.engine.jobs.complete(queueName, results, this.o.workerId);
-          this.ackFailures = 0;
-        } catch (err) {
-          const giveUp = ++this.ackFailures >= MAX_ACK_TRIES;
-          this.log.error(giveUp ? "acking failed; dropping the batch, its leases will lapse" : "acking failed; will retry", {
-            queueName, jobs: results.length, error: (err as Error).message,
-          });
-          if (giveUp) {
-            this.ackFailures = 0;
-            continue;
-          }
-          this.results.set(queueName, [...results, ...(this.results.get(queueName) ?? [])]);
-          await new Promise((r) => setTimeout(r, 500));
-        }
-      }
-    }
-  }
-
-  /** Waits until every collected result is acked. */
-  private async flush(): Promise<void> {
-    while (this.flushing || this.results.size > 0) {
-      this.requestFlush();
-      await this.flushing;
-    }
   }
 
   private async releaseHeld(held: Held[]): Promise<void> {
@@ -437,7 +349,7 @@ export class QueueWorker {
   private async keepLeases(): Promise<void> {
     const now = Date.now();
     const byQueue = new Map<string, Held[]>();
-    for (const h of [...this.ready, ...this.early, ...[...this.running.values()].map((r) => r.held)]) {
+    for (const h of [...this.ready, ...this.early.items(), ...[...this.running.values()].map((r) => r.held)]) {
       const timeout = this.queues.find((q) => q.name === h.queueName)?.claimTimeoutMillis ?? 60_000;
       if (now - h.leasedAt < timeout / 3) continue;
       const list = byQueue.get(h.queueName);

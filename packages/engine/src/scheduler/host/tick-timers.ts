@@ -57,6 +57,20 @@ export async function armTimers(sql: Sql, queueName: string, now: Date, jobs: { 
     [jobs.map((j) => j.key), ids]);
 }
 
+/** A cron tick's trigger: its id names the slot, so a slot ticked twice records one trigger. */
+export interface TickTrigger { jobKey: string; id: string; title: string; slot: string }
+
+/** Records ticks as pending triggers (the triage that follows picks them up); a trigger already recorded is kept. */
+export async function recordTickTriggers(sql: Sql, now: Date, ticks: TickTrigger[]): Promise<void> {
+  if (ticks.length === 0) return;
+  await sql.query(
+    `INSERT INTO scheduler_trigger (job_key, trigger_id, title, created_at, emitted_by, properties)
+     SELECT k, id, title, $1, 'cron', jsonb_build_object('slot', slot)
+       FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) AS t(k, id, title, slot)
+     ON CONFLICT (job_key, trigger_id) DO NOTHING`,
+    [now, ticks.map((t) => t.jobKey), ticks.map((t) => t.id), ticks.map((t) => t.title), ticks.map((t) => t.slot)]);
+}
+
 /** A claimed timer: its queue job id, the job it ticks, and where its carrier can be inspected. */
 export interface FiringTimer { timerId: string; jobKey: string; viewUrl: string }
 
@@ -98,8 +112,8 @@ export async function fireTimers(sql: Sql, now: Date, timers: FiringTimer[]): Pr
 
   /** The job rows' new state, in lock order. */
   const updates: { key: string; next: Date | null; last: Date | null; log: string | null; triage: boolean }[] = [];
-  const starts: { job: JobRow; trigger: { id: string; title: string; slot: string }; timer: FiringTimer; log: TriageLog; update: (typeof updates)[number] }[] = [];
-  const queued: { job: JobRow; trigger: { id: string; title: string; slot: string } }[] = [];
+  const starts: { job: JobRow; trigger: TickTrigger; timer: FiringTimer; log: TriageLog; update: (typeof updates)[number] }[] = [];
+  const queued: TickTrigger[] = [];
   const tickAt = ticker(now.getTime());
   for (const job of live) {
     const timer = byTimer.get(job.tick_timer_id!)!;
@@ -110,7 +124,7 @@ export async function fireTimers(sql: Sql, now: Date, timers: FiringTimer[]): Pr
     };
     updates.push(update);
     if (!r.trigger) continue; // early (clocks disagree) or nothing to fire: the tick service arms or fires it again
-    const trigger = { id: r.trigger.id, title: r.trigger.title, slot: new Date(r.trigger.slotAt).toISOString() };
+    const trigger: TickTrigger = { jobKey: job.key, id: r.trigger.id, title: r.trigger.title, slot: new Date(r.trigger.slotAt).toISOString() };
     const quiet = !busy.has(job.key) && job.triage_requested_at === null;
     const decision = quiet && applyPolicy(job.definition.policy, { activeInvocations: 0, pending: [{ id: trigger.id, createdAt: now.getTime() }], now: now.getTime() });
     if (decision && decision.requests.length === 1) {
@@ -120,7 +134,7 @@ export async function fireTimers(sql: Sql, now: Date, timers: FiringTimer[]): Pr
       log.say(`policy ${job.definition.policy.kind}: 1 invocation(s) to start, 0 trigger(s) to discard`);
       starts.push({ job, trigger, timer, log, update }); // the log is written once the invocation has its id
     } else {
-      queued.push({ job, trigger });
+      queued.push(trigger);
       update.triage = true;
     }
   }
@@ -156,14 +170,7 @@ export async function fireTimers(sql: Sql, now: Date, timers: FiringTimer[]): Pr
   }
   // A tick its invocation consumed on arrival leaves no trigger row: the invocation's incoming triggers
   // record it, and the job row (locked, its next tick advanced) is what keeps a slot from firing twice.
-  if (queued.length > 0) {
-    await sql.query(
-      `INSERT INTO scheduler_trigger (job_key, trigger_id, title, created_at, emitted_by, properties)
-       SELECT k, id, title, $1, 'cron', jsonb_build_object('slot', slot)
-         FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) AS t(k, id, title, slot)
-       ON CONFLICT (job_key, trigger_id) DO NOTHING`,
-      [now, queued.map((q) => q.job.key), queued.map((q) => q.trigger.id), queued.map((q) => q.trigger.title), queued.map((q) => q.trigger.slot)]);
-  }
+  await recordTickTriggers(sql, now, queued);
   await sql.query(
     `UPDATE scheduler_job j SET next_tick_at = u.next, last_slot_at = u.last, tick_timer_id = NULL, updated_at = $1,
             triage_log = coalesce(u.log, j.triage_log),

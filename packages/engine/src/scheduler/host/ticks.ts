@@ -2,7 +2,7 @@ import type { EngineContext } from "../../context.ts";
 import { withTransaction } from "../../transaction.ts";
 import type { JobDefinition } from "../catalog.ts";
 import { disarm, ticker, type tick } from "../cron-machine.ts";
-import { armTimers, ARM_AHEAD_MS, LOST_TIMER_MS } from "./tick-timers.ts";
+import { armTimers, ARM_AHEAD_MS, LOST_TIMER_MS, recordTickTriggers, type TickTrigger } from "./tick-timers.ts";
 import { INVOCATIONS_QUEUE } from "./triage.ts";
 
 export const TICK_BATCH = 1000;
@@ -39,7 +39,7 @@ export async function runTicksOnce(ctx: EngineContext): Promise<{ due: number; f
     await armTimers(sql, INVOCATIONS_QUEUE, now, near.rows.filter((r) => r.next_tick_at > now).map((r) => ({ key: r.key, nextTickAt: r.next_tick_at })));
     if (due.length === 0) return { due: near.rows.length, fired: 0 };
     const keys: string[] = [], next: (Date | null)[] = [], last: (Date | null)[] = [], fired: boolean[] = [];
-    const tKeys: string[] = [], tIds: string[] = [], tTitles: string[] = [], tSlots: string[] = [];
+    const triggers: TickTrigger[] = [];
     const tickAt = ticker(now.getTime());
     for (const row of due) {
       const state = { nextTickAt: row.next_tick_at.getTime(), lastSlotAt: row.last_slot_at?.getTime() ?? null };
@@ -50,12 +50,7 @@ export async function runTicksOnce(ctx: EngineContext): Promise<{ due: number; f
       next.push(r.state.nextTickAt === null ? null : new Date(r.state.nextTickAt));
       last.push(r.state.lastSlotAt === null ? null : new Date(r.state.lastSlotAt));
       fired.push(r.trigger !== null);
-      if (r.trigger) {
-        tKeys.push(row.key);
-        tIds.push(r.trigger.id);
-        tTitles.push(r.trigger.title);
-        tSlots.push(new Date(r.trigger.slotAt).toISOString());
-      }
+      if (r.trigger) triggers.push({ jobKey: row.key, id: r.trigger.id, title: r.trigger.title, slot: new Date(r.trigger.slotAt).toISOString() });
     }
     await sql.query(
       `UPDATE scheduler_job j SET next_tick_at = u.next, last_slot_at = u.last, tick_timer_id = NULL, updated_at = $1,
@@ -64,15 +59,7 @@ export async function runTicksOnce(ctx: EngineContext): Promise<{ due: number; f
         WHERE j.key = u.key`,
       [now, keys, next, last, fired],
     );
-    if (tKeys.length > 0) {
-      await sql.query(
-        `INSERT INTO scheduler_trigger (job_key, trigger_id, title, created_at, emitted_by, properties)
-         SELECT k, id, title, $1, 'cron', jsonb_build_object('slot', slot)
-           FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) AS t(k, id, title, slot)
-         ON CONFLICT (job_key, trigger_id) DO NOTHING`,
-        [now, tKeys, tIds, tTitles, tSlots],
-      );
-    }
-    return { due: near.rows.length, fired: tKeys.length };
+    await recordTickTriggers(sql, now, triggers);
+    return { due: near.rows.length, fired: triggers.length };
   });
 }
