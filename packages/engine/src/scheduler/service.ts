@@ -127,9 +127,10 @@ export class Scheduler {
     if (input.cursor !== undefined && !/^[1-9][0-9]{0,18}$/.test(input.cursor)) throw new HourglassError("INVALID_ARGUMENT", "cursor is not one getInvocations returned");
     const filter = input.activeOnly ? `AND state = ANY($4::"InvocationState"[])` : input.finishedOnly ? `AND NOT (state = ANY($4::"InvocationState"[]))` : `AND $4::text[] IS NOT NULL`;
     const r = await this.ctx.db.sql.query<InvocationRow>(
+      // scheduler_invocation.id, not the text alias `id`, orders the page (as the cursor compares)
       `SELECT ${INVOCATION_COLUMNS} FROM scheduler_invocation
         WHERE job_key = $1 AND ($2::bigint IS NULL OR id < $2) ${filter}
-        ORDER BY id DESC LIMIT $3`,
+        ORDER BY scheduler_invocation.id DESC LIMIT $3`,
       [input.job, input.cursor ?? null, input.pageSize + 1, ACTIVE_INVOCATION_STATES],
     );
     const page = r.rows.slice(0, input.pageSize);

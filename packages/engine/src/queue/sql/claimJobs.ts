@@ -31,12 +31,12 @@ WHERE j.id = picked.id
 RETURNING j.id::text AS id, j.body, j.priority, j.attempts_allowed, j.attempts_remaining, j.claim_descriptor,
           j.claim_count, j.run_after`;
 
-/** The same selection without claiming (PinLater's dryRun). */
+/** The same selection without claiming (PinLater's dryRun); `queue_job.id`, not the text alias, orders it. */
 const DRY_RUN_SQL = `
 SELECT id::text AS id, body, priority, attempts_allowed, attempts_remaining, claim_descriptor, claim_count, run_after
   FROM queue_job
  WHERE queue_name = $1 AND state = 'PENDING' AND run_after <= $2
- ORDER BY priority, run_after, id
+ ORDER BY priority, run_after, queue_job.id
  LIMIT $3`;
 
 export interface ClaimedJob {

@@ -23,7 +23,9 @@ export interface ScanCursor {
 /**
  * One priority's page, newest runAfter first, strictly after `cursor`. With
  * the priority fixed, a backward walk of queue_job_scan_idx yields exactly
- * this order, so a page costs `limit` index entries at any depth.
+ * this order, so a page costs `limit` index entries at any depth. ORDER BY
+ * names `queue_job.id`: a bare `id` would mean the text alias of the select
+ * list ("10000" < "9999"), disagreeing with the numeric cursor.
  */
 export async function scanJobsOfPriority(
   db: Queryable,
@@ -42,7 +44,7 @@ export async function scanJobsOfPriority(
     `SELECT id::text AS id, state::text AS state, priority, attempts_allowed, attempts_remaining, custom_status,
             created_at, run_after, updated_at, claim_descriptor
        FROM queue_job WHERE ${where}
-      ORDER BY priority DESC, run_after DESC, id DESC
+      ORDER BY priority DESC, run_after DESC, queue_job.id DESC
       LIMIT $${params.length}`,
     params,
   );

@@ -62,7 +62,8 @@ async function triageJobs(ctx: EngineContext, sql: Sql, jobs: JobRow[]): Promise
   const [pendingRows, activeRows] = await Promise.all([
     sql.query<PendingRow>(
       `SELECT id::text AS id, job_key, trigger_id, title, url, created_at, emitted_by, properties, tags FROM scheduler_trigger
-        WHERE job_key = ANY($1::text[]) AND invocation_id IS NULL AND discarded_at IS NULL ORDER BY created_at, id`, [keys]),
+        WHERE job_key = ANY($1::text[]) AND invocation_id IS NULL AND discarded_at IS NULL
+        ORDER BY created_at, scheduler_trigger.id`, [keys]), // the column: a bare `id` is the text alias
     sql.query<{ job_key: string; n: number }>(
       `SELECT job_key, count(*)::int AS n FROM scheduler_invocation
         WHERE job_key = ANY($1::text[]) AND state = ANY($2::"InvocationState"[]) GROUP BY job_key`, [keys, ACTIVE_INVOCATION_STATES]),
