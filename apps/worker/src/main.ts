@@ -15,6 +15,7 @@ const db = createDatabase(env.DATABASE_URL, {
   poolMax: env.HOURGLASS_DB_POOL_MAX,
   applicationName: env.HOURGLASS_WORKER_ID,
   preparedStatements: !embedded,
+  outageLog: (level, message, fields) => logger[level](message, fields),
 });
 const engine = createEngine({ db, logger });
 const shellEnv = childEnv(process.env);
@@ -42,6 +43,8 @@ const worker = new QueueWorker(engine, {
   claimAheadMs: scheduler.claimAheadMs,
 });
 
+// Signals are heard from the first moment: a stop during start-up waits for the step in flight, skips
+// the rest and exits 0, and nothing is started after it.
 let stopping = false;
 async function shutdown(signal: string) {
   if (stopping) return;
@@ -49,6 +52,7 @@ async function shutdown(signal: string) {
   logger.info(`received ${signal}; finishing running jobs`);
   scheduler.stop();
   chains.stop();
+  await started.catch(() => {});
   await worker.stop();
   await db.close();
   process.exit(0);
@@ -56,8 +60,22 @@ async function shutdown(signal: string) {
 process.on("SIGTERM", () => void shutdown("SIGTERM"));
 process.on("SIGINT", () => void shutdown("SIGINT"));
 
-await scheduler.start();
-await chains.start();
-await worker.start();
-// Tests and the start script wait for this line.
-console.log(`hourglass worker ready id=${env.HOURGLASS_WORKER_ID}`);
+// pg clients emit 'error' when the server goes away; Hourglass listens where it holds them, and this is the
+// net for one it does not (a library's): losing the database must never end the process.
+process.on("uncaughtException", (err) => {
+  if (db.outage.failed(err)) return;
+  logger.error("uncaught exception; exiting", { error: err.stack ?? err.message });
+  process.exit(1);
+});
+
+async function start(): Promise<void> {
+  for (const step of [() => scheduler.start(), () => chains.start(), () => worker.start()]) {
+    if (stopping) return;
+    await step();
+  }
+  if (stopping) return;
+  // Tests and the start script wait for this line.
+  console.log(`hourglass worker ready id=${env.HOURGLASS_WORKER_ID}`);
+}
+const started = start();
+await started;

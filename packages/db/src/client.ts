@@ -1,6 +1,7 @@
 import pg from "pg";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "./generated/prisma/client.ts";
+import { OutageMonitor, type OutageLog } from "./outage.ts";
 
 export interface DatabaseOptions {
   /** Maximum connections in the shared pool (Prisma and hand-written SQL use the same pool). */
@@ -14,6 +15,8 @@ export interface DatabaseOptions {
    * statement name fails.
    */
   preparedStatements?: boolean;
+  /** Where the one-line outage reports go (default: the console); see OutageMonitor. */
+  outageLog?: OutageLog;
 }
 
 /** Runs hand-written SQL; `name` makes it a prepared statement where that is enabled. */
@@ -31,6 +34,8 @@ export interface Database {
   /** Hot-path SQL over the pool (prepared statements when enabled). */
   readonly sql: Sql;
   readonly prisma: PrismaClient;
+  /** Whether the database is reachable; loops report their errors to it and back off while it is down. */
+  readonly outage: OutageMonitor;
   close(): Promise<void>;
 }
 
@@ -45,9 +50,11 @@ export function createDatabase(url: string, options: DatabaseOptions = {}): Data
     idleTimeoutMillis: 5 * 60_000,
     application_name: options.applicationName ?? "hourglass",
   });
+  const outage = new OutageMonitor(options.outageLog);
   // An idle client's error (e.g. the server restarting) must not crash the process;
   // the pool drops the client and the next query opens a new one.
-  pool.on("error", () => {});
+  pool.on("error", (err) => outage.failed(err));
+  pool.on("connect", () => outage.ok());
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   const prepare = options.preparedStatements ?? true;
   const sql: Sql = {
@@ -59,6 +66,7 @@ export function createDatabase(url: string, options: DatabaseOptions = {}): Data
     pool,
     sql,
     prisma,
+    outage,
     async close() {
       if (closed) return;
       closed = true;

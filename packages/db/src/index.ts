@@ -2,3 +2,4 @@ export { createDatabase, type Database, type DatabaseOptions, type Sql } from ".
 export { migrate } from "./migrate.ts";
 export { Prisma, QueueJobState } from "./generated/prisma/client.ts";
 export type { PrismaClient } from "./generated/prisma/client.ts";
+export { Backoff, isConnectionError, OutageMonitor, type OutageLog } from "./outage.ts";

@@ -6,6 +6,8 @@
 export const ERROR_CODES = {
   /** A request argument is malformed (details in the message and `data.issues`). */
   INVALID_ARGUMENT: "BAD_REQUEST",
+  /** The HTTP request is larger than the API accepts (the web app's HOURGLASS_API_MAX_REQUEST_BYTES). */
+  REQUEST_TOO_LARGE: "PAYLOAD_TOO_LARGE",
   /** The scan continuation token is not one this server issued. */
   CONTINUATION_INVALID: "BAD_REQUEST",
   /** Queue names are letters, digits and underscores. */
@@ -14,6 +16,8 @@ export const ERROR_CODES = {
   QUEUE_NAME_TOO_LONG: "BAD_REQUEST",
   /** No queue has this name. */
   QUEUE_NOT_FOUND: "NOT_FOUND",
+  /** The queue is one of Hourglass's own (name prefix `hourglass_`): readable, but only the engine writes it. */
+  QUEUE_RESERVED: "FORBIDDEN",
   /** Priorities are 1 (highest) to 3. */
   PRIORITY_NOT_SUPPORTED: "BAD_REQUEST",
   /** The queue is paused or over its dequeue rate limit; try again later. */
@@ -32,14 +36,29 @@ export const ERROR_CODES = {
   REQUEST_INVALID: "BAD_REQUEST",
   /** The operation conflicts with the current state (a guarded write matched nothing). */
   CONFLICT: "CONFLICT",
+  /**
+   * The database could not be reached (it is restarting or away): nothing was
+   * changed, or a write's outcome is unknown; retry after the Retry-After delay.
+   * Writes are safe to retry where they are idempotent (ids, descriptors, guards).
+   */
+  DATABASE_UNAVAILABLE: "SERVICE_UNAVAILABLE",
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** One problem with one field, as the API reports it in `data.issues`. */
+export interface FieldIssue {
+  /** Dotted path ("jobs.0.body"); "" for the whole input. */
+  path: string;
+  message: string;
+}
 
 export class HourglassError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
+    /** The fields at fault, when the error is about particular fields of the input. */
+    readonly issues?: FieldIssue[],
   ) {
     super(message);
     this.name = "HourglassError";

@@ -25,6 +25,12 @@ export async function withTransaction<T>(pool: pg.Pool, fn: (sql: Sql) => Promis
 
 async function once<T>(pool: pg.Pool, fn: (sql: Sql) => Promise<T>): Promise<T> {
   const client = await pool.connect();
+  // A checked-out client whose connection dies (the server restarting) emits 'error'; the pool
+  // listens only while the client is idle, and an unheard 'error' event kills the process. The
+  // statement in flight fails with the same error, so here it only marks the client as broken.
+  let broken: Error | undefined;
+  const onError = (err: Error) => (broken ??= err);
+  client.on("error", onError);
   const sql: Sql = { query: (text, values) => client.query(text, values as unknown[]) };
   try {
     await client.query("BEGIN");
@@ -32,9 +38,11 @@ async function once<T>(pool: pg.Pool, fn: (sql: Sql) => Promise<T>): Promise<T> 
     await client.query("COMMIT");
     return result;
   } catch (err) {
-    await client.query("ROLLBACK").catch(() => {});
+    if (!broken) await client.query("ROLLBACK").catch((e: Error) => (broken ??= e));
     throw err;
   } finally {
-    client.release();
+    client.removeListener("error", onError);
+    // a broken connection is dropped, not handed to the next caller
+    client.release(broken);
   }
 }

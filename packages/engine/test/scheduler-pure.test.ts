@@ -47,18 +47,36 @@ describe("cron machine", () => {
     expect(early.trigger).toBeNull();
     expect(early.state).toEqual(s);
     const fired = run(s, every5, "2026-01-01T10:05:00.300Z");
-    expect(fired.trigger).toEqual({ id: "cron:p/job:2026-01-01T10:05:00.000Z", title: "cron tick 2026-01-01T10:05:00.000Z", slotAt: at("2026-01-01T10:05:00Z") });
+    expect(fired.trigger).toEqual({ id: "cron:p/job:2026-01-01T10:05:00.000Z", title: "cron tick 2026-01-01T10:05:00.000Z", slotAt: at("2026-01-01T10:05:00Z"), lateMs: 300 });
     s = fired.state;
     expect(iso(s.nextTickAt)).toBe("2026-01-01T10:10:00.000Z");
     // the same tick delivered twice (another worker, a retried task): no second trigger
     expect(run(fired.state, every5, "2026-01-01T10:05:00.400Z").trigger).toBeNull();
   });
 
-  it("after downtime fires once for the newest missed slot, then resumes on schedule", () => {
+  it("after downtime fires once for the newest missed slot, counting the skipped ones, then resumes on schedule", () => {
     const s = arm(IDLE, every5, at("2026-01-01T10:02:00Z"), () => 0);
     const late = run(s, every5, "2026-01-01T11:17:00Z");
     expect(late.trigger!.id).toBe("cron:p/job:2026-01-01T11:15:00.000Z");
+    // 10:05, 10:10, ..., 11:10 were passed over: 14 slots
+    expect(late.trigger!.skipped).toEqual({ count: 14, from: at("2026-01-01T10:05:00Z"), to: at("2026-01-01T11:15:00Z") });
+    expect(late.trigger!.lateMs).toBe(2 * 60_000);
     expect(iso(late.state.nextTickAt)).toBe("2026-01-01T11:20:00.000Z");
+  });
+
+  it("a slot missed by a few seconds (its timer's worker died) fires late as itself, and the next slot is not lost", () => {
+    const every5s = parseSchedule("*/5 * * * * *");
+    let s = arm(IDLE, every5s, at("2026-01-01T10:00:01Z"), () => 0);
+    expect(iso(s.nextTickAt)).toBe("2026-01-01T10:00:05.000Z");
+    // the tick service finds the lost timer 5 s after its slot, when the next slot is due too
+    const lost = run(s, every5s, "2026-01-01T10:00:10.100Z");
+    expect(lost.trigger).toMatchObject({ id: "cron:p/job:2026-01-01T10:00:05.000Z", lateMs: 5100 });
+    expect(lost.trigger!.skipped).toBeUndefined();
+    s = lost.state;
+    expect(iso(s.nextTickAt)).toBe("2026-01-01T10:00:10.000Z");
+    const next = run(s, every5s, "2026-01-01T10:00:10.300Z");
+    expect(next.trigger).toMatchObject({ id: "cron:p/job:2026-01-01T10:00:10.000Z", lateMs: 300 });
+    expect(iso(next.state.nextTickAt)).toBe("2026-01-01T10:00:15.000Z");
   });
 
   it("survives a clock that moves backwards without firing a slot twice", () => {

@@ -1,22 +1,44 @@
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import type { Engine } from "../engine.ts";
+import { bufferBoundedBody, DEFAULT_MAX_REQUEST_BYTES, requestTooLarge, unreadableBody } from "./request-size.ts";
 import { appRouter } from "./root.ts";
 
 export const TRPC_ENDPOINT = "/api/trpc";
 
+export interface ApiOptions {
+  /** Largest request body accepted, in bytes (default DEFAULT_MAX_REQUEST_BYTES); larger ones get 413. */
+  maxRequestBytes?: number;
+  /** Told "<procedure>: <message>" for each internal error (500). */
+  onError?: (message: string) => void;
+}
+
 /**
  * Serves the API over tRPC's HTTP protocol (plain JSON: GET ?input= for
- * queries, POST for mutations). The caller's identity comes from the
- * x-hourglass-caller header until access control lands.
+ * queries, POST for mutations; a query may also be POSTed with a JSON body,
+ * for inputs too long for a URL). The body is read, up to the limit, before
+ * tRPC sees it. The caller's identity comes from the x-hourglass-caller
+ * header until access control lands.
  */
-export function handleApiRequest(req: Request, engine: Engine, onError?: (message: string) => void): Promise<Response> {
+export async function handleApiRequest(req: Request, engine: Engine, options: ApiOptions = {}): Promise<Response> {
+  const maxBytes = options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES;
+  let bounded: Request | null;
+  try {
+    bounded = await bufferBoundedBody(req, maxBytes);
+  } catch (err) {
+    return unreadableBody(err);
+  }
+  if (!bounded) return requestTooLarge(maxBytes);
   return fetchRequestHandler({
     endpoint: TRPC_ENDPOINT,
-    req,
+    req: bounded,
     router: appRouter,
+    allowMethodOverride: true,
     createContext: () => ({ engine, caller: { id: req.headers.get("x-hourglass-caller")?.slice(0, 200) || "api" } }),
+    // a call refused because the database is away says when to try again
+    responseMeta: ({ errors }) =>
+      errors.some((e) => e.code === "SERVICE_UNAVAILABLE") ? { headers: new Headers({ "retry-after": "1" }) } : {},
     onError: ({ error, path }) => {
-      if (error.code === "INTERNAL_SERVER_ERROR") onError?.(`${path ?? "?"}: ${error.message}`);
+      if (error.code === "INTERNAL_SERVER_ERROR") options.onError?.(`${path ?? "?"}: ${error.message}`);
     },
   });
 }

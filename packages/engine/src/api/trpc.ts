@@ -2,7 +2,8 @@ import { initTRPC, TRPCError } from "@trpc/server";
 import { ZodError } from "zod";
 import type { Caller } from "../context.ts";
 import type { Engine } from "../engine.ts";
-import { ERROR_CODES, isHourglassError, type ErrorCode } from "../errors.ts";
+import { ERROR_CODES, HourglassError, isHourglassError, type ErrorCode, type FieldIssue } from "../errors.ts";
+import { inputIssues } from "./input-guard.ts";
 
 export interface ApiContext {
   engine: Engine;
@@ -18,28 +19,50 @@ export function errorCodeForIssue(path: PropertyKey[]): ErrorCode {
   return "INVALID_ARGUMENT";
 }
 
+/** "path: message; path: message", the message of an error about fields. */
+function describeIssues(issues: FieldIssue[]): string {
+  return issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join("; ");
+}
+
 const t = initTRPC.context<ApiContext>().create({
   // Plain JSON, no transformer: curl and non-TypeScript clients can call the API.
   errorFormatter({ shape, error }) {
     const cause = error.cause;
     if (cause instanceof ZodError) {
       const issues = cause.issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message }));
-      const message = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join("; ");
-      return { ...shape, message, data: { ...shape.data, errorCode: errorCodeForIssue(cause.issues[0]?.path ?? []), issues } };
+      return { ...shape, message: describeIssues(issues), data: { ...shape.data, errorCode: errorCodeForIssue(cause.issues[0]?.path ?? []), issues } };
     }
-    if (isHourglassError(cause)) return { ...shape, data: { ...shape.data, errorCode: cause.code } };
+    if (isHourglassError(cause)) return { ...shape, data: { ...shape.data, errorCode: cause.code, ...(cause.issues && { issues: cause.issues }) } };
     return { ...shape, data: { ...shape.data, errorCode: error.code === "INTERNAL_SERVER_ERROR" ? "UNKNOWN" : undefined } };
   },
 });
 
-/** Turns the engine's domain errors into tRPC errors with the matching HTTP status. */
-const domainErrors = t.middleware(async ({ next }) => {
+/**
+ * Turns the engine's domain errors into tRPC errors with the matching HTTP
+ * status, and a lost database connection into a retryable 503 (reported once
+ * per outage by the database's OutageMonitor, not logged per call).
+ */
+const domainErrors = t.middleware(async ({ ctx, next }) => {
   const result = await next();
-  if (!result.ok && isHourglassError(result.error.cause)) {
-    const cause = result.error.cause;
-    throw new TRPCError({ code: ERROR_CODES[cause.code], message: cause.message, cause });
+  if (result.ok) return result;
+  let cause = result.error.cause;
+  if (!isHourglassError(cause) && ctx.engine.ctx.db.outage.failed(cause ?? result.error)) {
+    cause = new HourglassError("DATABASE_UNAVAILABLE", "the database is unavailable (restarting or unreachable); retry shortly");
   }
+  if (isHourglassError(cause)) throw new TRPCError({ code: ERROR_CODES[cause.code], message: cause.message, cause });
   return result;
+});
+
+/**
+ * Rejects, before any schema runs, what no schema should have to think about:
+ * NUL bytes and lone surrogates anywhere (keys too), JSON nested too deep or
+ * too large (input-guard.ts). Every procedure passes through it, so a new one
+ * cannot forget it.
+ */
+const inputGuard = t.middleware(async ({ getRawInput, next }) => {
+  const issues = inputIssues(await getRawInput());
+  if (issues.length > 0) throw new HourglassError("INVALID_ARGUMENT", describeIssues(issues), issues);
+  return next();
 });
 
 /**
@@ -50,5 +73,5 @@ const domainErrors = t.middleware(async ({ next }) => {
 const authorized = t.middleware(({ ctx, next }) => next({ ctx }));
 
 export const router = t.router;
-export const publicProcedure = t.procedure.use(domainErrors).use(authorized);
+export const publicProcedure = t.procedure.use(domainErrors).use(inputGuard).use(authorized);
 export const createCallerFactory = t.createCallerFactory;

@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import type { z } from "zod";
 import type { shellExecutorSchema } from "./config.ts";
 import { BoundedOutput, type ExecutionInput, type ExecutionResult } from "./types.ts";
@@ -9,6 +9,11 @@ import { BoundedOutput, type ExecutionInput, type ExecutionResult } from "./type
  * HOURGLASS_JOB_DESCRIPTOR and HOURGLASS_ATTEMPT beside it, over `baseEnv`
  * (what the worker chose to pass on, e.g. PATH and HOME; never its secrets). On timeout or
  * shutdown the whole process group is killed, so `sh -c` children die too.
+ *
+ * The program must not outlive the worker, however the worker ends: after a
+ * `kill -9` its lease lapses and the job runs again elsewhere, so a survivor
+ * would run the job twice at once. A reaper (see startReaper) kills the
+ * program's process group as soon as the worker is gone.
  */
 export function runShell(
   config: z.infer<typeof shellExecutorSchema>,
@@ -35,6 +40,7 @@ export function runShell(
       detached: true,
       stdio: ["pipe", "pipe", "pipe"],
     });
+    const reaper = child.pid === undefined ? null : startReaper(child.pid);
     const kill = (why: string) => {
       if (killedFor || child.exitCode !== null) return;
       killedFor = why;
@@ -52,6 +58,7 @@ export function runShell(
     child.stdin.on("error", () => {}); // the program may exit without reading stdin
     child.stdin.end(job.body);
     const finish = (result: ExecutionResult) => {
+      reaper?.kill("SIGKILL");
       clearTimeout(timer);
       signal.removeEventListener("abort", onAbort);
       resolve({ ...result, stdout: stdout.toString(), stderr: stderr.toString() });
@@ -63,4 +70,29 @@ export function runShell(
       finish({ succeeded: false, exitCode: code, error: sig ? `killed by ${sig}` : `exited with code ${code}` });
     });
   });
+}
+
+/**
+ * A tiny `sh` that holds one end of a pipe whose other end only this worker
+ * process holds, and kills process group `pgid` when the pipe reaches end of
+ * file: that happens when the worker exits or is killed (even with SIGKILL,
+ * the kernel closes its descriptors), within milliseconds. When the program
+ * ends normally the worker kills the reaper instead. The reaper is detached
+ * (its own process group), so a Ctrl-C aimed at the worker's group does not
+ * take it down first. Linux's PR_SET_PDEATHSIG would cover only the direct
+ * child, not `sh -c` grandchildren, and Node does not expose it.
+ */
+function startReaper(pgid: number): ChildProcess | null {
+  try {
+    const reaper = spawn("/bin/sh", ["-c", 'read _; kill -KILL -- "-$1" 2>/dev/null', "hourglass-reaper", String(pgid)], {
+      detached: true,
+      stdio: ["pipe", "ignore", "ignore"],
+    });
+    reaper.on("error", () => {}); // no /bin/sh: the program still runs, unguarded
+    reaper.stdin!.on("error", () => {});
+    reaper.unref();
+    return reaper;
+  } catch {
+    return null;
+  }
 }

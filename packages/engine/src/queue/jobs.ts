@@ -12,7 +12,9 @@ import { listExecutorQueues } from "./sql/listExecutorQueues.ts";
 import { JOBS_CHANNEL } from "./sql/queryable.ts";
 import { recordAttempts, type AttemptRecord } from "./sql/recordAttempts.ts";
 import { releaseJobs } from "./sql/releaseJobs.ts";
+import { releaseUnansweredClaim } from "./sql/releaseUnansweredClaim.ts";
 import { takeDequeueTokens } from "./sql/takeDequeueTokens.ts";
+import { refuseSystemQueue } from "./system.ts";
 import type { DequeueResponse } from "./types.ts";
 
 /** A queue as the worker sees it. */
@@ -35,7 +37,10 @@ export interface JobResult {
   attempt?: Omit<AttemptRecord, "jobId" | "claimDescriptor">;
 }
 
-/** The job lifecycle: enqueue, dequeue (claim), ack, checkpoint. */
+/**
+ * The job lifecycle: enqueue, dequeue (claim), ack, checkpoint. The public
+ * calls refuse system queues (QUEUE_RESERVED): only the engine writes them.
+ */
 export class Jobs {
   constructor(
     private readonly ctx: EngineContext,
@@ -44,6 +49,7 @@ export class Jobs {
 
   async enqueueJobs(caller: Caller, input: EnqueueJobsInput): Promise<{ jobDescriptors: string[] }> {
     checkQueueName(input.queueName);
+    refuseSystemQueue(input.queueName, "enqueue jobs on");
     const ids = await enqueueJobs(
       this.ctx.db.sql,
       input.queueName,
@@ -63,9 +69,12 @@ export class Jobs {
   /**
    * PinLater's dequeue: optionally acks first (the piggybacked jobAckRequest),
    * then claims up to `limit` due jobs in priority order. A paused queue, or
-   * one over its rate limit, answers DEQUEUE_RATE_LIMITED.
+   * one over its rate limit, answers DEQUEUE_RATE_LIMITED. A dry run only
+   * reads, so it is allowed on system queues too.
    */
   async dequeueJobs(caller: Caller, input: DequeueJobsInput): Promise<DequeueResponse> {
+    checkQueueName(input.queueName);
+    if (!input.dryRun || input.jobAckRequest) refuseSystemQueue(input.queueName, "dequeue jobs of");
     const queue = await this.queues.row(input.queueName);
     if (input.jobAckRequest) {
       if (input.jobAckRequest.queueName !== input.queueName) {
@@ -104,6 +113,7 @@ export class Jobs {
   /** Acks jobs; returns how many acks applied (stale or unknown ones are ignored, as in PinLater). */
   async ackDequeuedJobs(caller: Caller, input: AckDequeuedJobsInput): Promise<{ acked: number }> {
     checkQueueName(input.queueName);
+    refuseSystemQueue(input.queueName, "ack jobs of");
     const toAck = (succeeded: boolean) => (info: AckDequeuedJobsInput["jobsSucceeded"][number], i: number, ids: string[]): Ack => ({
       id: ids[i]!,
       succeeded,
@@ -124,6 +134,7 @@ export class Jobs {
 
   async checkpointJobs(caller: Caller, input: CheckpointJobsInput): Promise<{ checkpointed: number }> {
     checkQueueName(input.queueName);
+    refuseSystemQueue(input.queueName, "checkpoint jobs of");
     const ids = jobIdsOfQueue(input.queueName, input.requests.map((r) => r.jobDescriptor));
     const now = this.ctx.clock.now();
     const rows = await checkpointJobs(
@@ -152,8 +163,7 @@ export class Jobs {
    * limit. `aheadMs` also claims jobs falling due that much later, for the
    * caller to hold until they are due.
    */
-  claim(queueName: string, limit: number, claimer: string, aheadMs = 0): Promise<ClaimedJob[]> {
-    const now = this.ctx.clock.now();
+  claim(queueName: string, limit: number, claimer: string, aheadMs = 0, now = this.ctx.clock.now()): Promise<ClaimedJob[]> {
     return claimJobs(this.ctx.db.sql, queueName, limit, now, claimer, false, new Date(now.getTime() + aheadMs));
   }
 
@@ -216,6 +226,17 @@ export class Jobs {
     const rows = await releaseJobs(this.ctx.db.sql, held, this.ctx.clock.now(), by);
     for (const queue of new Set(rows.map((r) => r.queue_name))) await this.notify(queue);
     return rows.length;
+  }
+
+  /**
+   * After a claim failed with a lost connection: hands back whatever that claim
+   * took, if it committed (see releaseUnansweredClaim). `claimedAt` is the `now`
+   * the claim was made with.
+   */
+  async releaseUnansweredClaim(queueName: string, claimedAt: Date, claimer: string): Promise<number> {
+    const n = await releaseUnansweredClaim(this.ctx.db.sql, queueName, claimedAt, this.ctx.clock.now(), claimer);
+    if (n > 0) await this.notify(queueName);
+    return n;
   }
 
   private async applyAcks(queueName: string, acks: Ack[], by: string) {

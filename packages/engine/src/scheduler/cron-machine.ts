@@ -19,7 +19,23 @@ export interface CronTrigger {
   title: string;
   /** The schedule slot (epoch ms) this trigger stands for. */
   slotAt: number;
+  /** How long after its slot the tick came (0 on time). */
+  lateMs: number;
+  /** Slots passed over by a catch-up: missed by more than LATE_SLOT_MS, collapsed into this one. */
+  skipped?: { count: number; from: number; to: number };
 }
+
+/**
+ * A missed cron slot this late or less still fires, late, as itself: its
+ * timer's worker died (the tick service fires it LOST_TIMER_MS after the
+ * slot), or the workers were briefly away. Then the next slot, possibly due
+ * already, fires on the following pass. A slot missed by more (the workers
+ * were down) is collapsed with every slot after it into one catch-up run for
+ * the newest, and the ones passed over are counted on the trigger.
+ */
+export const LATE_SLOT_MS = 60_000;
+/** A catch-up counts the slots it skips up to this many (a `* * * * * *` job down for a day would be 86,400). */
+const SKIPPED_COUNT_CAP = 10_000;
 
 export const IDLE: CronState = { nextTickAt: null, lastSlotAt: null };
 
@@ -46,28 +62,32 @@ export function disarm(state: CronState): CronState {
 
 /**
  * A tick at `now`. Early (the clock is behind the slot, or moved backwards)
- * or unarmed: nothing happens. Late (the host was down across several slots):
- * one trigger for the newest missed slot, not one per slot, then the machine
- * re-arms for the first slot after `now`. An interval fires and waits for the
- * invocation to finish (`invocationFinished`).
+ * or unarmed: nothing happens. A little late (up to LATE_SLOT_MS): the armed
+ * slot fires as itself and the machine re-arms for the slot after it, which
+ * may be due already. Later than that (the host was down across several
+ * slots): one trigger for the newest missed slot, not one per slot, counting
+ * the skipped ones, then the machine re-arms for the first slot after `now`.
+ * An interval fires and waits for the invocation to finish (`invocationFinished`).
  */
 export function tick(state: CronState, schedule: Schedule, now: number, jobKey: string): { state: CronState; trigger: CronTrigger | null } {
   if (state.nextTickAt === null || now < state.nextTickAt) return { state, trigger: null };
   if (schedule.kind === "cron") {
-    const newest = newestSlotAtOrBefore(schedule, now) ?? state.nextTickAt;
-    const slot = Math.max(newest, state.nextTickAt);
-    if (state.lastSlotAt !== null && slot <= state.lastSlotAt) {
+    const armed = state.nextTickAt;
+    const newest = now - armed <= LATE_SLOT_MS ? armed : Math.max(newestSlotAtOrBefore(schedule, now) ?? armed, armed);
+    if (state.lastSlotAt !== null && newest <= state.lastSlotAt) {
       return { state: { ...state, nextTickAt: nextCronSlot(schedule, new Date(now))?.getTime() ?? null }, trigger: null };
     }
-    return {
-      state: { lastSlotAt: slot, nextTickAt: nextCronSlot(schedule, new Date(Math.max(now, slot)))?.getTime() ?? null },
-      trigger: { id: tickTriggerId(schedule, jobKey, slot), title: `cron tick ${new Date(slot).toISOString()}`, slotAt: slot },
+    const trigger: CronTrigger = {
+      id: tickTriggerId(schedule, jobKey, newest), title: `cron tick ${new Date(newest).toISOString()}`, slotAt: newest, lateMs: now - newest,
     };
+    if (newest > armed) trigger.skipped = { count: countSlots(schedule, armed, newest), from: armed, to: newest };
+    // after a late slot the next one may be due already: it fires on the next pass, as itself
+    return { state: { lastSlotAt: newest, nextTickAt: nextCronSlot(schedule, new Date(newest))?.getTime() ?? null }, trigger };
   }
   if (schedule.kind === "interval") {
     return {
       state: { lastSlotAt: state.nextTickAt, nextTickAt: null },
-      trigger: { id: tickTriggerId(schedule, jobKey, state.nextTickAt), title: "interval tick", slotAt: state.nextTickAt },
+      trigger: { id: tickTriggerId(schedule, jobKey, state.nextTickAt), title: "interval tick", slotAt: state.nextTickAt, lateMs: now - state.nextTickAt },
     };
   }
   return { state: disarm(state), trigger: null };
@@ -97,6 +117,15 @@ export function tickTriggerId(schedule: Schedule, jobKey: string, slotAt: number
 export function invocationFinished(state: CronState, schedule: Schedule, now: number): CronState {
   if (schedule.kind !== "interval" || state.nextTickAt !== null) return state;
   return { ...state, nextTickAt: now + schedule.intervalMillis };
+}
+
+/** Slots in [from, to): the ones a catch-up for `to` passes over (counted up to SKIPPED_COUNT_CAP). */
+function countSlots(schedule: Extract<Schedule, { kind: "cron" }>, from: number, to: number): number {
+  let n = 0;
+  for (let t: number | undefined = from; t !== undefined && t < to && n < SKIPPED_COUNT_CAP; n++) {
+    t = nextCronSlot(schedule, new Date(t))?.getTime();
+  }
+  return n;
 }
 
 function newestSlotAtOrBefore(schedule: Extract<Schedule, { kind: "cron" }>, now: number): number | null {

@@ -5,6 +5,7 @@ import type { Engine } from "../engine.ts";
 import type { ExecuteOptions } from "../executors/index.ts";
 import type { JobHandler } from "../executors/types.ts";
 import { withTransaction } from "../transaction.ts";
+import { reportFailure, untilDatabaseAnswers } from "./failures.ts";
 
 export interface ChainLoopOptions {
   /** Directory of request spec files (*.yaml). */
@@ -34,13 +35,15 @@ export class ChainLoops {
     return { [CHAIN_JOB_HANDLER]: (job, signal) => runner.run(job, signal) };
   }
 
+  /** Creates the chains queue (waiting for the database if it is away), then starts the loop. */
   async start(): Promise<void> {
-    await this.engine.requests.ensureQueue();
+    if (!(await untilDatabaseAnswers(this.engine.ctx, "chain runner start", () => this.engine.requests.ensureQueue(), () => this.stopped))) return;
     const run = async () => {
+      if (this.stopped) return;
       try {
         await this.passOnce();
       } catch (err) {
-        this.engine.ctx.logger.error("chain pass failed", { error: (err as Error).message });
+        reportFailure(this.engine.ctx, "chain pass failed", err);
       }
       if (!this.stopped) this.timer = setTimeout(run, this.o.intervalMs);
     };

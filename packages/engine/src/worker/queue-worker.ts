@@ -1,9 +1,11 @@
+import { Backoff } from "@hourglass/db";
 import type { Engine } from "../engine.ts";
 import { execute, type ExecutionResult, type ExecutorConfig, type JobHandler } from "../executors/index.ts";
 import { formatJobDescriptor } from "../queue/descriptors.ts";
 import type { ExecutorQueue } from "../queue/jobs.ts";
 import { Acks } from "./acks.ts";
 import { DueList } from "./due-list.ts";
+import { reportFailure } from "./failures.ts";
 import { JobNotifications } from "./wakeups.ts";
 
 export interface QueueWorkerOptions {
@@ -104,6 +106,14 @@ export class QueueWorker {
   /** When announced jobs can be claimed (due, or due within the claim-ahead): each wakes the fetch loop. */
   private readonly dueWakes: DueList<null>;
   private maintenanceRuns = 0;
+  /**
+   * Claims that failed with a lost connection: each may have committed with
+   * nobody holding its jobs, so they are handed back once the database answers.
+   */
+  private readonly unanswered: { queueName: string; claimedAt: Date }[] = [];
+  private readonly backoff = new Backoff();
+  /** Jobs interrupted by stop(), handed back once all have ended. */
+  private readonly toRelease: Held[] = [];
   /** Counts for tests and logs. */
   readonly stats = { claimed: 0, succeeded: 0, failed: 0, released: 0, fetchRounds: 0 };
 
@@ -112,7 +122,11 @@ export class QueueWorker {
     options: Partial<QueueWorkerOptions> & Pick<QueueWorkerOptions, "workerId">,
   ) {
     this.o = { ...DEFAULT_WORKER_OPTIONS, childEnv: {}, handlers: {}, claimAheadMs: {}, ...options };
-    this.acks = new Acks((queueName, results) => engine.jobs.complete(queueName, results, this.o.workerId), engine.ctx.logger);
+    this.acks = new Acks(
+      (queueName, results) => engine.jobs.complete(queueName, results, this.o.workerId),
+      engine.ctx.logger,
+      (err) => engine.ctx.db.outage.failed(err),
+    );
     const clock = engine.ctx.clock;
     this.early = new DueList(clock, this.o.pollIntervalMs, (due) => {
       for (const held of due) this.ready.push(held);
@@ -127,7 +141,7 @@ export class QueueWorker {
 
   async start(): Promise<void> {
     if (this.o.wakeups === "listen") {
-      this.notifications = new JobNotifications(this.engine.ctx.db.url, (q, dueAt) => this.onNotification(q, dueAt), this.log);
+      this.notifications = new JobNotifications(this.engine.ctx.db.url, (q, dueAt) => this.onNotification(q, dueAt), this.log, this.engine.ctx.db.outage);
       await this.notifications.start();
     }
     this.loop = this.fetchLoop();
@@ -144,15 +158,19 @@ export class QueueWorker {
     await this.loop;
     for (const t of this.timers) clearTimeout(t);
     this.dueWakes.stop();
-    await this.releaseHeld([...this.ready.splice(0), ...this.early.stop()]);
     const deadline = Date.now() + this.o.shutdownGraceMs;
+    await this.releaseHeld([...this.ready.splice(0), ...this.early.stop()], deadline);
     while (this.running.size > 0 && Date.now() < deadline) await this.waitForWake(100);
     for (const { held, abort } of this.running.values()) {
       this.interrupted.add(held.id);
       abort.abort();
     }
     while (this.running.size > 0) await this.waitForWake(50);
-    await this.acks.flush();
+    // the database may be away: give acks and releases until the grace period ends (at least 2 s), then let leases lapse
+    const waitUntil = Math.max(deadline, Date.now() + 2000);
+    await this.acks.flush(waitUntil);
+    await this.releaseHeld(this.toRelease.splice(0), waitUntil);
+    await this.releaseUnanswered().catch((err) => reportFailure(this.engine.ctx, "releasing lost claims failed", err));
     await this.notifications?.stop();
     this.log.info("worker stopped", { workerId: this.o.workerId, ...this.stats });
   }
@@ -163,7 +181,7 @@ export class QueueWorker {
       try {
         await task();
       } catch (err) {
-        this.log.error("background task failed", { error: (err as Error).message });
+        reportFailure(this.engine.ctx, "background task failed", err);
       }
       if (!this.stopping) this.timers.push(setTimeout(tick, everyMs));
     };
@@ -229,6 +247,7 @@ export class QueueWorker {
       let sawFullBatch = false;
       this.stats.fetchRounds++;
       try {
+        await this.releaseUnanswered();
         await this.refreshQueues();
         const n = this.queues.length;
         for (let i = 0; i < n && this.shouldClaim() && !this.stopping; i++) {
@@ -236,9 +255,11 @@ export class QueueWorker {
           if (await this.claimFrom(queue)) sawFullBatch = true;
         }
         this.rotation++;
+        this.backoff.reset();
       } catch (err) {
-        this.log.error("claiming failed; retrying", { error: (err as Error).message });
-        await this.waitForWake(this.o.pollIntervalMs);
+        const lost = reportFailure(this.engine.ctx, "claiming failed; retrying", err);
+        // while the database is away, retry with backoff (up to 1 s) rather than at the poll interval
+        await this.waitForWake(lost ? this.backoff.delay() : this.o.pollIntervalMs);
         continue;
       }
       // A queue gave all we asked for, so more is likely waiting: go again at once.
@@ -258,8 +279,15 @@ export class QueueWorker {
     if (queue.dequeueRateLimit !== null) want = await this.engine.jobs.takeTokens(queue.name, want);
     if (want <= 0) return false;
     const ahead = this.o.claimAheadMs[queue.name] ?? 0;
-    const jobs = await this.engine.jobs.claim(queue.name, want, this.o.workerId, ahead);
-    const now = this.engine.ctx.clock.now().getTime();
+    const claimedAt = this.engine.ctx.clock.now();
+    let jobs;
+    try {
+      jobs = await this.engine.jobs.claim(queue.name, want, this.o.workerId, ahead, claimedAt);
+    } catch (err) {
+      if (this.engine.ctx.db.outage.failed(err)) this.unanswered.push({ queueName: queue.name, claimedAt });
+      throw err;
+    }
+    const now = claimedAt.getTime();
     const early: { at: number; item: Held }[] = [];
     for (const j of jobs) {
       const held: Held = {
@@ -308,7 +336,7 @@ export class QueueWorker {
       this.running.delete(held.id);
       if (this.interrupted.has(held.id)) {
         this.interrupted.delete(held.id);
-        void this.releaseHeld([held]);
+        this.toRelease.push(held); // released by stop(), after every running job has ended
       } else {
         result.succeeded ? this.stats.succeeded++ : this.stats.failed++;
         this.acks.add(held.queueName, {
@@ -332,12 +360,32 @@ export class QueueWorker {
     });
   }
 
-  private async releaseHeld(held: Held[]): Promise<void> {
+  /** Hands back what claims lost with their connection took, oldest first; throws (to retry later) while the database is away. */
+  private async releaseUnanswered(): Promise<void> {
+    while (this.unanswered.length > 0) {
+      const { queueName, claimedAt } = this.unanswered[0]!;
+      const n = await this.engine.jobs.releaseUnansweredClaim(queueName, claimedAt, this.o.workerId);
+      if (n > 0) this.log.info("released jobs of a claim whose answer was lost with its connection", { queueName, jobs: n });
+      this.unanswered.shift();
+    }
+  }
+
+  /** Hands claims back; while the database is away, retries until `until` (epoch ms), then leaves them to lapse. */
+  private async releaseHeld(held: Held[], until = 0): Promise<void> {
     if (held.length === 0) return;
-    try {
-      this.stats.released += await this.engine.jobs.release(held, this.o.workerId);
-    } catch (err) {
-      this.log.error("releasing claims failed; their leases will lapse instead", { error: (err as Error).message });
+    const backoff = new Backoff();
+    for (;;) {
+      try {
+        this.stats.released += await this.engine.jobs.release(held, this.o.workerId);
+        return;
+      } catch (err) {
+        const lost = reportFailure(this.engine.ctx, "releasing claims failed; their leases will lapse instead", err);
+        if (!lost || Date.now() >= until) {
+          if (lost) this.log.warn("database still away; leaving claims to lapse", { jobs: held.length });
+          return;
+        }
+        await new Promise((r) => setTimeout(r, backoff.delay()));
+      }
     }
   }
 

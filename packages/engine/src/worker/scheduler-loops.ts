@@ -1,6 +1,7 @@
 import type { Engine } from "../engine.ts";
 import type { ExecuteOptions } from "../executors/index.ts";
 import type { JobHandler } from "../executors/types.ts";
+import { reportFailure, untilDatabaseAnswers } from "./failures.ts";
 import { syncCatalog } from "../scheduler/host/catalog-sync.ts";
 import { InvocationRunner } from "../scheduler/host/invocations.ts";
 import { runTicksOnce, TICK_BATCH } from "../scheduler/host/ticks.ts";
@@ -42,11 +43,13 @@ export class SchedulerLoops {
     return { [INVOCATION_HANDLER]: (job, signal) => runner.run(job, signal) };
   }
 
+  /** Creates the invocations queue (waiting for the database if it is away), then starts the loops. */
   async start(): Promise<void> {
-    await this.engine.queues.createQueue({ id: "scheduler" }, {
+    const created = await untilDatabaseAnswers(this.engine.ctx, "scheduler start", () => this.engine.internal.queues.createQueue({ id: "scheduler" }, {
       name: INVOCATIONS_QUEUE, claimTimeoutMillis: 60_000,
       executor: { kind: "handler", name: INVOCATION_HANDLER, retryDelayMillis: 1000 },
-    });
+    }), () => this.stopped);
+    if (!created) return;
     await this.every(this.o.catalogIntervalMs, () => syncCatalog(this.engine.ctx, this.o.projectsDir));
     // Separate loops, each draining its backlog: a steady trickle of triage
     // (finished invocations) must not hold back a minute's worth of ticks.
@@ -65,10 +68,11 @@ export class SchedulerLoops {
 
   private async every(ms: number, task: () => Promise<unknown>): Promise<void> {
     const run = async () => {
+      if (this.stopped) return;
       try {
         await task();
       } catch (err) {
-        this.engine.ctx.logger.error("scheduler pass failed", { error: (err as Error).message });
+        reportFailure(this.engine.ctx, "scheduler pass failed", err);
       }
       if (!this.stopped) this.timers.push(setTimeout(run, ms));
     };

@@ -1,4 +1,5 @@
 import pg from "pg";
+import type { OutageMonitor } from "@hourglass/db";
 import type { Logger } from "../logger.ts";
 import { JOBS_CHANNEL, JOBS_DUE_CHANNEL } from "../queue/sql/queryable.ts";
 
@@ -6,7 +7,8 @@ import { JOBS_CHANNEL, JOBS_DUE_CHANNEL } from "../queue/sql/queryable.ts";
  * LISTENs on the jobs channels with a dedicated connection and reports the
  * queue named in each notification (with, for jobs due later, when the
  * earliest of them is due). Reconnects after a second when the
- * connection drops; the worker's polling covers the gap. Not used on the
+ * connection drops; the worker's polling covers the gap. Connection loss is
+ * reported to the database's OutageMonitor (one log line per outage). Not used on the
  * embedded database, where notifications never reach another connection.
  */
 export class JobNotifications {
@@ -18,6 +20,7 @@ export class JobNotifications {
     private readonly url: string,
     private readonly onQueue: (queueName: string, dueAt?: number) => void,
     private readonly logger: Logger,
+    private readonly outage?: OutageMonitor,
   ) {}
 
   async start(): Promise<void> {
@@ -30,7 +33,7 @@ export class JobNotifications {
       this.onQueue(n.payload.slice(colon + 1), Number(n.payload.slice(0, colon)));
     });
     client.on("error", (err) => {
-      this.logger.warn("notification connection failed; polling until it is back", { error: err.message });
+      if (!this.outage?.failed(err)) this.logger.warn("notification connection failed; polling until it is back", { error: err.message });
       this.reconnectSoon();
     });
     try {
@@ -38,7 +41,7 @@ export class JobNotifications {
       await client.query(`LISTEN ${JOBS_CHANNEL}; LISTEN ${JOBS_DUE_CHANNEL}`);
       this.client = client;
     } catch (err) {
-      this.logger.warn("could not listen for notifications; polling", { error: (err as Error).message });
+      if (!this.outage?.failed(err)) this.logger.warn("could not listen for notifications; polling", { error: (err as Error).message });
       client.end().catch(() => {});
       this.reconnectSoon();
     }

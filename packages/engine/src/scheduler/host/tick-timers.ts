@@ -1,7 +1,7 @@
 import type { Sql } from "@hourglass/db";
 import { enqueueJobs } from "../../queue/sql/enqueueJobs.ts";
 import type { JobDefinition } from "../catalog.ts";
-import { ticker } from "../cron-machine.ts";
+import { LATE_SLOT_MS, ticker, type CronTrigger } from "../cron-machine.ts";
 import { ACTIVE_INVOCATION_STATES } from "../job-state.ts";
 import { applyPolicy } from "../policies.ts";
 import { logStamp } from "./debug-log.ts";
@@ -58,17 +58,56 @@ export async function armTimers(sql: Sql, queueName: string, now: Date, jobs: { 
 }
 
 /** A cron tick's trigger: its id names the slot, so a slot ticked twice records one trigger. */
-export interface TickTrigger { jobKey: string; id: string; title: string; slot: string }
+export interface TickTrigger {
+  jobKey: string;
+  id: string;
+  title: string;
+  slot: string;
+  /** Properties beyond the slot: how late it fired, and what a catch-up skipped (see tickProperties). */
+  late?: Record<string, unknown>;
+}
+
+/** A tick trigger from the cron machine's. */
+export function tickTrigger(jobKey: string, t: CronTrigger): TickTrigger {
+  const trigger: TickTrigger = { jobKey, id: t.id, title: t.title, slot: new Date(t.slotAt).toISOString() };
+  // on time means within a second; later ticks say by how much, so the triage log can tell
+  if (t.lateMs >= 1000 || t.skipped) trigger.late = { late_ms: t.lateMs };
+  if (t.skipped) {
+    Object.assign(trigger.late!, {
+      skipped_slots: t.skipped.count,
+      skipped_from: new Date(t.skipped.from).toISOString(),
+      skipped_to: new Date(t.skipped.to).toISOString(),
+    });
+  }
+  return trigger;
+}
+
+/** A tick trigger's properties: its slot, and how late it was when it fired late. */
+export function tickProperties(t: TickTrigger): Record<string, unknown> {
+  return { slot: t.slot, ...t.late };
+}
+
+/** Triage-log lines for a late or catch-up tick (none for one on time). */
+export function lateTickLines(triggerId: string, properties: unknown): string[] {
+  const p = (properties ?? {}) as { slot?: string; late_ms?: number; skipped_slots?: number; skipped_from?: string; skipped_to?: string };
+  if (typeof p.late_ms !== "number") return [];
+  const lines = [`trigger ${triggerId} for slot ${p.slot} fired ${p.late_ms} ms late`];
+  if (p.skipped_slots) {
+    lines.push(`catch-up: skipped ${p.skipped_slots} slot(s) from ${p.skipped_from} to before ${p.skipped_to}: `
+      + `missed by more than ${LATE_SLOT_MS / 1000} s (no worker was running), collapsed into this run`);
+  }
+  return lines;
+}
 
 /** Records ticks as pending triggers (the triage that follows picks them up); a trigger already recorded is kept. */
 export async function recordTickTriggers(sql: Sql, now: Date, ticks: TickTrigger[]): Promise<void> {
   if (ticks.length === 0) return;
   await sql.query(
     `INSERT INTO scheduler_trigger (job_key, trigger_id, title, created_at, emitted_by, properties)
-     SELECT k, id, title, $1, 'cron', jsonb_build_object('slot', slot)
-       FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) AS t(k, id, title, slot)
+     SELECT k, id, title, $1, 'cron', props
+       FROM unnest($2::text[], $3::text[], $4::text[], $5::jsonb[]) AS t(k, id, title, props)
      ON CONFLICT (job_key, trigger_id) DO NOTHING`,
-    [now, ticks.map((t) => t.jobKey), ticks.map((t) => t.id), ticks.map((t) => t.title), ticks.map((t) => t.slot)]);
+    [now, ticks.map((t) => t.jobKey), ticks.map((t) => t.id), ticks.map((t) => t.title), ticks.map((t) => JSON.stringify(tickProperties(t)))]);
 }
 
 /** A claimed timer: its queue job id, the job it ticks, and where its carrier can be inspected. */
@@ -124,12 +163,13 @@ export async function fireTimers(sql: Sql, now: Date, timers: FiringTimer[]): Pr
     };
     updates.push(update);
     if (!r.trigger) continue; // early (clocks disagree) or nothing to fire: the tick service arms or fires it again
-    const trigger: TickTrigger = { jobKey: job.key, id: r.trigger.id, title: r.trigger.title, slot: new Date(r.trigger.slotAt).toISOString() };
+    const trigger = tickTrigger(job.key, r.trigger);
     const quiet = !busy.has(job.key) && job.triage_requested_at === null;
     const decision = quiet && applyPolicy(job.definition.policy, { activeInvocations: 0, pending: [{ id: trigger.id, createdAt: now.getTime() }], now: now.getTime() });
     if (decision && decision.requests.length === 1) {
       const log = new TriageLog(t0);
       log.say(`tick timer fired for slot ${trigger.slot}: trigger ${trigger.id}`);
+      for (const line of lateTickLines(trigger.id, tickProperties(trigger))) log.say(line);
       log.say(`1 pending trigger(s), 0 active invocation(s)`);
       log.say(`policy ${job.definition.policy.kind}: 1 invocation(s) to start, 0 trigger(s) to discard`);
       starts.push({ job, trigger, timer, log, update }); // the log is written once the invocation has its id
@@ -144,7 +184,7 @@ export async function fireTimers(sql: Sql, now: Date, timers: FiringTimer[]): Pr
     // one JSON document rather than parallel arrays: JSON.stringify is far cheaper than pg's array-literal escaping
     const stamp = logStamp(now);
     const rows = starts.map((s) => {
-      const incoming = [{ id: s.trigger.id, title: s.trigger.title, url: null, createdAt: now.getTime(), emittedBy: "cron", properties: { slot: s.trigger.slot }, tags: [] }];
+      const incoming = [{ id: s.trigger.id, title: s.trigger.title, url: null, createdAt: now.getTime(), emittedBy: "cron", properties: tickProperties(s.trigger), tags: [] }];
       return {
         job_key: s.job.key, revision: s.job.revision, task: s.job.definition.task, incoming, slot: s.trigger.slot,
         view_url: s.timer.viewUrl, timer: s.timer.timerId,

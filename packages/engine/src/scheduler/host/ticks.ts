@@ -2,7 +2,7 @@ import type { EngineContext } from "../../context.ts";
 import { withTransaction } from "../../transaction.ts";
 import type { JobDefinition } from "../catalog.ts";
 import { disarm, ticker, type tick } from "../cron-machine.ts";
-import { armTimers, ARM_AHEAD_MS, LOST_TIMER_MS, recordTickTriggers, type TickTrigger } from "./tick-timers.ts";
+import { armTimers, ARM_AHEAD_MS, LOST_TIMER_MS, recordTickTriggers, tickTrigger, type TickTrigger } from "./tick-timers.ts";
 import { INVOCATIONS_QUEUE } from "./triage.ts";
 
 export const TICK_BATCH = 1000;
@@ -50,7 +50,7 @@ export async function runTicksOnce(ctx: EngineContext): Promise<{ due: number; f
       next.push(r.state.nextTickAt === null ? null : new Date(r.state.nextTickAt));
       last.push(r.state.lastSlotAt === null ? null : new Date(r.state.lastSlotAt));
       fired.push(r.trigger !== null);
-      if (r.trigger) triggers.push({ jobKey: row.key, id: r.trigger.id, title: r.trigger.title, slot: new Date(r.trigger.slotAt).toISOString() });
+      if (r.trigger) triggers.push(tickTrigger(row.key, r.trigger));
     }
     await sql.query(
       `UPDATE scheduler_job j SET next_tick_at = u.next, last_slot_at = u.last, tick_timer_id = NULL, updated_at = $1,

@@ -6,6 +6,7 @@ import type { JobDefinition } from "../catalog.ts";
 import { ACTIVE_INVOCATION_STATES } from "../job-state.ts";
 import { applyPolicy } from "../policies.ts";
 import { logLine } from "./debug-log.ts";
+import { lateTickLines } from "./tick-timers.ts";
 import { TriageLog } from "./triage-log.ts";
 
 /** The internal queue invocations run on, and the handler that runs them. */
@@ -92,6 +93,7 @@ async function triageJobs(ctx: EngineContext, sql: Sql, jobs: JobRow[]): Promise
     const pending = pendingBy.get(job.key) ?? [];
     const active = activeBy.get(job.key) ?? 0;
     say(`${pending.length} pending trigger(s), ${active} active invocation(s)`);
+    for (const p of pending) if (p.emitted_by === "cron") for (const line of lateTickLines(p.trigger_id, p.properties)) say(line);
     if (job.removed_at || job.definition.disabled || job.paused_at) {
       discards.push(...pending.map((p) => p.id));
       say(`job is ${job.paused_at ? "paused" : "disabled"}: no invocations start${pending.length ? `; discarding ${pending.length} trigger(s)` : ""}`);
