@@ -4,6 +4,7 @@ import type { EngineContext } from "./context.ts";
 import { consoleLogger, type Logger } from "./logger.ts";
 import { BulkActions } from "./queue/bulk.ts";
 import { Jobs } from "./queue/jobs.ts";
+import { QueueAdmin } from "./queue/admin.ts";
 import { QueueMaintenance } from "./queue/maintenance.ts";
 import { Queues } from "./queue/queues.ts";
 import { JobReads } from "./queue/reads.ts";
@@ -28,13 +29,21 @@ export interface Engine {
   maintenance: QueueMaintenance;
   scheduler: Scheduler;
   requests: Requests;
+  /** The engine's own paths, without the public API's checks (LUCI's EngineInternal); never behind a transport. */
+  internal: EngineInternal;
+}
+
+export interface EngineInternal {
+  /** Administration of any queue, Hourglass's own (`hourglass_*`) included. */
+  queues: QueueAdmin;
 }
 
 export function createEngine(options: EngineOptions): Engine {
   const ctx: EngineContext = { db: options.db, clock: options.clock ?? systemClock, logger: options.logger ?? consoleLogger("engine") };
-  const queues = new Queues(ctx);
+  const admin = new QueueAdmin(ctx);
+  const queues = new Queues(ctx, admin);
   const jobs = new Jobs(ctx, queues);
-  const requests = new Requests(ctx, queues);
+  const requests = new Requests(ctx, admin);
   return {
     ctx,
     queues,
@@ -44,5 +53,6 @@ export function createEngine(options: EngineOptions): Engine {
     maintenance: new QueueMaintenance(ctx, jobs),
     scheduler: new Scheduler(ctx, options.random, { invocationsAborted: (caller, ids) => requests.stopForInvocations(caller, ids) }),
     requests,
+    internal: { queues: admin },
   };
 }

@@ -42,7 +42,7 @@ beforeAll(async () => {
   for (const id of ["c1", "c2", "c3"]) workers.push(new WorkerProcess(id, t.db.url, env));
   await Promise.all(workers.map((w) => w.ready()));
   // a killed worker's lease lapses in 1.5 s instead of the default 15 s
-  await t.api.queues.updateQueue({ name: "hourglass_chains", settings: { claimTimeoutMillis: 1500 } });
+  await t.engine.internal.queues.updateQueue({ id: "test" }, "hourglass_chains", { claimTimeoutMillis: 1500 });
   await until(async () => (await t.api.requests.specs()).requests.length === 1, "the workers to load the specs");
 }, 60_000);
 

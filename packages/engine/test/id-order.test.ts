@@ -86,7 +86,7 @@ describe("scheduler reads across a power of ten", () => {
     writeFileSync(join(dir, "p.yaml"), "jobs:\n  - id: j\n    task: { kind: noop }\n");
     await syncCatalog(t.engine.ctx, dir);
     rmSync(dir, { recursive: true, force: true });
-    await t.engine.queues.createQueue({ id: "test" }, { name: INVOCATIONS_QUEUE });
+    await t.engine.internal.queues.createQueue({ id: "test" }, { name: INVOCATIONS_QUEUE });
   });
 
   it("getInvocations reaches every invocation exactly once, newest first", async () => {

@@ -212,7 +212,7 @@ describe("tick timers", () => {
     clock.set(Date.parse("2026-01-01T11:29:55Z"));
     await runTicksOnce(t.engine.ctx);
     const timer = await timerOf("ops/every5");
-    await t.api.queues.pauseQueue({ name: "hourglass_invocations" }); // keep the worker off it: the test fires it
+    await t.engine.internal.queues.pauseQueue({ id: "test" }, "hourglass_invocations"); // keep the worker off it: the test fires it
     try {
       clock.set(Date.parse("2026-01-01T11:30:00.100Z"));
       const [started] = await withTransaction(t.db.pool, (sql) => fireTimers(sql, clock.now(), [{ timerId: timer.id, jobKey: "ops/every5", viewUrl: "/x" }]));
@@ -234,7 +234,7 @@ describe("tick timers", () => {
       expect(relaunched.debugLog).toMatch(/previous launch was lost \(worker stopped\?\); retry 1 of 3\n.*ran shell task/);
       await t.db.sql.query(`DELETE FROM queue_job WHERE id = $1`, [timer.id]);
     } finally {
-      await t.api.queues.resumeQueue({ name: "hourglass_invocations" });
+      await t.engine.internal.queues.resumeQueue({ id: "test" }, "hourglass_invocations");
     }
   });
 

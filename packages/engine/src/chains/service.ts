@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { Caller, EngineContext } from "../context.ts";
 import { HourglassError } from "../errors.ts";
-import type { Queues } from "../queue/queues.ts";
+import type { QueueAdmin } from "../queue/admin.ts";
 import { withTransaction } from "../transaction.ts";
 import { ChainError, expandRequest } from "./expand.ts";
 import { endLinkedInvocations } from "./host/invocation-link.ts";
@@ -51,7 +51,7 @@ function newRequestId(): string {
 export class Requests {
   private queueReady = false;
 
-  constructor(private readonly ctx: EngineContext, private readonly queues: Queues) {}
+  constructor(private readonly ctx: EngineContext, private readonly queues: QueueAdmin) {}
 
   /** Request types: valid `request: true` sequences, with their args. */
   async specs(_caller: Caller) {

@@ -4,8 +4,9 @@ import type { Queues } from "./queues.ts";
 import type { DeleteJobsInput, RetryFailedJobsInput } from "./schemas.ts";
 import { deleteJobs } from "./sql/deleteJobs.ts";
 import { retryFailedJobs } from "./sql/retryFailedJobs.ts";
+import { refuseSystemQueue } from "./system.ts";
 
-/** Operator actions over many jobs at once, each bounded by a limit. */
+/** Operator actions over many jobs at once, each bounded by a limit; system queues refuse them (QUEUE_RESERVED). */
 export class BulkActions {
   constructor(
     private readonly ctx: EngineContext,
@@ -13,6 +14,7 @@ export class BulkActions {
   ) {}
 
   async retryFailedJobs(caller: Caller, input: RetryFailedJobsInput): Promise<{ retried: number }> {
+    refuseSystemQueue(input.queueName, "retry jobs of");
     await this.queues.row(input.queueName);
     const now = this.ctx.clock.now();
     const retried = await retryFailedJobs(this.ctx.db.sql, {
@@ -28,6 +30,7 @@ export class BulkActions {
   }
 
   async deleteJobs(_caller: Caller, input: DeleteJobsInput): Promise<{ deleted: number }> {
+    refuseSystemQueue(input.queueName, "delete jobs of");
     await this.queues.row(input.queueName);
     const deleted = await deleteJobs(
       this.ctx.db.sql,

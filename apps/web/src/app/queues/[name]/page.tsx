@@ -23,10 +23,18 @@ export default function QueuePage() {
         <>
           <div className="flex flex-wrap items-center gap-3">
             <h1 className="font-mono text-2xl font-semibold">{q.name}</h1>
+            {q.system && <Badge state="PAUSED">system</Badge>}
             {q.paused && <Badge state="PAUSED">paused{q.pausedBy ? ` by ${q.pausedBy}` : ""}</Badge>}
             <ExecutorSummary executor={q.executor} />
           </div>
-          <QueueActions queue={q} failedCount={q.counts.FAILED.total} />
+          {q.system ? (
+            <p data-testid="system-queue" className="text-sm text-slate-500">
+              One of Hourglass&apos;s own queues: the engine creates and runs it, and its jobs only carry scheduler
+              invocations or chain jobs (see those pages for what ran). Read-only: the API refuses writes (QUEUE_RESERVED).
+            </p>
+          ) : (
+            <QueueActions queue={q} failedCount={q.counts.FAILED.total} />
+          )}
           <div className="grid grid-cols-2 gap-3 md:grid-cols-4">
             {QUEUE_JOB_STATES.map((s) => (
               <Card key={s}>
