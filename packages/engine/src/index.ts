@@ -7,6 +7,7 @@ export { QUEUE_JOB_STATES, QUEUE_JOB_STATE_DOC, isFinal, type QueueJobState } fr
 export { executorConfigSchema, type ExecutorConfig } from "./executors/config.ts";
 export type { QueueInfo, JobInfo, HistoryEntry, AttemptInfo } from "./queue/types.ts";
 export type { QueueSummary } from "./queue/queues.ts";
+export type { QueueSettingsPatch } from "./queue/schemas.ts";
 export type { JobDetails } from "./queue/reads.ts";
 export { loadDemoData } from "./demo.ts";
 export type { JobSummary, InvocationSummary } from "./scheduler/service.ts";

@@ -4,6 +4,7 @@ import { QUEUE_JOB_STATES } from "@hourglass/engine/states";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
+import { settingsPatch } from "@/lib/queue-settings";
 import { useTRPC } from "@/lib/trpc";
 import { QueueForm } from "./queue-form";
 import { Button, ConfirmButton, ErrorText, Field, inputClass, Modal } from "./ui";
@@ -70,7 +71,12 @@ export function QueueActions({ queue, failedCount }: { queue: QueueInfo; failedC
       </Modal>
       <Modal open={dialog === "settings"} title={`Settings of ${queue.name}`} onClose={() => setDialog(null)}>
         <QueueForm queue={queue} busy={update.isPending} error={update.error} onCancel={() => setDialog(null)}
-          onSubmit={({ name: _name, ...settings }) => update.mutate({ name: queue.name, settings })} />
+          onSubmit={(f) => {
+            // only what the operator changed: updateQueue keeps the rest (headers, env, body, cwd)
+            const settings = settingsPatch(queue, f);
+            if (Object.keys(settings).length === 0) return (setDialog(null), setNotice("Nothing changed."));
+            update.mutate({ name: queue.name, settings });
+          }} />
       </Modal>
       <Modal open={dialog === "delete"} title={`Delete jobs of ${queue.name}`} onClose={() => setDialog(null)}>
         <DeleteForm busy={del.isPending} error={del.error} onCancel={() => setDialog(null)}

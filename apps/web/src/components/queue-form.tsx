@@ -1,62 +1,30 @@
 "use client";
-import type { ExecutorConfig, QueueInfo } from "@hourglass/engine";
+import type { QueueInfo } from "@hourglass/engine";
 import { useState, type FormEvent } from "react";
+import { FormError, formFromQueue, hiddenSettings, type QueueFormState } from "@/lib/queue-settings";
 import { Button, ErrorText, Field, inputClass } from "./ui";
 
-type Kind = "none" | ExecutorConfig["kind"];
-
-export interface QueueFormValues {
-  name: string;
-  claimTimeoutMillis: number;
-  succeededRetentionMillis: number;
-  failedRetentionMillis: number;
-  dequeueRateLimit: number | null;
-  executor: ExecutorConfig | null;
-}
-
-function initial(queue?: QueueInfo) {
-  const ex = queue?.executor;
-  return {
-    name: queue?.name ?? "",
-    kind: (ex?.kind ?? "none") as Kind,
-    method: ex?.kind === "http" ? ex.method : "POST",
-    url: ex?.kind === "http" ? ex.url : "",
-    command: ex?.kind === "shell" ? ex.command : "sh",
-    handler: ex?.kind === "handler" ? ex.name : "echo",
-    args: ex?.kind === "shell" ? ex.args.join("\n") : "-c\necho \"hello from $HOURGLASS_JOB_DESCRIPTOR\"",
-    timeoutSeconds: String((ex && "timeoutMillis" in ex ? ex.timeoutMillis : 60_000) / 1000),
-    retryDelayMillis: String(ex?.retryDelayMillis ?? 1000),
-    claimTimeoutSeconds: String((queue?.claimTimeoutMillis ?? 300_000) / 1000),
-    succeededRetentionHours: String((queue?.succeededRetentionMillis ?? 86_400_000) / 3_600_000),
-    failedRetentionHours: String((queue?.failedRetentionMillis ?? 604_800_000) / 3_600_000),
-    rateLimit: queue?.dequeueRateLimit === null || queue?.dequeueRateLimit === undefined || queue.dequeueRateLimit === 0 ? "" : String(queue.dequeueRateLimit),
-  };
-}
-
-/** Create a queue or edit its settings; the server validates and its messages are shown as they are. */
-export function QueueForm(props: { queue?: QueueInfo; busy: boolean; error: unknown; onSubmit: (v: QueueFormValues) => void; onCancel: () => void }) {
-  const [f, setF] = useState(() => initial(props.queue));
-  const set = (k: keyof typeof f) => (e: { target: { value: string } }) => setF({ ...f, [k]: e.target.value });
+/**
+ * Create a queue or edit its settings; the server validates and its messages
+ * are shown as they are. `onSubmit` turns the fields into a call (createInput
+ * or settingsPatch) and may throw a FormError, shown here.
+ */
+export function QueueForm(props: { queue?: QueueInfo; busy: boolean; error: unknown; onSubmit: (f: QueueFormState) => void; onCancel: () => void }) {
+  const [f, setF] = useState(() => formFromQueue(props.queue));
+  const [formError, setFormError] = useState<string | null>(null);
+  const set = (k: keyof QueueFormState) => (e: { target: { value: string } }) => setF({ ...f, [k]: e.target.value });
   const editing = props.queue !== undefined;
+  const kept = editing && f.kind === props.queue!.executor?.kind ? hiddenSettings(props.queue!.executor) : null;
 
   function submit(e: FormEvent) {
     e.preventDefault();
-    const retryDelayMillis = Number(f.retryDelayMillis);
-    const timeoutMillis = Math.round(Number(f.timeoutSeconds) * 1000);
-    const executor: ExecutorConfig | null =
-      f.kind === "none" ? null
-      : f.kind === "noop" ? { kind: "noop", retryDelayMillis }
-      : f.kind === "handler" ? { kind: "handler", name: f.handler, retryDelayMillis }
-      : f.kind === "http" ? { kind: "http", method: f.method as "POST", url: f.url, headers: {}, timeoutMillis, retryDelayMillis }
-      : { kind: "shell", command: f.command, args: f.args.split("\n").filter((a) => a !== ""), env: {}, timeoutMillis, retryDelayMillis };
-    props.onSubmit({
-      name: f.name.trim(),
-      claimTimeoutMillis: Math.round(Number(f.claimTimeoutSeconds) * 1000),
-      succeededRetentionMillis: Math.round(Number(f.succeededRetentionHours) * 3_600_000),
-      failedRetentionMillis: Math.round(Number(f.failedRetentionHours) * 3_600_000),
-      dequeueRateLimit: f.rateLimit.trim() === "" ? (props.queue?.paused ? 0 : null) : Number(f.rateLimit),
-      executor,
-    });
+    setFormError(null);
+    try {
+      props.onSubmit(f);
+    } catch (err) {
+      if (!(err instanceof FormError)) throw err;
+      setFormError(err.message);
+    }
   }
 
   return (
@@ -116,7 +84,13 @@ export function QueueForm(props: { queue?: QueueInfo; busy: boolean; error: unkn
         <Field label="Keep failed (h)"><input className={inputClass} inputMode="decimal" value={f.failedRetentionHours} onChange={set("failedRetentionHours")} /></Field>
         <Field label="Rate limit (jobs/s)"><input className={inputClass} inputMode="decimal" value={f.rateLimit} onChange={set("rateLimit")} placeholder="unlimited" /></Field>
       </div>
-      <ErrorText error={props.error} />
+      {kept && (
+        <p data-testid="kept-settings" className="text-xs text-slate-500">
+          Kept as they are: {kept}. This form does not show them; saving changes only the fields you edit
+          (the API&apos;s updateQueue can change them).
+        </p>
+      )}
+      <ErrorText error={formError ?? props.error} />
       <div className="flex justify-end gap-2">
         <Button onClick={props.onCancel}>Cancel</Button>
         <Button tone="primary" type="submit" disabled={props.busy}>{editing ? "Save settings" : "Create queue"}</Button>

@@ -1,9 +1,10 @@
 import { Prisma } from "@hourglass/db";
 import type { Caller, EngineContext } from "../context.ts";
 import { HourglassError } from "../errors.ts";
-import { executorConfigSchema } from "../executors/config.ts";
+import { executorConfigSchema, type ExecutorConfig } from "../executors/config.ts";
+import { mergeExecutor } from "../executors/patch.ts";
 import { checkQueueName } from "./descriptors.ts";
-import type { CreateQueueInput, QueueSettings } from "./schemas.ts";
+import type { CreateQueueInput, QueueSettings, QueueSettingsPatch } from "./schemas.ts";
 import { isSystemQueue } from "./system.ts";
 import type { QueueInfo } from "./types.ts";
 
@@ -72,26 +73,42 @@ export class QueueAdmin {
     return { deleted: r.count > 0 };
   }
 
-  /** Changes settings. A new retention applies to jobs already finished too. */
-  async updateQueue(_caller: Caller, name: string, settings: QueueSettings): Promise<QueueInfo> {
-    const before = await this.row(name);
-    const now = this.ctx.clock.now();
-    const data = settingsData(settings);
-    const rate = settings.dequeueRateLimit;
-    const pausing = rate === 0 && before.dequeueRateLimit !== 0;
-    const row = await this.ctx.db.prisma.queue.update({
-      where: { name },
-      data: {
-        ...data,
-        updatedAt: now,
-        ...(rate !== undefined && rate !== 0 && { pausedAt: null, pausedBy: null }),
-        ...(pausing && { pausedAt: now, rateLimitBeforePause: before.dequeueRateLimit }),
-        ...(rate !== undefined && { rateTokens: 0, rateTokensAt: null }),
-      },
-    });
-    await this.reapplyRetention(name, "SUCCEEDED", settings.succeededRetentionMillis, before.succeededRetentionMillis);
-    await this.reapplyRetention(name, "FAILED", settings.failedRetentionMillis, before.failedRetentionMillis);
-    return toQueueInfo(row);
+  /**
+   * Changes the settings `patch` names and nothing else; an executor patch is
+   * merged into the current executor (mergeExecutor), so fields it leaves
+   * out, such as secret headers, stay. A new retention applies to jobs already
+   * finished too. Guarded by updated_at (bumped by every change), so a
+   * concurrent change is merged again rather than overwritten.
+   */
+  async updateQueue(_caller: Caller, name: string, patch: QueueSettingsPatch): Promise<QueueInfo> {
+    for (let attempt = 1; ; attempt++) {
+      const before = await this.row(name);
+      const executor = patch.executor === undefined || patch.executor === null
+        ? patch.executor
+        : mergeExecutor(before.executor as ExecutorConfig | null, patch.executor);
+      const settings: QueueSettings = { ...patch, executor };
+      // strictly later than the version read, even within one millisecond
+      const now = new Date(Math.max(this.ctx.clock.now().getTime(), before.updatedAt.getTime() + 1));
+      const rate = settings.dequeueRateLimit;
+      const pausing = rate === 0 && before.dequeueRateLimit !== 0;
+      const updated = await this.ctx.db.prisma.queue.updateMany({
+        where: { name, updatedAt: before.updatedAt },
+        data: {
+          ...settingsData(settings),
+          updatedAt: now,
+          ...(rate !== undefined && rate !== 0 && { pausedAt: null, pausedBy: null }),
+          ...(pausing && { pausedAt: now, rateLimitBeforePause: before.dequeueRateLimit }),
+          ...(rate !== undefined && { rateTokens: 0, rateTokensAt: null }),
+        },
+      });
+      if (updated.count === 0) {
+        if (attempt < 5) continue;
+        throw new HourglassError("CONFLICT", `queue "${name}" kept changing while its settings were saved; try again`);
+      }
+      await this.reapplyRetention(name, "SUCCEEDED", settings.succeededRetentionMillis, before.succeededRetentionMillis);
+      await this.reapplyRetention(name, "FAILED", settings.failedRetentionMillis, before.failedRetentionMillis);
+      return toQueueInfo(await this.row(name));
+    }
   }
 
   private async reapplyRetention(name: string, state: "SUCCEEDED" | "FAILED", next: number | undefined, prev: bigint) {

@@ -2,7 +2,7 @@ import type { Caller, EngineContext } from "../context.ts";
 import { HourglassError } from "../errors.ts";
 import { toQueueInfo, type QueueAdmin, type QueueRow } from "./admin.ts";
 import { checkQueueName } from "./descriptors.ts";
-import type { CreateQueueInput, QueueSettings } from "./schemas.ts";
+import type { CreateQueueInput, QueueSettingsPatch } from "./schemas.ts";
 import { countJobsByStateAndPriority } from "./sql/countJobs.ts";
 import { QUEUE_JOB_STATES, type QueueJobState } from "./states.ts";
 import { refuseSystemQueue } from "./system.ts";
@@ -54,7 +54,8 @@ export class Queues {
     return rows.map((r) => r.name);
   }
 
-  updateQueue(caller: Caller, name: string, settings: QueueSettings): Promise<QueueInfo> {
+  /** Changes only the settings named (an executor patch merges into the executor; see QueueAdmin.updateQueue). */
+  updateQueue(caller: Caller, name: string, settings: QueueSettingsPatch): Promise<QueueInfo> {
     checkQueueName(name);
     refuseSystemQueue(name, "change the settings of");
     return this.admin.updateQueue(caller, name, settings);

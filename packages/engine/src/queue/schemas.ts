@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { QUEUE_JOB_STATES } from "./states.ts";
 import { executorConfigSchema } from "../executors/config.ts";
+import { executorPatchSchema } from "../executors/patch.ts";
 
 export const MAX_JOBS_PER_CALL = 10_000;
 export const MAX_BODY_BYTES = 1_000_000;
@@ -30,7 +31,11 @@ export const queueSettingsSchema = z.object({
 
 export const createQueueInput = z.object({ name: queueName }).extend(queueSettingsSchema.shape);
 export const queueNameInput = z.object({ name: queueName });
-export const updateQueueInput = z.object({ name: queueName, settings: queueSettingsSchema });
+/** Only the settings named change; `executor` is a patch merged into the current one (executors/patch.ts). */
+export const updateQueueInput = z.object({
+  name: queueName,
+  settings: queueSettingsSchema.extend({ executor: executorPatchSchema.nullable().optional() }),
+});
 
 export const enqueueJobsInput = z.object({
   queueName,
@@ -133,6 +138,7 @@ export const jobDescriptorInput = z.object({ jobDescriptor: descriptor });
 
 export type CreateQueueInput = z.infer<typeof createQueueInput>;
 export type QueueSettings = z.infer<typeof queueSettingsSchema>;
+export type QueueSettingsPatch = z.infer<typeof updateQueueInput>["settings"];
 export type EnqueueJobsInput = z.infer<typeof enqueueJobsInput>;
 export type AckDequeuedJobsInput = z.infer<typeof ackDequeuedJobsInput>;
 export type DequeueJobsInput = z.infer<typeof dequeueJobsInput>;

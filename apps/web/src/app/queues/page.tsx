@@ -5,6 +5,7 @@ import { useState } from "react";
 import { QueueForm } from "@/components/queue-form";
 import { QueueTable } from "@/components/queue-table";
 import { Button, ErrorText, Modal } from "@/components/ui";
+import { createInput } from "@/lib/queue-settings";
 import { useTRPC } from "@/lib/trpc";
 
 export default function QueuesPage() {
@@ -45,7 +46,7 @@ export default function QueuesPage() {
         </section>
       )}
       <Modal open={creating} title="Create queue" onClose={() => setCreating(false)}>
-        <QueueForm busy={create.isPending} error={create.error} onCancel={() => setCreating(false)} onSubmit={(v) => create.mutate(v)} />
+        <QueueForm busy={create.isPending} error={create.error} onCancel={() => setCreating(false)} onSubmit={(f) => create.mutate(createInput(f))} />
       </Modal>
     </div>
   );
