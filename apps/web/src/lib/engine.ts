@@ -2,6 +2,7 @@
 // validated environment. Only server code imports this module.
 import { createDatabase } from "@hourglass/db";
 import { consoleLogger, createEngine, type Engine } from "@hourglass/engine";
+import { DEFAULT_MAX_REQUEST_BYTES, type ApiOptions } from "@hourglass/engine/api";
 import { z } from "zod";
 
 const envSchema = z.object({
@@ -9,9 +10,11 @@ const envSchema = z.object({
   HOURGLASS_DB_POOL_MAX: z.coerce.number().int().min(1).default(10),
   /** Set by `npm start` for the embedded database, which cannot share prepared statement names between connections. */
   HOURGLASS_EMBEDDED_DB: z.enum(["0", "1"]).default("0"),
+  /** Largest API request body in bytes; larger ones get 413. */
+  HOURGLASS_API_MAX_REQUEST_BYTES: z.coerce.number().int().min(1024).default(DEFAULT_MAX_REQUEST_BYTES),
 });
 
-const globalForEngine = globalThis as unknown as { hourglassEngine?: Engine };
+const globalForEngine = globalThis as unknown as { hourglassEngine?: Engine; hourglassApiOptions?: ApiOptions };
 
 export function getEngine(): Engine {
   if (!globalForEngine.hourglassEngine) {
@@ -25,4 +28,16 @@ export function getEngine(): Engine {
     globalForEngine.hourglassEngine = createEngine({ db, logger: consoleLogger("web") });
   }
   return globalForEngine.hourglassEngine;
+}
+
+/** How the API route serves requests: the size limit from the environment, internal errors to the console. */
+export function getApiOptions(): ApiOptions {
+  if (!globalForEngine.hourglassApiOptions) {
+    const env = envSchema.parse(process.env);
+    globalForEngine.hourglassApiOptions = {
+      maxRequestBytes: env.HOURGLASS_API_MAX_REQUEST_BYTES,
+      onError: (message) => console.error(`[api] ${message}`),
+    };
+  }
+  return globalForEngine.hourglassApiOptions;
 }

@@ -12,4 +12,5 @@ export const appRouter = router({
 export type AppRouter = typeof appRouter;
 export const createCaller = createCallerFactory(appRouter);
 export type { ApiContext } from "./trpc.ts";
-export { handleApiRequest, TRPC_ENDPOINT } from "./http.ts";
+export { handleApiRequest, TRPC_ENDPOINT, type ApiOptions } from "./http.ts";
+export { DEFAULT_MAX_REQUEST_BYTES } from "./request-size.ts";

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { epochMillis } from "../bounds.ts";
 import { REQUEST_STATES } from "./states.ts";
 
 const requestId = z.string().regex(/^[a-z0-9]{1,40}$/, "a request id is lowercase letters and digits");
@@ -27,8 +28,8 @@ export const findRequestsInput = z.object({
   /** Requests whose args include all of these (exact values). */
   args: requestArgs.default({}),
   /** Epoch millis: requests running at any point in [since, until]. */
-  since: z.int().min(0).optional(),
-  until: z.int().min(0).optional(),
+  since: epochMillis().optional(),
+  until: epochMillis().optional(),
   limit: z.int().min(1).max(500).default(50),
   offset: z.int().min(0).max(1_000_000).default(0),
 }).refine((f) => f.since === undefined || f.until === undefined || f.since <= f.until, "since must not be after until");

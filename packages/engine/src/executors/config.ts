@@ -6,11 +6,29 @@ const retryDelayMillis = z.int().min(0).max(7 * 24 * 3600_000).default(1000)
 
 export const noopExecutorSchema = z.object({ kind: z.literal("noop"), retryDelayMillis });
 
+/** RFC 9110 field names are tokens: letters, digits and !#$%&'*+-.^_`|~. */
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,200}$/;
+/**
+ * RFC 9110 field values: visible characters, spaces and tabs. CR or LF would
+ * split the request (header injection); NUL and characters above U+00FF fetch
+ * refuses to send, so every run would fail.
+ */
+const headerValue = z.string().max(8000).regex(/^[\t\x20-\x7e\x80-\xff]*$/,
+  "a header value may not contain CR, LF, other control characters or characters above U+00FF");
+const HEADER_NAME_MESSAGE = "a header name is 1-200 token characters (letters, digits, !#$%&'*+-.^_`|~)";
+
 export const httpExecutorSchema = z.object({
   kind: z.literal("http"),
   method: z.enum(["GET", "POST", "PUT", "PATCH", "DELETE"]).default("POST"),
   url: z.url({ protocol: /^https?$/, error: "url must be an http:// or https:// URL" }),
-  headers: z.record(z.string(), z.string()).default({}),
+  // names checked here, not as the record's key schema, whose failure zod reports only as "Invalid key in record"
+  headers: z.record(z.string(), headerValue).superRefine((headers, ctx) => {
+    for (const name of Object.keys(headers)) {
+      if (!HEADER_NAME.test(name)) {
+        ctx.addIssue({ code: "custom", path: [name], message: HEADER_NAME_MESSAGE });
+      }
+    }
+  }).default({}),
   /** Request body; when absent, POST / PUT / PATCH send the job's body. */
   body: z.string().max(1_000_000).optional(),
   timeoutMillis: z.int().min(1).max(3600_000).default(30_000),

@@ -1,3 +1,4 @@
+import { MAX_BIGINT } from "../bounds.ts";
 import { HourglassError } from "../errors.ts";
 
 export const QUEUE_NAME_MAX = 64;
@@ -24,12 +25,26 @@ export function formatJobDescriptor(queueName: string, id: string | bigint): str
 
 const DESCRIPTOR = /^([A-Za-z0-9_]{1,64}):([1-9][0-9]{0,18})$/;
 
-export function parseJobDescriptor(descriptor: string): { queueName: string; id: string } {
+/** The descriptor's parts, or why it is not one enqueueJobs could have returned. */
+function parse(descriptor: string): { queueName: string; id: string } | string {
   const m = DESCRIPTOR.exec(descriptor);
-  if (!m) {
-    throw new HourglassError("INVALID_ARGUMENT", `"${descriptor}" is not a job descriptor (expected "<queue>:<id>", as enqueueJobs returns)`);
-  }
+  const shown = JSON.stringify(descriptor.length > 80 ? `${descriptor.slice(0, 80)}…` : descriptor);
+  if (!m) return `${shown} is not a job descriptor (expected "<queue>:<id>", as enqueueJobs returns)`;
+  // the regex lets 19 digits through; ids are bigints
+  if (BigInt(m[2]!) > MAX_BIGINT) return `${shown} is not a job descriptor: its id is above ${MAX_BIGINT}, the largest id`;
   return { queueName: m[1]!, id: m[2]! };
+}
+
+/** Why `descriptor` is not a job descriptor, or null when it is one (for schemas). */
+export function descriptorProblem(descriptor: string): string | null {
+  const parsed = parse(descriptor);
+  return typeof parsed === "string" ? parsed : null;
+}
+
+export function parseJobDescriptor(descriptor: string): { queueName: string; id: string } {
+  const parsed = parse(descriptor);
+  if (typeof parsed === "string") throw new HourglassError("INVALID_ARGUMENT", parsed);
+  return parsed;
 }
 
 /** Parses descriptors that must all belong to `queueName` (acks and checkpoints are per queue). */

@@ -1,26 +1,15 @@
 import type { EngineContext } from "../context.ts";
 import { HourglassError, translatePgError } from "../errors.ts";
+import { CONTINUATION_END, decodeContinuation, encodeContinuation } from "./continuation.ts";
 import { checkQueueName, formatJobDescriptor, parseJobDescriptor } from "./descriptors.ts";
 import type { Queues } from "./queues.ts";
 import { COUNT_CAP, type GetJobCountInput, type LookupJobsInput, type ScanJobsInput } from "./schemas.ts";
 import { countJobs } from "./sql/countJobs.ts";
-import { scanJobsOfPriority, type ScanCursor, type ScannedRow } from "./sql/scanJobs.ts";
+import { scanJobsOfPriority, type ScannedRow } from "./sql/scanJobs.ts";
 import type { QueueJobState } from "./states.ts";
 import type { AttemptInfo, HistoryEntry, JobInfo } from "./types.ts";
 
-export const CONTINUATION_START = "0";
-export const CONTINUATION_END = "-1";
-
-export function encodeContinuation(c: ScanCursor): string {
-  return Buffer.from(`${c.runAfter.getTime()}:${c.id}`).toString("base64url");
-}
-
-export function decodeContinuation(s: string): ScanCursor | null {
-  if (s === CONTINUATION_START) return null;
-  const m = /^(-?\d{1,16}):(\d{1,19})$/.exec(Buffer.from(s, "base64url").toString());
-  if (!m) throw new HourglassError("CONTINUATION_INVALID", `continuation "${s}" is not one scanJobs returned`);
-  return { runAfter: new Date(Number(m[1])), id: m[2]! };
-}
+export { CONTINUATION_END, CONTINUATION_START, decodeContinuation, encodeContinuation } from "./continuation.ts";
 
 function rowToInfo(queueName: string, row: ScannedRow & { body?: string }): JobInfo {
   return {

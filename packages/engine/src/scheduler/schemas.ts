@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { bigintIdString, epochMillis, MIN_EPOCH_MILLIS } from "../bounds.ts";
 
 const jobKey = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,99}\/[a-z0-9][a-z0-9_-]{0,99}$/, 'a job is named "<project>/<job>"');
 const cursor = z.string().max(200).optional();
@@ -7,12 +8,13 @@ export const getJobsInput = z.object({ project: z.string().max(100).optional(), 
 export const jobInput = z.object({ job: jobKey });
 export const getInvocationsInput = z.object({
   job: jobKey,
-  cursor,
+  /** The `nextCursor` of the previous page: an invocation id. */
+  cursor: bigintIdString("cursor is not one getInvocations returned").optional(),
   pageSize: z.int().min(1).max(50).default(50),
   activeOnly: z.boolean().default(false),
   finishedOnly: z.boolean().default(false),
 }).refine((v) => !(v.activeOnly && v.finishedOnly), "activeOnly and finishedOnly cannot both be set");
-export const invocationInput = z.object({ job: jobKey, invocationId: z.string().regex(/^[1-9][0-9]{0,18}$/, "invocationId is a positive integer") });
+export const invocationInput = z.object({ job: jobKey, invocationId: bigintIdString("invocationId is an integer from 1 to 9223372036854775807") });
 export const pauseJobInput = z.object({ job: jobKey, reason: z.string().trim().min(1, "say why the job is paused").max(1000) });
 
 const trigger = z.object({
@@ -26,7 +28,7 @@ const trigger = z.object({
 export const emitTriggersInput = z.object({
   batches: z.array(z.object({ trigger, jobs: z.array(jobKey).min(1).max(1000) })).min(1).max(100),
   /** Epoch millis the triggers were created at; within ±15 minutes of now. Default: now. */
-  timestamp: z.int().optional(),
+  timestamp: epochMillis(MIN_EPOCH_MILLIS).optional(),
 });
 
 export type EmitTriggersInput = z.infer<typeof emitTriggersInput>;

@@ -1,3 +1,4 @@
+import { isBigintId } from "../bounds.ts";
 import type { Caller, EngineContext } from "../context.ts";
 import { HourglassError } from "../errors.ts";
 import { withTransaction } from "../transaction.ts";
@@ -124,7 +125,7 @@ export class Scheduler {
   /** Newest first; the cursor is the last id of the previous page. */
   async getInvocations(caller: Caller, input: { job: string; cursor?: string; pageSize: number; activeOnly: boolean; finishedOnly: boolean }) {
     await this.visibleJob(caller, input.job);
-    if (input.cursor !== undefined && !/^[1-9][0-9]{0,18}$/.test(input.cursor)) throw new HourglassError("INVALID_ARGUMENT", "cursor is not one getInvocations returned");
+    if (input.cursor !== undefined && !isBigintId(input.cursor)) throw new HourglassError("INVALID_ARGUMENT", "cursor is not one getInvocations returned");
     const filter = input.activeOnly ? `AND state = ANY($4::"InvocationState"[])` : input.finishedOnly ? `AND NOT (state = ANY($4::"InvocationState"[]))` : `AND $4::text[] IS NOT NULL`;
     const r = await this.ctx.db.sql.query<InvocationRow>(
       // scheduler_invocation.id, not the text alias `id`, orders the page (as the cursor compares)

@@ -1,8 +1,8 @@
 import { handleApiRequest } from "@hourglass/engine/api";
-import { getEngine } from "@/lib/engine";
+import { getApiOptions, getEngine } from "@/lib/engine";
 
 export const dynamic = "force-dynamic";
 
-const handler = (req: Request) => handleApiRequest(req, getEngine(), (message) => console.error(`[api] ${message}`));
+const handler = (req: Request) => handleApiRequest(req, getEngine(), getApiOptions());
 
 export { handler as GET, handler as POST };
