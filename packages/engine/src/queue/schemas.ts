@@ -6,18 +6,30 @@ import { z } from "zod";
 import { QUEUE_JOB_STATES } from "./states.ts";
 import { executorConfigSchema } from "../executors/config.ts";
 import { executorPatchSchema } from "../executors/patch.ts";
+import { delayMillis, epochMillis } from "../bounds.ts";
+import { continuationProblem } from "./continuation.ts";
+import { descriptorProblem } from "./descriptors.ts";
 
 export const MAX_JOBS_PER_CALL = 10_000;
 export const MAX_BODY_BYTES = 1_000_000;
 export const COUNT_CAP = 100_000;
 
+/** A zod refinement from a function that says what is wrong with a string (null: nothing). */
+function refineWith(problemOf: (s: string) => string | null) {
+  return (s: string, ctx: z.RefinementCtx) => {
+    const problem = problemOf(s);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  };
+}
+
 // Names are checked by checkQueueName (PinLater's error codes); zod only bounds the type.
 const queueName = z.string().min(1, "queue name is empty").max(200);
 const priority = z.int().min(1, "priority must be 1, 2 or 3").max(3, "priority must be 1, 2 or 3");
-const millis = z.int().min(0).max(8.64e15);
+const millis = epochMillis();
 const state = z.enum(QUEUE_JOB_STATES);
 const regex = z.string().min(1).max(1000);
-const descriptor = z.string().min(3).max(100);
+// Checked in full here so the message names the field (parseJobDescriptor checks the same for other callers).
+const descriptor = z.string().max(100).superRefine(refineWith(descriptorProblem));
 
 export const queueSettingsSchema = z.object({
   claimTimeoutMillis: z.int().min(1000).max(7 * 24 * 3600_000).optional(),
@@ -56,7 +68,7 @@ export const enqueueJobsInput = z.object({
 const ackInfo = z.object({
   jobDescriptor: descriptor,
   appendCustomStatus: z.string().max(4000).default(""),
-  retryDelayMillis: millis.default(0),
+  retryDelayMillis: delayMillis.default(0),
   /** Hourglass: when set, the ack applies only if this is still the job's current claim. */
   claimDescriptor: z.string().max(300).optional(),
 });
@@ -110,8 +122,11 @@ export const scanJobsInput = z.object({
   jobState: state,
   priority: priority.optional(),
   scanFutureJobs: z.boolean().default(false),
-  /** PinLater's CONTINUATION_START is "0"; a page's `continuation` resumes after it; "-1" means done. */
-  continuation: z.string().max(200).default("0"),
+  /**
+   * PinLater's CONTINUATION_START is "0"; a page's `continuation` resumes after it; "-1" means done.
+   * Decoded and range-checked here, so a forged one is CONTINUATION_INVALID naming the field.
+   */
+  continuation: z.string().max(200).superRefine(refineWith(continuationProblem)).default("0"),
   limit: z.int().min(1).max(1000).default(100),
   bodyRegexToMatch: regex.optional(),
 });
