@@ -6,7 +6,8 @@ import { migrate } from "@hourglass/db";
 import { recreateDatabase } from "@hourglass/db/testing";
 
 const root = join(import.meta.dirname, "..");
-const url = await recreateDatabase("hourglass_e2e");
+// E2E_DATABASE: another name lets two runs share the test server
+const url = await recreateDatabase(process.env.E2E_DATABASE ?? "hourglass_e2e");
 await migrate(url);
 const env = {
   ...process.env, DATABASE_URL: url, HOURGLASS_POLL_INTERVAL_MS: "200", HOURGLASS_MAINTENANCE_INTERVAL_MS: "200",

@@ -5,12 +5,17 @@ import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useEffect, useState } from "react";
 import { useTRPC } from "@/lib/trpc";
-import { Badge, Button, controlClass, ErrorText, Time } from "./ui";
+import { Badge, Button, controlClass, ErrorText, formatCount, Time } from "./ui";
 
 const PAGE = 25;
 
-/** scanJobs with the operator's filters (kept in the URL) and keyset pages. */
-export function JobsTable({ queueName }: { queueName: string }) {
+/**
+ * scanJobs with the operator's filters (kept in the URL) and keyset pages.
+ * PENDING jobs are listed due or scheduled later (runAfter in the future),
+ * as scanJobs reads them; `pendingLater` (how many are later) lets the list
+ * say what the other view holds, so it agrees with the PENDING count.
+ */
+export function JobsTable({ queueName, pendingLater, countCap }: { queueName: string; pendingLater: number; countCap: number }) {
   const trpc = useTRPC();
   const router = useRouter();
   const pathname = usePathname();
@@ -53,15 +58,33 @@ export function JobsTable({ queueName }: { queueName: string }) {
         <select aria-label="Priority" className={controlClass} value={priority ?? ""} onChange={(e) => setFilter({ priority: e.target.value || undefined })}>
           <option value="">all priorities</option><option value="1">priority 1</option><option value="2">priority 2</option><option value="3">priority 3</option>
         </select>
-        <label className="flex items-center gap-2 text-sm">
-          <input type="checkbox" checked={future} onChange={(e) => setFilter({ future: e.target.checked ? "1" : undefined })} /> future (runAfter later than now)
-        </label>
+        {state === "PENDING" ? (
+          <div role="group" aria-label="When due" className="flex gap-1">
+            {[{ later: false, label: "Due now" }, { later: true, label: `Scheduled later (${formatCount(pendingLater, countCap)})` }].map((v) => (
+              <button key={String(v.later)} aria-pressed={future === v.later} onClick={() => setFilter({ future: v.later ? "1" : undefined })}
+                className={`rounded-md px-2.5 py-1 text-sm ${future === v.later ? "bg-indigo-600 text-white" : "ring-1 ring-slate-200 hover:bg-slate-50 dark:ring-slate-700 dark:hover:bg-slate-800"}`}>
+                {v.label}
+              </button>
+            ))}
+          </div>
+        ) : (
+          <label className="flex items-center gap-2 text-sm">
+            <input type="checkbox" checked={future} onChange={(e) => setFilter({ future: e.target.checked ? "1" : undefined })} /> future (runAfter later than now)
+          </label>
+        )}
         <form className="flex gap-2" onSubmit={(e) => (e.preventDefault(), setFilter({ regex: regexDraft || undefined }))}>
           <input aria-label="Body regex" placeholder="body regex" className={`${controlClass} w-48 font-mono`} value={regexDraft} onChange={(e) => setRegexDraft(e.target.value)} />
           <Button type="submit">Filter</Button>
         </form>
       </div>
       <ErrorText error={scan.error} />
+      {state === "PENDING" && !future && pendingLater > 0 && (
+        <p data-testid="later-note" className="text-sm text-slate-500">
+          Showing pending jobs that are due. {formatCount(pendingLater, countCap)} more {pendingLater === 1 ? "is" : "are"} scheduled
+          later (runAfter in the future):{" "}
+          <button className="text-indigo-700 hover:underline dark:text-indigo-300" onClick={() => setFilter({ future: "1" })}>show them</button>.
+        </p>
+      )}
       <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm dark:border-slate-800 dark:bg-slate-900">
         <table className="min-w-full text-sm">
           <thead className="bg-slate-50 text-left text-xs uppercase tracking-wide text-slate-500 dark:bg-slate-800/50 dark:text-slate-400">
@@ -86,7 +109,7 @@ export function JobsTable({ queueName }: { queueName: string }) {
               </tr>
             ))}
             {scan.data?.scannedJobs.length === 0 && (
-              <tr><td colSpan={7} className="px-4 py-8 text-center text-slate-500">No {state.toLowerCase().replace("_", " ")} jobs{future ? " in the future" : ""} match.</td></tr>
+              <tr><td colSpan={7} className="px-4 py-8 text-center text-slate-500">No {state.toLowerCase().replace("_", " ")} jobs{future ? (state === "PENDING" ? " scheduled later" : " in the future") : state === "PENDING" ? " due now" : ""} match.</td></tr>
             )}
           </tbody>
         </table>

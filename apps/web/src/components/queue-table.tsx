@@ -34,6 +34,12 @@ export function QueueTable(props: { label: string; queues: QueueSummary[] | unde
                   <Link href={`/queues/${q.name}?state=${s}`} className={q.counts[s].total ? "" : "text-slate-400"}>
                     {formatCount(q.counts[s].total, q.countCap * 3)}
                   </Link>
+                  {s === "PENDING" && q.pendingLater.total > 0 && (
+                    <Link data-later href={`/queues/${q.name}?state=PENDING&future=1`} title="PENDING jobs whose runAfter is later than now"
+                      className="block text-xs text-slate-500 hover:underline">
+                      {formatCount(q.pendingLater.total, q.countCap * 3)} later
+                    </Link>
+                  )}
                 </td>
               ))}
               <td className="px-4 py-2">

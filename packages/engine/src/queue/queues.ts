@@ -10,9 +10,21 @@ import type { QueueInfo } from "./types.ts";
 
 export const SUMMARY_COUNT_CAP = 10_000;
 
+export interface JobCount {
+  total: number;
+  byPriority: [number, number, number];
+}
+
+const zero = (): JobCount => ({ total: 0, byPriority: [0, 0, 0] });
+
 export interface QueueSummary extends QueueInfo {
   /** Capped at SUMMARY_COUNT_CAP per (state, priority). */
-  counts: Record<QueueJobState, { total: number; byPriority: [number, number, number] }>;
+  counts: Record<QueueJobState, JobCount>;
+  /**
+   * The PENDING jobs not due yet (runAfter later than now), included in
+   * counts.PENDING; the rest are due. Capped like the counts.
+   */
+  pendingLater: JobCount;
   countCap: number;
 }
 
@@ -78,20 +90,21 @@ export class Queues {
     if (only !== undefined) checkQueueName(only);
     const [rows, counts] = await Promise.all([
       this.ctx.db.prisma.queue.findMany({ where: only ? { name: only } : {}, orderBy: { name: "asc" } }),
-      countJobsByStateAndPriority(this.ctx.db.sql, SUMMARY_COUNT_CAP, only ?? null),
+      countJobsByStateAndPriority(this.ctx.db.sql, SUMMARY_COUNT_CAP, only ?? null, this.ctx.clock.now()),
     ]);
     if (only !== undefined && rows.length === 0) throw new HourglassError("QUEUE_NOT_FOUND", `queue "${only}" does not exist`);
     return rows.map((row) => {
-      const byState = Object.fromEntries(
-        QUEUE_JOB_STATES.map((s) => [s, { total: 0, byPriority: [0, 0, 0] as [number, number, number] }]),
-      ) as QueueSummary["counts"];
+      const byState = Object.fromEntries(QUEUE_JOB_STATES.map((s) => [s, zero()])) as QueueSummary["counts"];
+      const pendingLater = zero();
       for (const c of counts) {
         if (c.name !== row.name) continue;
         const entry = byState[c.state as QueueJobState];
         entry.byPriority[c.priority - 1] = c.n;
         entry.total += c.n;
+        pendingLater.byPriority[c.priority - 1]! += c.later;
+        pendingLater.total += c.later;
       }
-      return { ...toQueueInfo(row), counts: byState, countCap: SUMMARY_COUNT_CAP };
+      return { ...toQueueInfo(row), counts: byState, pendingLater, countCap: SUMMARY_COUNT_CAP };
     });
   }
 }

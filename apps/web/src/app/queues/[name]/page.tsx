@@ -41,6 +41,7 @@ export default function QueuePage() {
                 <div className="flex items-center justify-between"><Badge state={s} /></div>
                 <div data-count={s} className="mt-2 text-2xl font-semibold tabular-nums">{formatCount(q.counts[s].total, q.countCap * 3)}</div>
                 <div className="text-xs text-slate-500">by priority: {q.counts[s].byPriority.map((n) => formatCount(n, q.countCap)).join(" · ")}</div>
+                {s === "PENDING" && <PendingSplit name={q.name} pending={q.counts.PENDING.total} later={q.pendingLater.total} cap={q.countCap * 3} />}
               </Card>
             ))}
           </div>
@@ -51,9 +52,25 @@ export default function QueuePage() {
             <Setting label="Dequeue rate" value={q.paused ? <>paused <Time ms={q.pausedAtTimestampMillis} /></> : q.dequeueRateLimit === null ? "unlimited" : `${q.dequeueRateLimit} jobs/s`} />
             <Setting label="Created" value={<Time ms={q.createdAtTimestampMillis} />} />
           </dl>
-          <Suspense><JobsTable queueName={q.name} /></Suspense>
+          <Suspense><JobsTable queueName={q.name} pendingLater={q.pendingLater.total} countCap={q.countCap * 3} /></Suspense>
         </>
       )}
+    </div>
+  );
+}
+
+/** How the PENDING count splits: the job list shows due and scheduled-later jobs apart. */
+function PendingSplit({ name, pending, later, cap }: { name: string; pending: number; later: number; cap: number }) {
+  if (later === 0) return null;
+  return (
+    <div data-testid="pending-split" className="mt-1 text-xs">
+      <Link className="text-indigo-700 hover:underline dark:text-indigo-300" href={`/queues/${name}?state=PENDING`}>
+        {pending >= cap ? "many" : (pending - later).toLocaleString()} due
+      </Link>
+      {" · "}
+      <Link className="text-indigo-700 hover:underline dark:text-indigo-300" href={`/queues/${name}?state=PENDING&future=1`}>
+        {formatCount(later, cap)} scheduled later
+      </Link>
     </div>
   );
 }
