@@ -78,3 +78,25 @@ test("the PENDING count says how many jobs are due and how many scheduled later,
   await page.getByRole("button", { name: "Due now" }).click();
   await expect(page.locator("tr[data-job]")).toHaveCount(18);
 });
+
+test("an invocation's page shows its task's output while it runs, keeps it when aborted, and shows the task itself", async ({ page }) => {
+  await page.goto("/jobs/e2e/chatty");
+  await page.getByRole("button", { name: "Trigger" }).click();
+  await page.locator("tr[data-invocation]").first().getByRole("link").click();
+  // `echo starting; sleep 60`: the line shows up while the task still runs
+  await expect(page.getByTestId("debug-log")).toContainText("stdout:\nstarting");
+  await expect(page.getByTestId("invocation-state")).toHaveText("RUNNING");
+  await expect(page.getByTestId("task-running")).toBeVisible();
+  const task = page.locator("section", { has: page.getByRole("heading", { name: "Task", exact: true }) });
+  await expect(task).toContainText("sh -c echo starting; sleep 60");
+  await expect(page.getByTestId("view-url")).toHaveCount(0);
+
+  await page.getByRole("button", { name: "Abort" }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Abort invocation" }).click();
+  await expect(page.getByTestId("invocation-state")).toHaveText("ABORTED");
+  await expect(page.getByTestId("debug-log")).toContainText("task killed: the invocation was aborted");
+  await expect(page.getByTestId("debug-log")).toContainText("stdout:\nstarting");
+  const run = task.locator('[data-run="1"]');
+  await expect(run).toContainText("aborted");
+  await expect(run.locator('[data-output="stdout"]')).toHaveText("starting");
+});

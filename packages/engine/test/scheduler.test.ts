@@ -111,7 +111,9 @@ describe("ticks, triage and invocations", () => {
     expect(done.debugLog).toMatch(/launching the task\n.*ran shell task/s);
     expect(done.debugLog).toMatch(/stdout:\ntick \{"invocation"/);
     expect(done.outgoingTriggers).toEqual([{ id: `invocation:${inv!.id}`, job: "ops/after" }]);
-    expect(done.viewUrl).toMatch(/^\/queues\/hourglass_invocations\/jobs\/\d+$/);
+    expect(done.viewUrl).toBeNull(); // the task is shown on the invocation itself, not as its carrier queue job
+    expect(done.task).toMatchObject({ kind: "shell", command: "sh" });
+    expect(done.taskRuns).toEqual([expect.objectContaining({ attempt: 1, outcome: "SUCCEEDED", exitCode: 0, stdout: expect.stringMatching(/^tick /) })]);
     expect(done.debugLog).toMatch(/invocation created by the tick timer with 1 trigger\(s\); config revision \w+\n.*launching the task/);
     // a quiet job is triaged as its invocation ends: nothing pending, so nothing to start
     expect((await t.api.scheduler.getJobTriageLog({ job: "ops/every5" })).log).toMatch(
@@ -215,7 +217,7 @@ describe("tick timers", () => {
     await t.engine.internal.queues.pauseQueue({ id: "test" }, "hourglass_invocations"); // keep the worker off it: the test fires it
     try {
       clock.set(Date.parse("2026-01-01T11:30:00.100Z"));
-      const [started] = await withTransaction(t.db.pool, (sql) => fireTimers(sql, clock.now(), [{ timerId: timer.id, jobKey: "ops/every5", viewUrl: "/x" }]));
+      const [started] = await withTransaction(t.db.pool, (sql) => fireTimers(sql, clock.now(), [{ timerId: timer.id, jobKey: "ops/every5" }]));
       expect(started).toMatchObject({ job_key: "ops/every5" });
       expect((await t.api.scheduler.getJobTriageLog({ job: "ops/every5" })).log).toMatch(new RegExp([
         "\\[\\d{3} ms\\] tick timer fired for slot 2026-01-01T11:30:00.000Z: trigger cron:ops/every5:2026-01-01T11:30:00.000Z",
@@ -225,13 +227,14 @@ describe("tick timers", () => {
         ".*done"].join("\n")));
       expect(await t.api.scheduler.getInvocation({ job: "ops/every5", invocationId: started!.id })).toMatchObject({ state: "RUNNING", triggeredBy: "cron" });
       // fired once: the same timer again is stale
-      expect(await withTransaction(t.db.pool, (sql) => fireTimers(sql, clock.now(), [{ timerId: timer.id, jobKey: "ops/every5", viewUrl: "/x" }]))).toEqual([null]);
+      expect(await withTransaction(t.db.pool, (sql) => fireTimers(sql, clock.now(), [{ timerId: timer.id, jobKey: "ops/every5" }]))).toEqual([null]);
       // the worker that fired it died before running the task: the timer's next run finds the invocation and relaunches it
       const runner = new InvocationRunner(t.engine.ctx, { baseEnv: { PATH: process.env.PATH! } });
       await runner.run({ jobDescriptor: `hourglass_invocations:${timer.id}`, queueName: "hourglass_invocations", body: "tick:ops/every5", attempt: 2, attemptsRemaining: 3 }, new AbortController().signal);
       const relaunched = await t.api.scheduler.getInvocation({ job: "ops/every5", invocationId: started!.id });
       expect(relaunched).toMatchObject({ state: "SUCCEEDED", retryCount: 1 });
-      expect(relaunched.debugLog).toMatch(/previous launch was lost \(worker stopped\?\); retry 1 of 3\n.*ran shell task/);
+      expect(relaunched.debugLog).toMatch(/previous launch was lost \(worker stopped\?\); retry 1 of 3\n.*stdout:\ntick .*\n.*ran shell task/);
+      expect(relaunched.taskRuns).toEqual([expect.objectContaining({ attempt: 2, outcome: "SUCCEEDED" })]);
       await t.db.sql.query(`DELETE FROM queue_job WHERE id = $1`, [timer.id]);
     } finally {
       await t.engine.internal.queues.resumeQueue({ id: "test" }, "hourglass_invocations");

@@ -1,16 +1,18 @@
 import type { z } from "zod";
 import type { httpExecutorSchema } from "./config.ts";
-import { BoundedOutput, type ExecutionInput, type ExecutionResult } from "./types.ts";
+import { BoundedOutput, type ExecutionInput, type ExecutionResult, type OutputListener } from "./types.ts";
 
 /**
  * Calls a URL; a 2xx status is success. The job's body is sent as the
  * request body unless the config sets one; x-hourglass-job and
  * x-hourglass-attempt headers identify the run (and make retries traceable).
+ * `onOutput` sees the response body's chunks as they arrive (as stdout).
  */
 export async function runHttp(
   config: z.infer<typeof httpExecutorSchema>,
   job: ExecutionInput,
   signal: AbortSignal,
+  onOutput?: OutputListener,
 ): Promise<ExecutionResult> {
   const withBody = config.method !== "GET" && config.method !== "DELETE";
   const timeout = AbortSignal.timeout(config.timeoutMillis);
@@ -23,7 +25,11 @@ export async function runHttp(
     });
     const out = new BoundedOutput();
     const reader = response.body?.getReader();
-    for (let r = await reader?.read(); r && !r.done; r = await reader!.read()) out.push(Buffer.from(r.value));
+    for (let r = await reader?.read(); r && !r.done; r = await reader!.read()) {
+      const chunk = Buffer.from(r.value);
+      out.push(chunk);
+      onOutput?.("stdout", chunk);
+    }
     const ok = response.status >= 200 && response.status < 300;
     return {
       succeeded: ok,

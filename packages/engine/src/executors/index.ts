@@ -2,13 +2,15 @@ import type { ExecutorConfig } from "./config.ts";
 import { runHttp } from "./http.ts";
 import { runNoop } from "./noop.ts";
 import { runShell } from "./shell.ts";
-import type { ExecutionInput, ExecutionResult, JobHandler } from "./types.ts";
+import type { ExecutionInput, ExecutionResult, JobHandler, OutputListener } from "./types.ts";
 
 export interface ExecuteOptions {
   /** Environment for shell commands (what the worker chose to pass on). */
   baseEnv?: Record<string, string>;
   /** TypeScript handlers by name. */
   handlers?: Record<string, JobHandler>;
+  /** Output as it is produced (shell and http; a handler's comes with its result). */
+  onOutput?: OutputListener;
 }
 
 export * from "./config.ts";
@@ -26,9 +28,9 @@ export async function execute(
       case "noop":
         return await runNoop();
       case "http":
-        return await runHttp(config, job, signal);
+        return await runHttp(config, job, signal, options.onOutput);
       case "shell":
-        return await runShell(config, job, signal, options.baseEnv ?? {});
+        return await runShell(config, job, signal, options.baseEnv ?? {}, options.onOutput);
       case "handler": {
         const handler = options.handlers?.[config.name];
         if (!handler) return { succeeded: false, error: `no handler named "${config.name}" is registered with this worker` };

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import type { z } from "zod";
 import type { shellExecutorSchema } from "./config.ts";
-import { BoundedOutput, type ExecutionInput, type ExecutionResult } from "./types.ts";
+import { BoundedOutput, type ExecutionInput, type ExecutionResult, type OutputListener } from "./types.ts";
 
 /**
  * Runs a program (no shell unless the command is one); exit 0 is success.
@@ -9,6 +9,8 @@ import { BoundedOutput, type ExecutionInput, type ExecutionResult } from "./type
  * HOURGLASS_JOB_DESCRIPTOR and HOURGLASS_ATTEMPT beside it, over `baseEnv`
  * (what the worker chose to pass on, e.g. PATH and HOME; never its secrets). On timeout or
  * shutdown the whole process group is killed, so `sh -c` children die too.
+ * `onOutput` sees every chunk of stdout and stderr as it arrives (unbounded;
+ * the result's copies are bounded), so a caller can show output live.
  *
  * The program must not outlive the worker, however the worker ends: after a
  * `kill -9` its lease lapses and the job runs again elsewhere, so a survivor
@@ -20,6 +22,7 @@ export function runShell(
   job: ExecutionInput,
   signal: AbortSignal,
   baseEnv: Record<string, string>,
+  onOutput?: OutputListener,
 ): Promise<ExecutionResult> {
   return new Promise((resolve) => {
     const stdout = new BoundedOutput();
@@ -53,8 +56,8 @@ export function runShell(
     const timer = setTimeout(() => kill(`timed out after ${config.timeoutMillis} ms`), config.timeoutMillis);
     const onAbort = () => kill("interrupted: worker shutting down");
     signal.addEventListener("abort", onAbort, { once: true });
-    child.stdout.on("data", (c: Buffer) => stdout.push(c));
-    child.stderr.on("data", (c: Buffer) => stderr.push(c));
+    child.stdout.on("data", (c: Buffer) => (stdout.push(c), onOutput?.("stdout", c)));
+    child.stderr.on("data", (c: Buffer) => (stderr.push(c), onOutput?.("stderr", c)));
     child.stdin.on("error", () => {}); // the program may exit without reading stdin
     child.stdin.end(job.body);
     const finish = (result: ExecutionResult) => {

@@ -26,6 +26,9 @@ export interface ExecutionResult {
  */
 export type JobHandler = (job: ExecutionInput, signal: AbortSignal) => Promise<ExecutionResult | void>;
 
+/** Sees output as a run produces it: each chunk of stdout or stderr (an http response body counts as stdout). */
+export type OutputListener = (stream: "stdout" | "stderr", chunk: Buffer) => void;
+
 /** Captured stdout / stderr / response bodies keep at most this many bytes each. */
 export const OUTPUT_LIMIT = 64 * 1024;
 

@@ -2,9 +2,10 @@ import { isBigintId } from "../bounds.ts";
 import type { Caller, EngineContext } from "../context.ts";
 import { HourglassError } from "../errors.ts";
 import { withTransaction } from "../transaction.ts";
-import type { JobDefinition } from "./catalog.ts";
+import type { JobDefinition, SchedulerTask } from "./catalog.ts";
 import { arm } from "./cron-machine.ts";
 import { finish } from "./host/invocations.ts";
+import type { TaskRun } from "./host/task-runs.ts";
 import { ACTIVE_INVOCATION_STATES, JOB_STATE_COUNTS_SQL, jobFlavor, jobStateSql, type JobState } from "./job-state.ts";
 import { describeSchedule } from "./schedule.ts";
 import type { EmitTriggersInput } from "./schemas.ts";
@@ -53,6 +54,12 @@ const toInvocation = (r: InvocationRow): InvocationSummary => ({
   id: r.id, job: r.job_key, state: r.state, startedTimestampMillis: r.started_at.getTime(),
   finishedTimestampMillis: r.finished_at?.getTime() ?? null, triggeredBy: r.triggered_by, retryCount: r.retry_count, revision: r.revision,
 });
+
+type InvocationDetailRow = InvocationRow & {
+  incoming_triggers: unknown; outgoing_triggers: unknown; properties: unknown; tags: string[]; debug_log: string;
+  view_url: string | null; aborted_by: string | null; request_id: string | null; request_state: string | null;
+  task: SchedulerTask; task_runs: TaskRun[];
+};
 
 /** What the scheduler tells the rest of the engine. */
 export interface SchedulerHooks {
@@ -140,9 +147,9 @@ export class Scheduler {
 
   async getInvocation(caller: Caller, key: string, id: string) {
     await this.visibleJob(caller, key);
-    const r = await this.ctx.db.sql.query<InvocationRow & { incoming_triggers: unknown; outgoing_triggers: unknown; properties: unknown; tags: string[]; debug_log: string; view_url: string | null; aborted_by: string | null; request_id: string | null; request_state: string | null }>(
+    const r = await this.ctx.db.sql.query<InvocationDetailRow>(
       `SELECT ${INVOCATION_COLUMNS}, incoming_triggers, outgoing_triggers, properties, tags, debug_log, view_url, aborted_by,
-              r.request_id, r.request_state
+              r.request_id, r.request_state, task, task_runs
          FROM scheduler_invocation
          LEFT JOIN LATERAL (SELECT id AS request_id, state::text AS request_state FROM request WHERE invocation_id = scheduler_invocation.id) r ON true
         WHERE scheduler_invocation.id = $1 AND job_key = $2`, [id, key]);
@@ -153,6 +160,10 @@ export class Scheduler {
       properties: row.properties, tags: row.tags, debugLog: row.debug_log, viewUrl: row.view_url, abortedBy: row.aborted_by,
       /** The request this invocation started (task kind `request`). */
       request: row.request_id ? { id: row.request_id, state: row.request_state! } : null,
+      /** The task it runs, as pinned at its revision (an executor config, or a request type and args). */
+      task: row.task,
+      /** Each run of the task, oldest first (noop and request tasks record none). */
+      taskRuns: row.task_runs,
     };
   }
 

@@ -20,3 +20,11 @@ export async function appendDebugLog(sql: Sql, invocationId: string, at: Date, .
     [invocationId, text],
   );
 }
+
+/** Appends text already made of log lines (see logLine) to an invocation's debug log, whatever its state. */
+export async function appendDebugLogText(sql: Sql, invocationId: string, text: string): Promise<void> {
+  await sql.query(
+    `UPDATE scheduler_invocation SET debug_log = right(debug_log || $2, ${DEBUG_LOG_LIMIT}) WHERE id = $1`,
+    [invocationId, text],
+  );
+}

@@ -11,6 +11,8 @@ import { IDLE, invocationFinished } from "../cron-machine.ts";
 import { AbortWatch } from "./abort-watch.ts";
 import { appendDebugLog, DEBUG_LOG_LIMIT, logLine } from "./debug-log.ts";
 import { fireTimers, timerJobKey, type FiringTimer, type StartedInvocation } from "./tick-timers.ts";
+import { TaskOutputLog } from "./task-output.ts";
+import { recordTaskRun, taskRun, type TaskRun } from "./task-runs.ts";
 import { TriageLog } from "./triage-log.ts";
 import { ACTIVE_INVOCATION_STATES } from "../job-state.ts";
 
@@ -31,9 +33,11 @@ export interface Finish {
   by?: string;
   /** Debug-log lines to append before the final one. */
   log?: string;
+  /** The task run that ended it, appended to its task_runs. */
+  run?: TaskRun;
 }
 
-interface Launch { id: string; viewUrl: string; line: string }
+interface Launch { id: string; line: string }
 
 /**
  * Runs invocations: the handler of the internal invocations queue. The
@@ -70,15 +74,13 @@ export class InvocationRunner {
     const { ctx } = this;
     const sql = ctx.db.sql;
     const now = () => ctx.clock.now();
-    // viewUrl: where the task itself can be inspected — the dashboard page of the queue job that carries it
     const queueJobId = input.jobDescriptor.slice(input.queueName.length + 1);
-    const viewUrl = `/queues/${input.queueName}/jobs/${queueJobId}`;
     let id: string;
     let started: StartedInvocation | null;
     const timerOf = timerJobKey(input.body);
     if (timerOf !== null) {
       // a tick timer: fire the tick; a quiet job's invocation starts right here
-      started = await this.fires.add({ timerId: queueJobId, jobKey: timerOf, viewUrl });
+      started = await this.fires.add({ timerId: queueJobId, jobKey: timerOf });
       const mine = started?.id ?? (await sql.query<{ id: string }>(
         `SELECT id::text AS id FROM scheduler_invocation WHERE timer_job_id = $1`, [queueJobId])).rows[0]?.id;
       if (!mine) return { succeeded: true }; // stale timer, or its tick went to triage
@@ -86,9 +88,9 @@ export class InvocationRunner {
     } else {
       id = input.body;
       // the common case: STARTING / RETRYING -> RUNNING
-      started = await this.launches.add({ id, viewUrl, line: logLine(now(), "launching the task") });
+      started = await this.launches.add({ id, line: logLine(now(), "launching the task") });
     }
-    started ??= await this.relaunch(id, viewUrl);
+    started ??= await this.relaunch(id);
     if (!started) return { succeeded: true }; // finished or aborted meanwhile, or relaunched by someone else
     const task = schedulerTaskSchema.parse(started.task);
     if (task.kind === "request") {
@@ -96,40 +98,65 @@ export class InvocationRunner {
       return { succeeded: true };
     }
 
+    await this.runTask(started, task, input, signal);
+    return { succeeded: true };
+  }
+
+  /**
+   * Runs the task of a RUNNING invocation. Its output streams into the debug
+   * log while it runs (TaskOutputLog); the run (outcome, exit code, bounded
+   * output) is recorded with the invocation's end, or on its own when the
+   * invocation already ended (aborted) or the worker is shutting down.
+   */
+  private async runTask(started: StartedInvocation, task: Exclude<SchedulerTask, { kind: "request" }>, input: ExecutionInput, signal: AbortSignal) {
+    const { ctx } = this;
+    const id = started.id;
+    const now = () => ctx.clock.now();
     const body = JSON.stringify({ invocation: id, job: started.job_key, triggers: started.incoming_triggers });
     const taskInput = { ...input, jobDescriptor: `invocation:${id}`, body };
-    let result: ExecutionResult;
-    let interrupted: boolean;
     if (task.kind === "noop") {
-      // ends as it starts: nothing to abort
-      result = await execute(task, taskInput, signal, this.options);
-      interrupted = false;
-    } else {
-      const watched = this.aborts.watch(id, signal);
-      try {
-        result = await execute(task, taskInput, watched.signal, this.options);
-      } finally {
-        watched.done();
-      }
-      interrupted = signal.aborted && !watched.abortedByApi();
+      // ends as it starts: nothing to abort, nothing printed, no run to record
+      const result = await execute(task, taskInput, signal, this.options);
+      const at = now();
+      const log = logLine(at, "ran noop task") + logLine(at, result.succeeded ? "task succeeded" : "task failed");
+      await this.finishes.add({ id, jobKey: started.job_key, to: result.succeeded ? "SUCCEEDED" : "FAILED", from: ["RUNNING"], log });
+      return;
     }
-    if (interrupted) {
-      // the worker is shutting down: leave it RUNNING; the queue job is released and the next launch retries
-      await appendDebugLog(sql, id, now(), "worker shutting down; the invocation will be relaunched");
-      throw new Error("interrupted by worker shutdown");
+    const output = new TaskOutputLog(ctx.db.sql, id, now, ctx.logger);
+    const startedAt = now();
+    const watched = this.aborts.watch(id, signal);
+    let result: ExecutionResult;
+    try {
+      result = await execute(task, taskInput, watched.signal, { ...this.options, onOutput: (stream, chunk) => output.push(stream, chunk) });
+    } finally {
+      watched.done();
     }
+    // a handler's output comes with its result; shell and http output has streamed already
+    if (task.kind === "handler") {
+      if (result.stdout) output.push("stdout", Buffer.from(result.stdout));
+      if (result.stderr) output.push("stderr", Buffer.from(result.stderr));
+    }
+    await output.close();
+    const at = now();
+    // a task that finished before the shutdown reached it counts as finished
+    const outcome = watched.abortedByApi() ? "ABORTED"
+      : signal.aborted && !result.succeeded ? "INTERRUPTED" : result.succeeded ? "SUCCEEDED" : "FAILED";
+    const run = taskRun(input.attempt, outcome, startedAt, at, result);
     const lines = [`ran ${task.kind} task`];
     if (result.exitCode !== undefined && result.exitCode !== null) lines.push(`exit code ${result.exitCode}`);
     if (result.httpStatus) lines.push(`HTTP ${result.httpStatus}`);
-    if (result.stdout) lines.push(`stdout:\n${result.stdout.trimEnd()}`);
-    if (result.stderr) lines.push(`stderr:\n${result.stderr.trimEnd()}`);
-    if (result.error) lines.push(`error: ${result.error}`);
-    lines.push(result.succeeded ? "task succeeded" : "task failed");
-    const at = now();
-    await this.finishes.add({
-      id, jobKey: started.job_key, to: result.succeeded ? "SUCCEEDED" : "FAILED", from: ["RUNNING"], log: lines.map((l) => logLine(at, l)).join(""),
-    });
-    return { succeeded: true };
+    if (outcome === "ABORTED") lines.push("task killed: the invocation was aborted");
+    else if (result.error) lines.push(`error: ${result.error}`);
+    if (outcome === "INTERRUPTED") lines.push("worker shutting down; the invocation will be relaunched");
+    if (outcome === "SUCCEEDED" || outcome === "FAILED") lines.push(outcome === "SUCCEEDED" ? "task succeeded" : "task failed");
+    const log = lines.map((l) => logLine(at, l)).join("");
+    if (outcome === "SUCCEEDED" || outcome === "FAILED") {
+      const ended = await this.finishes.add({ id, jobKey: started.job_key, to: outcome, from: ["RUNNING"], log, run });
+      if (ended) return;
+    }
+    // the invocation ended without this run (aborted), or stays RUNNING for the next launch (shutdown)
+    await recordTaskRun(ctx.db.sql, id, run, log);
+    if (outcome === "INTERRUPTED") throw new Error("interrupted by worker shutdown");
   }
 
   /**
@@ -137,7 +164,7 @@ export class InvocationRunner {
    * launch was lost (its worker died). Retries up to LAUNCH_RETRY_LIMIT, then
    * fails it. Null when there is nothing to run.
    */
-  private async relaunch(id: string, viewUrl: string): Promise<StartedInvocation | null> {
+  private async relaunch(id: string): Promise<StartedInvocation | null> {
     const { ctx } = this;
     const sql = ctx.db.sql;
     const now = () => ctx.clock.now();
@@ -149,9 +176,9 @@ export class InvocationRunner {
       return null;
     }
     return (await sql.query<StartedInvocation>(
-      `UPDATE scheduler_invocation SET retry_count = retry_count + 1, view_url = $4, debug_log = right(debug_log || $3, ${DEBUG_LOG_LIMIT})
+      `UPDATE scheduler_invocation SET retry_count = retry_count + 1, debug_log = right(debug_log || $3, ${DEBUG_LOG_LIMIT})
         WHERE id = $1 AND state = 'RUNNING' AND retry_count = $2 RETURNING id::text AS id, job_key, task, incoming_triggers`,
-      [id, inv.retry_count, logLine(now(), `previous launch was lost (worker stopped?); retry ${inv.retry_count + 1} of ${LAUNCH_RETRY_LIMIT}`), viewUrl])).rows[0] ?? null;
+      [id, inv.retry_count, logLine(now(), `previous launch was lost (worker stopped?); retry ${inv.retry_count + 1} of ${LAUNCH_RETRY_LIMIT}`)])).rows[0] ?? null;
   }
 
   /**
@@ -194,11 +221,11 @@ export class InvocationRunner {
 /** STARTING / RETRYING -> RUNNING for a batch; null for an invocation no longer in those states. */
 async function launchMany(sql: Sql, items: Launch[]): Promise<(StartedInvocation | null)[]> {
   const r = await sql.query<StartedInvocation>(
-    `UPDATE scheduler_invocation i SET state = 'RUNNING', view_url = u.view_url, debug_log = right(i.debug_log || u.line, ${DEBUG_LOG_LIMIT})
-       FROM unnest($1::bigint[], $2::text[], $3::text[]) AS u(id, view_url, line)
+    `UPDATE scheduler_invocation i SET state = 'RUNNING', debug_log = right(i.debug_log || u.line, ${DEBUG_LOG_LIMIT})
+       FROM unnest($1::bigint[], $2::text[]) AS u(id, line)
       WHERE i.id = u.id AND i.state IN ('STARTING', 'RETRYING')
       RETURNING i.id::text AS id, i.job_key, i.task, i.incoming_triggers`,
-    [items.map((i) => i.id), items.map((i) => i.viewUrl), items.map((i) => i.line)], "hg_invocations_launch");
+    [items.map((i) => i.id), items.map((i) => i.line)], "hg_invocations_launch");
   const byId = new Map(r.rows.map((row) => [row.id, row]));
   return items.map((i) => byId.get(i.id) ?? null);
 }
@@ -260,12 +287,14 @@ export function finish(ctx: EngineContext, items: Finish[]): Promise<boolean[]> 
 export async function finishInTransaction(sql: Sql, now: Date, items: Finish[]): Promise<boolean[]> {
   const ended = await sql.query<{ id: string }>(
     `UPDATE scheduler_invocation i SET state = u.target::"InvocationState", finished_at = $1, aborted_by = u.by,
-            debug_log = right(i.debug_log || u.log, ${DEBUG_LOG_LIMIT})
-       FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[]) AS u(id, target, origins, by, log)
+            debug_log = right(i.debug_log || u.log, ${DEBUG_LOG_LIMIT}),
+            task_runs = CASE WHEN u.run IS NULL THEN i.task_runs ELSE i.task_runs || jsonb_build_array(u.run::jsonb) END
+       FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) AS u(id, target, origins, by, log, run)
       WHERE i.id = u.id AND i.state::text = ANY(string_to_array(u.origins, ','))
       RETURNING i.id::text AS id`,
     [now, items.map((i) => i.id), items.map((i) => i.to), items.map((i) => i.from.join(",")), items.map((i) => i.by ?? null),
-      items.map((i) => (i.log ?? "") + logLine(now, `invocation ${i.to}${i.by ? ` by ${i.by}` : ""}`))],
+      items.map((i) => (i.log ?? "") + logLine(now, `invocation ${i.to}${i.by ? ` by ${i.by}` : ""}`)),
+      items.map((i) => (i.run ? JSON.stringify(i.run) : null))],
   );
   const endedIds = new Set(ended.rows.map((r) => r.id));
   const done = items.filter((i) => endedIds.has(i.id));

@@ -110,8 +110,8 @@ export async function recordTickTriggers(sql: Sql, now: Date, ticks: TickTrigger
     [now, ticks.map((t) => t.jobKey), ticks.map((t) => t.id), ticks.map((t) => t.title), ticks.map((t) => JSON.stringify(tickProperties(t)))]);
 }
 
-/** A claimed timer: its queue job id, the job it ticks, and where its carrier can be inspected. */
-export interface FiringTimer { timerId: string; jobKey: string; viewUrl: string }
+/** A claimed timer: its queue job id and the job it ticks. */
+export interface FiringTimer { timerId: string; jobKey: string }
 
 /** An invocation now RUNNING on this worker: what its runner needs to execute it. */
 export interface StartedInvocation { id: string; job_key: string; task: unknown; incoming_triggers: unknown }
@@ -187,14 +187,14 @@ export async function fireTimers(sql: Sql, now: Date, timers: FiringTimer[]): Pr
       const incoming = [{ id: s.trigger.id, title: s.trigger.title, url: null, createdAt: now.getTime(), emittedBy: "cron", properties: tickProperties(s.trigger), tags: [] }];
       return {
         job_key: s.job.key, revision: s.job.revision, task: s.job.definition.task, incoming, slot: s.trigger.slot,
-        view_url: s.timer.viewUrl, timer: s.timer.timerId,
+        timer: s.timer.timerId,
         log: `${stamp}invocation created by the tick timer with 1 trigger(s); config revision ${s.job.revision}\n${stamp}launching the task\n`,
       };
     });
     const ids = (await sql.query<{ id: string; timer: string }>(
-      `INSERT INTO scheduler_invocation (job_key, state, revision, task, triggered_by, incoming_triggers, properties, started_at, view_url, timer_job_id, debug_log)
-       SELECT u.job_key, 'RUNNING', u.revision, u.task, 'cron', u.incoming, jsonb_build_object('slot', u.slot), $1, u.view_url, u.timer, u.log
-         FROM jsonb_to_recordset($2::jsonb) AS u(job_key text, revision text, task jsonb, incoming jsonb, slot text, view_url text, timer bigint, log text)
+      `INSERT INTO scheduler_invocation (job_key, state, revision, task, triggered_by, incoming_triggers, properties, started_at, timer_job_id, debug_log)
+       SELECT u.job_key, 'RUNNING', u.revision, u.task, 'cron', u.incoming, jsonb_build_object('slot', u.slot), $1, u.timer, u.log
+         FROM jsonb_to_recordset($2::jsonb) AS u(job_key text, revision text, task jsonb, incoming jsonb, slot text, timer bigint, log text)
        RETURNING id::text AS id, timer_job_id::text AS timer`,
       [now, JSON.stringify(rows)])).rows;
     const byTimerId = new Map(starts.map((s, i) => [s.timer.timerId, rows[i]!]));

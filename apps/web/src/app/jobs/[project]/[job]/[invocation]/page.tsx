@@ -3,6 +3,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useParams } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
+import { TaskCard } from "@/components/task-card";
 import { Badge, Card, ConfirmButton, ErrorText, Time } from "@/components/ui";
 import { useTRPC } from "@/lib/trpc";
 
@@ -54,7 +55,7 @@ export default function InvocationPage() {
               <div><dt className="text-xs uppercase text-slate-500">Started</dt><dd><Time ms={i.startedTimestampMillis} /></dd></div>
               <div><dt className="text-xs uppercase text-slate-500">Duration</dt><dd>{(((i.finishedTimestampMillis ?? Date.now()) - i.startedTimestampMillis) / 1000).toFixed(1)} s{i.finishedTimestampMillis ? "" : " so far"}</dd></div>
               <div><dt className="text-xs uppercase text-slate-500">Revision</dt><dd className="font-mono">{i.revision}</dd></div>
-              <div><dt className="text-xs uppercase text-slate-500">Launch retries</dt><dd>{i.retryCount}</dd></div>
+              <div><dt className="text-xs uppercase text-slate-500">Launch retries</dt><dd title="launches lost with their worker">{i.retryCount}</dd></div>
               <div><dt className="text-xs uppercase text-slate-500">Tags</dt><dd>{i.tags.join(", ") || "—"}</dd></div>
               {i.abortedBy && <div><dt className="text-xs uppercase text-slate-500">Aborted by</dt><dd>{i.abortedBy}</dd></div>}
               {i.request && (
@@ -62,9 +63,9 @@ export default function InvocationPage() {
                   <dd className="flex items-center gap-2"><Link data-testid="invocation-request" className="font-mono text-indigo-700 hover:underline dark:text-indigo-300" href={`/requests/${i.request.id}`}>{i.request.id}</Link>
                     <Badge state={i.request.state} /></dd></div>
               )}
-              {i.viewUrl && !i.request && <div><dt className="text-xs uppercase text-slate-500">Task</dt><dd><a data-testid="view-url" className="text-indigo-700 hover:underline dark:text-indigo-300" href={i.viewUrl}>{i.viewUrl}</a></dd></div>}
             </dl>
           </Card>
+          <TaskCard task={i.task} runs={i.taskRuns} active={ACTIVE.includes(i.state)} />
           <Card title="Debug log">
             <pre ref={log} data-testid="debug-log" className="max-h-96 overflow-auto whitespace-pre-wrap rounded bg-slate-900 p-2 font-mono text-xs text-slate-100">{i.debugLog}</pre>
           </Card>
