@@ -15,6 +15,7 @@ const dir = mkdtempSync(join(tmpdir(), "hourglass-output-"));
 const go = join(dir, "go");
 let t: TestEngine;
 let worker: QueueWorker;
+let startWorker: () => Promise<QueueWorker>;
 
 // `talk` prints, then waits for the test to say go (a file), then prints again
 const PROJECT = `jobs:
@@ -34,11 +35,15 @@ beforeAll(async () => {
   const loops = new SchedulerLoops(t.engine, { projectsDir: dir, intervalMs: 1_000_000, catalogIntervalMs: 1_000_000 });
   await loops.start();
   loops.stop();
-  worker = new QueueWorker(t.engine, {
-    workerId: "output-worker", pollIntervalMs: 20, childEnv: { PATH: process.env.PATH! },
-    handlers: loops.handlers({ baseEnv: { PATH: process.env.PATH! } }), claimAheadMs: loops.claimAheadMs,
-  });
-  await worker.start();
+  startWorker = async () => {
+    const w = new QueueWorker(t.engine, {
+      workerId: "output-worker", pollIntervalMs: 20, shutdownGraceMs: 0, childEnv: { PATH: process.env.PATH! },
+      handlers: loops.handlers({ baseEnv: { PATH: process.env.PATH! } }), claimAheadMs: loops.claimAheadMs,
+    });
+    await w.start();
+    return w;
+  };
+  worker = await startWorker();
 });
 afterAll(async () => {
   await worker?.stop();
@@ -78,7 +83,7 @@ describe("task output", () => {
     expect(done.debugLog).toMatch(/stdout:\nfirst\n[^]*stdout:\nsecond\n[^]*ran shell task\n.*exit code 0\n.*task succeeded\n.*invocation SUCCEEDED/);
     expect(done.debugLog.match(/first/g)).toHaveLength(1); // streamed once, not repeated at the end
     expect(done.taskRuns).toEqual([expect.objectContaining({
-      attempt: 1, outcome: "SUCCEEDED", exitCode: 0, error: null, stdout: "first\nsecond\n", stderr: "warming\n",
+      outcome: "SUCCEEDED", exitCode: 0, error: null, stdout: "first\nsecond\n", stderr: "warming\n",
     })]);
   });
 
@@ -99,6 +104,21 @@ describe("task output", () => {
     const failed = await invocationWhen("fail", id, "the task to fail", (inv) => inv.state === "FAILED");
     expect(failed.debugLog).toMatch(/stdout:\npartial work\n[^]*exit code 4\n.*error: exited with code 4\n.*task failed/);
     expect(failed.taskRuns).toEqual([expect.objectContaining({ outcome: "FAILED", exitCode: 4, error: "exited with code 4", stdout: "partial work\n" })]);
+  });
+
+  it("keeps what a task printed when its worker shuts down, and the next launch runs it again", async () => {
+    const id = await trigger("hang");
+    await until(async () => (await invocation("hang", id)).debugLog.includes("before the abort"), "the task's output");
+    await worker.stop(); // shutdownGraceMs 0: the running task is killed and its job handed back
+    const interrupted = await invocation("hang", id);
+    expect(interrupted.state).toBe("RUNNING");
+    expect(interrupted.debugLog).toMatch(/stdout:\nbefore the abort\n[^]*worker shutting down; the invocation will be relaunched\n$/);
+    expect(interrupted.taskRuns).toEqual([expect.objectContaining({ outcome: "INTERRUPTED", stdout: "before the abort\n" })]);
+    worker = await startWorker();
+    const again = await invocationWhen("hang", id, "the relaunch to print", (inv) => (inv.debugLog.match(/before the abort/g) ?? []).length === 2);
+    expect(again.debugLog).toMatch(/worker shutting down; the invocation will be relaunched\n[^]*stdout:\nbefore the abort\n/);
+    await t.api.scheduler.abortInvocation({ job: "ops/hang", invocationId: id });
+    await invocationWhen("hang", id, "the second run to be recorded", (inv) => inv.taskRuns.length === 2);
   });
 
   it("bounds streamed output like the executors' captures", async () => {

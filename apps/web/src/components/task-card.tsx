@@ -6,7 +6,6 @@ import { Badge, Card, Time } from "./ui";
 type Task = { kind: string } & Record<string, unknown>;
 
 interface TaskRun {
-  attempt: number;
   outcome: string;
   startedAtTimestampMillis: number;
   finishedAtTimestampMillis: number;
@@ -71,10 +70,10 @@ export function TaskCard({ task, runs, active }: { task: Task; runs: TaskRun[]; 
       )}
       {runs.length > 0 && (
         <ol aria-label="Task runs" className="mt-4 space-y-3">
-          {[...runs].reverse().map((r) => (
-            <li key={`${r.attempt}-${r.startedAtTimestampMillis}`} data-run={r.attempt} className="rounded-md border border-slate-200 p-3 dark:border-slate-700">
+          {runs.map((r, i) => ({ r, n: i + 1 })).reverse().map(({ r, n }) => (
+            <li key={n} data-run={n} className="rounded-md border border-slate-200 p-3 dark:border-slate-700">
               <div className="flex flex-wrap items-center gap-3 text-sm">
-                <span className="font-semibold">Attempt {r.attempt}</span>
+                <span className="font-semibold">Run {n}</span>
                 <Badge state={OUTCOME_STATE[r.outcome] ?? r.outcome}>{r.outcome.toLowerCase()}</Badge>
                 {r.exitCode !== null && <span>exit code {r.exitCode}</span>}
                 {r.httpStatus !== null && <span>HTTP {r.httpStatus}</span>}

@@ -141,7 +141,7 @@ export class InvocationRunner {
     // a task that finished before the shutdown reached it counts as finished
     const outcome = watched.abortedByApi() ? "ABORTED"
       : signal.aborted && !result.succeeded ? "INTERRUPTED" : result.succeeded ? "SUCCEEDED" : "FAILED";
-    const run = taskRun(input.attempt, outcome, startedAt, at, result);
+    const run = taskRun(outcome, startedAt, at, result);
     const lines = [`ran ${task.kind} task`];
     if (result.exitCode !== undefined && result.exitCode !== null) lines.push(`exit code ${result.exitCode}`);
     if (result.httpStatus) lines.push(`HTTP ${result.httpStatus}`);

@@ -9,10 +9,12 @@ import { DEBUG_LOG_LIMIT } from "./debug-log.ts";
  */
 export type TaskRunOutcome = "SUCCEEDED" | "FAILED" | "ABORTED" | "INTERRUPTED";
 
-/** One run of a task (a launch that ran it), as kept in scheduler_invocation.task_runs. */
+/**
+ * One run of a task (a launch that ran it), as kept in scheduler_invocation.task_runs,
+ * oldest first. A launch lost with its worker (killed mid-run) records none; the
+ * invocation's retry count says how many were.
+ */
 export interface TaskRun {
-  /** The attempt of the queue job that carried the launch (a lost launch leaves a gap). */
-  attempt: number;
   outcome: TaskRunOutcome;
   startedAtTimestampMillis: number;
   finishedAtTimestampMillis: number;
@@ -24,9 +26,9 @@ export interface TaskRun {
   stderr: string;
 }
 
-export function taskRun(attempt: number, outcome: TaskRunOutcome, startedAt: Date, finishedAt: Date, r: ExecutionResult): TaskRun {
+export function taskRun(outcome: TaskRunOutcome, startedAt: Date, finishedAt: Date, r: ExecutionResult): TaskRun {
   return {
-    attempt, outcome, startedAtTimestampMillis: startedAt.getTime(), finishedAtTimestampMillis: finishedAt.getTime(),
+    outcome, startedAtTimestampMillis: startedAt.getTime(), finishedAtTimestampMillis: finishedAt.getTime(),
     exitCode: r.exitCode ?? null, httpStatus: r.httpStatus ?? null, error: r.error ?? null,
     stdout: r.stdout ?? "", stderr: r.stderr ?? "",
   };
