@@ -97,3 +97,4 @@ export async function recreateDatabase(name: string): Promise<string> {
   }
   return withDatabase(serverUrl, name);
 }
+export { PostgresServer } from "./pg-server.ts";

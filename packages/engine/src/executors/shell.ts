@@ -1,4 +1,5 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
+import { constants } from "node:os";
 import type { z } from "zod";
 import type { shellExecutorSchema } from "./config.ts";
 import { BoundedOutput, type ExecutionInput, type ExecutionResult, type OutputListener } from "./types.ts";
@@ -14,8 +15,8 @@ import { BoundedOutput, type ExecutionInput, type ExecutionResult, type OutputLi
  *
  * The program must not outlive the worker, however the worker ends: after a
  * `kill -9` its lease lapses and the job runs again elsewhere, so a survivor
- * would run the job twice at once. A reaper (see startReaper) kills the
- * program's process group as soon as the worker is gone.
+ * would run the job twice at once. A guard (see GUARD) kills the program's
+ * process group as soon as the worker is gone.
  */
 export function runShell(
   config: z.infer<typeof shellExecutorSchema>,
@@ -36,14 +37,14 @@ export function runShell(
       HOURGLASS_ATTEMPT: String(job.attempt),
       HOURGLASS_QUEUE: job.queueName,
     };
-    const child = spawn(config.command, config.args, {
+    // the program runs under GUARD (see there): it dies with this worker, however the worker ends
+    const child = spawn("/bin/sh", ["-c", GUARD, "hourglass-task", config.command, ...config.args], {
       cwd: config.cwd,
       // a plain record; typed loosely because frameworks (Next) narrow ProcessEnv
       env: env as unknown as NodeJS.ProcessEnv,
       detached: true,
-      stdio: ["pipe", "pipe", "pipe"],
+      stdio: ["pipe", "pipe", "pipe", "pipe"],
     });
-    const reaper = child.pid === undefined ? null : startReaper(child.pid);
     const kill = (why: string) => {
       if (killedFor || child.exitCode !== null) return;
       killedFor = why;
@@ -61,41 +62,43 @@ export function runShell(
     child.stdin.on("error", () => {}); // the program may exit without reading stdin
     child.stdin.end(job.body);
     const finish = (result: ExecutionResult) => {
-      reaper?.kill("SIGKILL");
       clearTimeout(timer);
       signal.removeEventListener("abort", onAbort);
       resolve({ ...result, stdout: stdout.toString(), stderr: stderr.toString() });
     };
+    (child.stdio[3] as NodeJS.WritableStream).on("error", () => {});
     child.on("error", (err) => finish({ succeeded: false, exitCode: null, error: `could not start ${config.command}: ${err.message}` }));
     child.on("close", (code, sig) => {
       if (killedFor) return finish({ succeeded: false, exitCode: code, error: killedFor });
       if (code === 0) return finish({ succeeded: true, exitCode: 0, error: null });
-      finish({ succeeded: false, exitCode: code, error: sig ? `killed by ${sig}` : `exited with code ${code}` });
+      finish({ succeeded: false, exitCode: code, error: sig ? `killed by ${sig}` : exitError(config.command, code, stderr.toString()) });
     });
   });
 }
 
 /**
- * A tiny `sh` that holds one end of a pipe whose other end only this worker
- * process holds, and kills process group `pgid` when the pipe reaches end of
- * file: that happens when the worker exits or is killed (even with SIGKILL,
- * the kernel closes its descriptors), within milliseconds. When the program
- * ends normally the worker kills the reaper instead. The reaper is detached
- * (its own process group), so a Ctrl-C aimed at the worker's group does not
- * take it down first. Linux's PR_SET_PDEATHSIG would cover only the direct
- * child, not `sh -c` grandchildren, and Node does not expose it.
+ * The program's guard, run by `sh` as the leader of the job's process group
+ * ($1... is the program and its arguments). A background watcher blocks
+ * reading fd 3, one end of a socket pair whose other end only this worker
+ * holds; the kernel closes it when the worker exits or is killed (even with
+ * SIGKILL), the read returns, and the watcher kills the whole group at once.
+ * The watcher is in place before the program starts, so there is no moment
+ * when the program runs unguarded. When the program ends the guard stops the
+ * watcher and exits with the program's status. (Linux's PR_SET_PDEATHSIG
+ * would cover only a direct child, not `sh -c` grandchildren, and Node does
+ * not expose it.)
  */
-function startReaper(pgid: number): ChildProcess | null {
-  try {
-    const reaper = spawn("/bin/sh", ["-c", 'read _; kill -KILL -- "-$1" 2>/dev/null', "hourglass-reaper", String(pgid)], {
-      detached: true,
-      stdio: ["pipe", "ignore", "ignore"],
-    });
-    reaper.on("error", () => {}); // no /bin/sh: the program still runs, unguarded
-    reaper.stdin!.on("error", () => {});
-    reaper.unref();
-    return reaper;
-  } catch {
-    return null;
-  }
+const GUARD = `{ read _ <&3; kill -KILL 0; } &
+watcher=$!
+"$@" 3<&-
+status=$?
+kill "$watcher" 2>/dev/null
+exit "$status"`;
+
+/** A non-zero exit in words: the guard's shell reports a missing program as 127 and a signal as 128 + its number. */
+function exitError(command: string, code: number | null, stderr: string): string {
+  if (code === 127 && /not found/.test(stderr)) return `could not start ${command}: not found`;
+  if (code === 126) return `could not start ${command}: not executable`;
+  const signal = code !== null && code > 128 ? Object.entries(constants.signals).find(([, n]) => n === code - 128)?.[0] : undefined;
+  return signal ? `killed by ${signal}` : `exited with code ${code}`;
 }

@@ -1,0 +1,85 @@
+// The worker process (started by main.ts): claims and runs the jobs of
+// executor-bound queues and runs the queue's maintenance (resurrection, GC).
+// SIGTERM / SIGINT stop it gracefully: running jobs finish (or are released
+// after the grace period).
+import { createDatabase } from "@hourglass/db";
+import { consoleLogger, createEngine } from "@hourglass/engine";
+import { join } from "node:path";
+import { ChainLoops, QueueWorker, SchedulerLoops } from "@hourglass/engine/worker";
+import { childEnv, readEnv } from "./env.ts";
+import { handlers } from "./handlers.ts";
+
+const env = readEnv(process.env);
+const logger = consoleLogger("worker", env.HOURGLASS_LOG_LEVEL);
+const embedded = env.HOURGLASS_EMBEDDED_DB === "1";
+const db = createDatabase(env.DATABASE_URL, {
+  poolMax: env.HOURGLASS_DB_POOL_MAX,
+  applicationName: env.HOURGLASS_WORKER_ID,
+  preparedStatements: !embedded,
+  outageLog: (level, message, fields) => logger[level](message, fields),
+});
+const engine = createEngine({ db, logger });
+const shellEnv = childEnv(process.env);
+const scheduler = new SchedulerLoops(engine, {
+  projectsDir: env.HOURGLASS_PROJECTS_DIR ?? join(import.meta.dirname, "..", "..", "..", "config", "projects"),
+  intervalMs: env.HOURGLASS_SCHEDULER_INTERVAL_MS,
+  catalogIntervalMs: 2000,
+});
+const chains = new ChainLoops(engine, {
+  specsDir: env.HOURGLASS_SPECS_DIR ?? join(import.meta.dirname, "..", "..", "..", "config", "specs"),
+  intervalMs: 2000,
+  suspendedTtlMillis: env.HOURGLASS_SUSPENDED_TTL_MS,
+  handlerTypes: Object.keys(handlers),
+});
+const worker = new QueueWorker(engine, {
+  workerId: env.HOURGLASS_WORKER_ID,
+  concurrency: env.HOURGLASS_WORKER_CONCURRENCY,
+  prefetch: env.HOURGLASS_WORKER_PREFETCH,
+  pollIntervalMs: env.HOURGLASS_POLL_INTERVAL_MS,
+  wakeups: env.HOURGLASS_WAKEUPS ?? (embedded ? "poll" : "listen"),
+  maintenanceIntervalMs: env.HOURGLASS_MAINTENANCE_INTERVAL_MS,
+  shutdownGraceMs: env.HOURGLASS_SHUTDOWN_GRACE_MS,
+  childEnv: shellEnv,
+  handlers: { ...handlers, ...scheduler.handlers({ baseEnv: shellEnv, handlers }), ...chains.handlers({ baseEnv: shellEnv, handlers }) },
+  claimAheadMs: scheduler.claimAheadMs,
+});
+
+// Signals are heard from the first moment: a stop during start-up waits for the step in flight, skips
+// the rest and exits 0, and nothing is started after it.
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  logger.info(`received ${signal}; finishing running jobs`);
+  scheduler.stop();
+  chains.stop();
+  await started.catch(() => {});
+  await worker.stop();
+  await db.close();
+  process.exit(0);
+}
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
+process.on("SIGINT", () => void shutdown("SIGINT"));
+
+// pg clients emit 'error' when the server goes away; Hourglass listens where it holds them, and this is the
+// net for one it does not (a library's): losing the database must never end the process.
+process.on("uncaughtException", (err) => {
+  if (db.outage.failed(err)) return;
+  logger.error("uncaught exception; exiting", { error: err.stack ?? err.message });
+  process.exit(1);
+});
+
+async function start(): Promise<void> {
+  for (const step of [() => scheduler.start(), () => chains.start(), () => worker.start()]) {
+    if (stopping) return;
+    await step();
+  }
+  if (stopping) return;
+  // Tests and the start script wait for this line.
+  console.log(`hourglass worker ready id=${env.HOURGLASS_WORKER_ID}`);
+}
+const started = start();
+// a signal main.ts heard while this module was loading
+const early = (globalThis as { hourglassEarlySignal?: string }).hourglassEarlySignal;
+if (early) void shutdown(early);
+await started;
