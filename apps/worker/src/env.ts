@@ -24,6 +24,8 @@ const schema = z.object({
   HOURGLASS_SPECS_DIR: z.string().min(1).optional(),
   /** A request suspended this long fails (default 1 hour). */
   HOURGLASS_SUSPENDED_TTL_MS: int(1000).default(3_600_000),
+  /** When set, serves GET /health (liveness) and /health/ready (database) on 127.0.0.1:<port>. */
+  HOURGLASS_WORKER_HEALTH_PORT: int(1).max(65535).optional(),
   HOURGLASS_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
 });
 

@@ -9,3 +9,4 @@ process.on("SIGINT", early);
 await import("./worker.ts");
 process.off("SIGTERM", early);
 process.off("SIGINT", early);
+export {};

@@ -3,7 +3,8 @@
 // SIGTERM / SIGINT stop it gracefully: running jobs finish (or are released
 // after the grace period).
 import { createDatabase } from "@hourglass/db";
-import { consoleLogger, createEngine } from "@hourglass/engine";
+import { checkDatabase, consoleLogger, createEngine } from "@hourglass/engine";
+import { createServer } from "node:http";
 import { join } from "node:path";
 import { ChainLoops, QueueWorker, SchedulerLoops } from "@hourglass/engine/worker";
 import { childEnv, readEnv } from "./env.ts";
@@ -69,7 +70,23 @@ process.on("uncaughtException", (err) => {
   process.exit(1);
 });
 
+/** Optional health port for process managers: liveness (the process answers) and readiness (the database does). */
+function serveHealth(port: number): void {
+  const server = createServer(async (req, res) => {
+    const ready = req.url === "/health/ready";
+    if (req.url !== "/health" && !ready) return void res.writeHead(404).end();
+    const database = ready ? await checkDatabase(engine.ctx) : undefined;
+    const ok = !stopping && (database?.ok ?? true);
+    res.writeHead(ok ? 200 : 503, { "content-type": "application/json" });
+    res.end(JSON.stringify({ status: stopping ? "stopping" : ok ? "ok" : "unavailable", workerId: env.HOURGLASS_WORKER_ID, database }));
+  });
+  server.on("error", (err) => logger.error("health port failed", { port, error: err.message }));
+  server.listen(port, "127.0.0.1");
+  server.unref();
+}
+
 async function start(): Promise<void> {
+  if (env.HOURGLASS_WORKER_HEALTH_PORT) serveHealth(env.HOURGLASS_WORKER_HEALTH_PORT);
   for (const step of [() => scheduler.start(), () => chains.start(), () => worker.start()]) {
     if (stopping) return;
     await step();

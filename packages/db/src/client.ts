@@ -48,6 +48,8 @@ export function createDatabase(url: string, options: DatabaseOptions = {}): Data
     // pg closes idle connections after 10 s by default; a scheduler's load comes in bursts a minute
     // apart, and a new connection costs an authentication handshake and its prepared statements
     idleTimeoutMillis: 5 * 60_000,
+    // a server that does not answer at all (a dropped network) fails the connect instead of hanging the caller
+    connectionTimeoutMillis: 10_000,
     application_name: options.applicationName ?? "hourglass",
   });
   const outage = new OutageMonitor(options.outageLog);

@@ -12,3 +12,4 @@ export type { JobDetails } from "./queue/reads.ts";
 export { loadDemoData } from "./demo.ts";
 export type { JobSummary, InvocationSummary } from "./scheduler/service.ts";
 export type { JobState } from "./scheduler/job-state.ts";
+export { checkDatabase, type DatabaseHealth } from "./health.ts";

@@ -7,6 +7,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { handleApiRequest } from "../src/api/http.ts";
 import { createEngine } from "../src/engine.ts";
+import { checkDatabase } from "../src/health.ts";
 import { silentLogger } from "../src/logger.ts";
 import { withTransaction } from "../src/transaction.ts";
 
@@ -88,6 +89,9 @@ describe("the API while the database is away", () => {
       const read = await handleApiRequest(new Request("http://test/api/trpc/queues.getQueueNames"), engine);
       expect(read.status).toBe(503);
       expect(away.outage.down).toBe(true);
+      // readiness says so, without throwing
+      expect(await checkDatabase(engine.ctx)).toMatchObject({ ok: false, error: expect.stringMatching(/ECONNREFUSED/) });
+      expect(await checkDatabase(createEngine({ db, logger: silentLogger }).ctx)).toMatchObject({ ok: true });
     } finally {
       await away.close();
     }

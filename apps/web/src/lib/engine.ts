@@ -20,12 +20,14 @@ export function getEngine(): Engine {
   if (!globalForEngine.hourglassEngine) {
     // Read at first request, not at import: `next build` imports this module without a database.
     const env = envSchema.parse(process.env);
+    const logger = consoleLogger("web");
     const db = createDatabase(env.DATABASE_URL, {
       poolMax: env.HOURGLASS_DB_POOL_MAX,
       applicationName: "hourglass-web",
       preparedStatements: env.HOURGLASS_EMBEDDED_DB !== "1",
+      outageLog: (level, message, fields) => logger[level](message, fields),
     });
-    globalForEngine.hourglassEngine = createEngine({ db, logger: consoleLogger("web") });
+    globalForEngine.hourglassEngine = createEngine({ db, logger });
   }
   return globalForEngine.hourglassEngine;
 }
