@@ -67,7 +67,9 @@ function formExecutor(f: QueueFormState): Record<string, unknown> | null {
     case "handler":
       return { kind: "handler", name: f.handler, retryDelayMillis };
     case "http":
-      return { kind: "http", method: f.method, url: f.url, timeoutMillis: number("Timeout (s)", f.timeoutSeconds, 1000), retryDelayMillis };
+      return {
+        kind: "http", method: f.method, url: f.url, timeoutMillis: number("Timeout (s)", f.timeoutSeconds, 1000), retryDelayMillis,
+      };
     case "shell":
       return {
         kind: "shell", command: f.command, args: f.args.split("\n").filter((a) => a !== ""),

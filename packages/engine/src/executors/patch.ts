@@ -27,7 +27,9 @@ function invalid(issues: { path: string; message: string }[]): never {
 /** The executor `patch` makes of `current`; INVALID_ARGUMENT (naming settings.executor.<field>) if it is not one. */
 export function mergeExecutor(current: ExecutorConfig | null, patch: ExecutorPatch): ExecutorConfig {
   const kind = patch.kind ?? current?.kind;
-  if (kind === undefined) invalid([{ path: `${PATH}.kind`, message: "the queue has no executor: name the kind to add one" }]);
+  if (kind === undefined) {
+    invalid([{ path: `${PATH}.kind`, message: "the queue has no executor: name the kind to add one" }]);
+  }
   const member = MEMBERS.find((m) => m.shape.kind.value === kind)!;
   const unknown = Object.keys(patch).filter((k) => !(k in member.shape));
   if (unknown.length > 0) {

@@ -128,7 +128,8 @@ export class QueueAdmin {
     const row = await this.ctx.db.prisma.queue.update({
       where: { name },
       data: {
-        dequeueRateLimit: 0, rateLimitBeforePause: before.dequeueRateLimit, pausedAt: now, pausedBy: caller.id, updatedAt: now,
+        dequeueRateLimit: 0, rateLimitBeforePause: before.dequeueRateLimit,
+        pausedAt: now, pausedBy: caller.id, updatedAt: now,
       },
     });
     return toQueueInfo(row);

@@ -19,6 +19,7 @@ export function refuseSystemQueue(name: string, action: string): void {
   if (!isSystemQueue(name)) return;
   throw new HourglassError(
     "QUEUE_RESERVED",
-    `queue names starting with "${SYSTEM_QUEUE_PREFIX}" are reserved for Hourglass's own queues: cannot ${action} "${name}" through the API`,
+    `queue names starting with "${SYSTEM_QUEUE_PREFIX}" are reserved for Hourglass's own queues: ` +
+      `cannot ${action} "${name}" through the API`,
   );
 }

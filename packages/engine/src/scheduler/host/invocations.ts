@@ -108,7 +108,9 @@ export class InvocationRunner {
    * output) is recorded with the invocation's end, or on its own when the
    * invocation already ended (aborted) or the worker is shutting down.
    */
-  private async runTask(started: StartedInvocation, task: Exclude<SchedulerTask, { kind: "request" }>, input: ExecutionInput, signal: AbortSignal) {
+  private async runTask(
+    started: StartedInvocation, task: Exclude<SchedulerTask, { kind: "request" }>, input: ExecutionInput, signal: AbortSignal,
+  ): Promise<void> {
     const { ctx } = this;
     const id = started.id;
     const now = () => ctx.clock.now();
@@ -119,7 +121,8 @@ export class InvocationRunner {
       const result = await execute(task, taskInput, signal, this.options);
       const at = now();
       const log = logLine(at, "ran noop task") + logLine(at, result.succeeded ? "task succeeded" : "task failed");
-      await this.finishes.add({ id, jobKey: started.job_key, to: result.succeeded ? "SUCCEEDED" : "FAILED", from: ["RUNNING"], log });
+      const to = result.succeeded ? "SUCCEEDED" : "FAILED";
+      await this.finishes.add({ id, jobKey: started.job_key, to, from: ["RUNNING"], log });
       return;
     }
     const output = new TaskOutputLog(ctx.db.sql, id, now, ctx.logger);
@@ -127,7 +130,8 @@ export class InvocationRunner {
     const watched = this.aborts.watch(id, signal);
     let result: ExecutionResult;
     try {
-      result = await execute(task, taskInput, watched.signal, { ...this.options, onOutput: (stream, chunk) => output.push(stream, chunk) });
+      const onOutput = (stream: "stdout" | "stderr", chunk: Buffer) => output.push(stream, chunk);
+      result = await execute(task, taskInput, watched.signal, { ...this.options, onOutput });
     } finally {
       watched.done();
     }
@@ -148,7 +152,8 @@ export class InvocationRunner {
     if (outcome === "ABORTED") lines.push("task killed: the invocation was aborted");
     else if (result.error) lines.push(`error: ${result.error}`);
     if (outcome === "INTERRUPTED") lines.push("worker shutting down; the invocation will be relaunched");
-    if (outcome === "SUCCEEDED" || outcome === "FAILED") lines.push(outcome === "SUCCEEDED" ? "task succeeded" : "task failed");
+    if (outcome === "SUCCEEDED") lines.push("task succeeded");
+    if (outcome === "FAILED") lines.push("task failed");
     const log = lines.map((l) => logLine(at, l)).join("");
     if (outcome === "SUCCEEDED" || outcome === "FAILED") {
       const ended = await this.finishes.add({ id, jobKey: started.job_key, to: outcome, from: ["RUNNING"], log, run });
