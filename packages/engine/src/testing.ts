@@ -40,9 +40,9 @@ export async function createTestEngine(options: { clock?: Clock } = {}): Promise
     engine,
     api: createCaller({ engine, caller: { id: "test" } }),
     query: (path, input) =>
-      send(new Request(`http://test/api/trpc/${path}${input === undefined ? "" : `?input=${encodeURIComponent(JSON.stringify(input))}`}`)),
+      send(new Request(`http://127.0.0.1/api/trpc/${path}${input === undefined ? "" : `?input=${encodeURIComponent(JSON.stringify(input))}`}`)),
     mutate: (path, input) =>
-      send(new Request(`http://test/api/trpc/${path}`, { method: "POST", body: JSON.stringify(input ?? null), headers: { "content-type": "application/json", "x-hourglass-caller": "tester" } })),
+      send(new Request(`http://127.0.0.1/api/trpc/${path}`, { method: "POST", body: JSON.stringify(input ?? null), headers: { "content-type": "application/json", "x-hourglass-caller": "tester" } })),
     close: () => db.drop(),
   };
 }

@@ -69,7 +69,7 @@ export type Via = "GET" | "POST";
 export async function callRaw(
   t: TestEngine, path: string, via: Via, inputJson?: string, options?: ApiOptions,
 ): Promise<RawResult> {
-  const url = `http://test/api/trpc/${path}`;
+  const url = `http://127.0.0.1/api/trpc/${path}`;
   const req = via === "GET"
     ? new Request(inputJson === undefined ? url : `${url}?input=${encodeURIComponent(inputJson)}`)
     : new Request(url, { method: "POST", body: inputJson ?? "null", headers: { "content-type": "application/json" } });

@@ -55,7 +55,7 @@ async function writeThrough(restart: Promise<void>): Promise<Map<number, number>
   void restart.finally(() => (done = true));
   let i = 0;
   while (!done || i < 5) {
-    const req = new Request("http://test/api/trpc/queues.enqueueJobs", {
+    const req = new Request("http://127.0.0.1/api/trpc/queues.enqueueJobs", {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ queueName: "writes", jobs: [{ body: `w${i++}` }] }),

@@ -76,7 +76,7 @@ describe("the API while the database is away", () => {
     const away = createDatabase("postgresql://postgres:postgres@127.0.0.1:1/hourglass", { outageLog: () => {} });
     const engine = createEngine({ db: away, logger: silentLogger });
     try {
-      const write = await handleApiRequest(new Request("http://test/api/trpc/queues.enqueueJobs", {
+      const write = await handleApiRequest(new Request("http://127.0.0.1/api/trpc/queues.enqueueJobs", {
         method: "POST",
         headers: { "content-type": "application/json" },
         body: JSON.stringify({ queueName: "q", jobs: [{ body: "x" }] }),
@@ -86,7 +86,7 @@ describe("the API while the database is away", () => {
       const body = (await write.json()) as { error: { message: string; data: { errorCode: string } } };
       expect(body.error.data.errorCode).toBe("DATABASE_UNAVAILABLE");
       expect(body.error.message).toMatch(/database is unavailable/);
-      const read = await handleApiRequest(new Request("http://test/api/trpc/queues.getQueueNames"), engine);
+      const read = await handleApiRequest(new Request("http://127.0.0.1/api/trpc/queues.getQueueNames"), engine);
       expect(read.status).toBe(503);
       expect(away.outage.down).toBe(true);
       // readiness says so, without throwing

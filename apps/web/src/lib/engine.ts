@@ -4,6 +4,7 @@ import { createDatabase } from "@hourglass/db";
 import { consoleLogger, createEngine, type Engine } from "@hourglass/engine";
 import { DEFAULT_MAX_REQUEST_BYTES, type ApiOptions } from "@hourglass/engine/api";
 import { z } from "zod";
+import { requestPolicy } from "./request-policy";
 
 const envSchema = z.object({
   DATABASE_URL: z.string().min(1, "DATABASE_URL is required"),
@@ -37,6 +38,7 @@ export function getApiOptions(): ApiOptions {
   if (!globalForEngine.hourglassApiOptions) {
     const env = envSchema.parse(process.env);
     globalForEngine.hourglassApiOptions = {
+      policy: requestPolicy(),
       maxRequestBytes: env.HOURGLASS_API_MAX_REQUEST_BYTES,
       onError: (message) => console.error(`[api] ${message}`),
     };

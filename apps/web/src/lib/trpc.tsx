@@ -25,7 +25,7 @@ export function Providers({ children }: { children: ReactNode }) {
   );
   const [trpcClient] = useState(() =>
     createTRPCClient<AppRouter>({
-      links: [httpBatchLink({ url: "/api/trpc", headers: { "x-hourglass-caller": "dashboard" } })],
+      links: [httpBatchLink({ url: "/api/trpc", maxItems: 25, headers: { "x-hourglass-caller": "dashboard" } })],
     }),
   );
   return (

@@ -1,11 +1,17 @@
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import type { Engine } from "../engine.ts";
 import { bufferBoundedBody, DEFAULT_MAX_REQUEST_BYTES, requestTooLarge, unreadableBody } from "./request-size.ts";
+import { checkRequest, type RequestPolicy } from "./request-guard.ts";
 import { appRouter } from "./root.ts";
 
 export const TRPC_ENDPOINT = "/api/trpc";
 
+/** Calls one batched request may carry (the dashboard's link sends at most this many). */
+export const MAX_BATCH_SIZE = 25;
+
 export interface ApiOptions {
+  /** Hosts the API answers as, beyond loopback (see RequestPolicy); the default is loopback only. */
+  policy?: RequestPolicy;
   /** Largest request body accepted, in bytes (default DEFAULT_MAX_REQUEST_BYTES); larger ones get 413. */
   maxRequestBytes?: number;
   /** Told "<procedure>: <message>" for each internal error (500). */
@@ -16,10 +22,13 @@ export interface ApiOptions {
  * Serves the API over tRPC's HTTP protocol (plain JSON: GET ?input= for
  * queries, POST for mutations; a query may also be POSTed with a JSON body,
  * for inputs too long for a URL). The body is read, up to the limit, before
- * tRPC sees it. The caller's identity comes from the x-hourglass-caller
+ * tRPC sees it, and the request guard (Host, cross-site writes, JSON
+ * bodies) before that. The caller's identity comes from the x-hourglass-caller
  * header until access control lands.
  */
 export async function handleApiRequest(req: Request, engine: Engine, options: ApiOptions = {}): Promise<Response> {
+  const refused = checkRequest(req, options.policy ?? { allowedHosts: [] }, { apiCall: true });
+  if (refused) return refused;
   const maxBytes = options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES;
   let bounded: Request | null;
   try {
@@ -33,6 +42,7 @@ export async function handleApiRequest(req: Request, engine: Engine, options: Ap
     req: bounded,
     router: appRouter,
     allowMethodOverride: true,
+    maxBatchSize: MAX_BATCH_SIZE,
     createContext: () => ({ engine, caller: { id: req.headers.get("x-hourglass-caller")?.slice(0, 200) || "api" } }),
     // a call refused because the database is away says when to try again
     responseMeta: ({ errors }) =>

@@ -14,3 +14,4 @@ export const createCaller = createCallerFactory(appRouter);
 export type { ApiContext } from "./trpc.ts";
 export { handleApiRequest, TRPC_ENDPOINT, type ApiOptions } from "./http.ts";
 export { DEFAULT_MAX_REQUEST_BYTES } from "./request-size.ts";
+export { checkRequest, hostAllowed, LOOPBACK_HOSTS, type RequestPolicy } from "./request-guard.ts";
