@@ -24,7 +24,7 @@ describe("checkRequest", () => {
   it("refuses a foreign Host, even for reads", async () => {
     const r = checkRequest(new Request("http://rebind.evil.example:3000/api/trpc/queues.getQueueNames"), policy)!;
     expect(r.status).toBe(403);
-    expect((await r.json()).error.data.errorCode).toBe("HOST_NOT_ALLOWED");
+    expect(((await r.json()) as { error: { data: { errorCode: string } } }).error.data.errorCode).toBe("HOST_NOT_ALLOWED");
   });
 
   it("refuses writes from another origin or a cross-site page, and lets programs (no Origin) write", () => {
