@@ -13,3 +13,4 @@ export { loadDemoData } from "./demo.ts";
 export type { JobSummary, InvocationSummary } from "./scheduler/service.ts";
 export type { JobState } from "./scheduler/job-state.ts";
 export { checkDatabase, type DatabaseHealth } from "./health.ts";
+export type { TaskRun, TaskRunOutcome } from "./scheduler/host/task-runs.ts";

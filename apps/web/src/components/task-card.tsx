@@ -1,20 +1,10 @@
 "use client";
 import type { ReactNode } from "react";
+import type { TaskRun } from "@hourglass/engine";
 import { Badge, Card, Time } from "./ui";
 
 /** An invocation's task as getInvocation returns it (an executor config, or a request type and args). */
 type Task = { kind: string } & Record<string, unknown>;
-
-interface TaskRun {
-  outcome: string;
-  startedAtTimestampMillis: number;
-  finishedAtTimestampMillis: number;
-  exitCode: number | null;
-  httpStatus: number | null;
-  error: string | null;
-  stdout: string;
-  stderr: string;
-}
 
 const OUTCOME_STATE: Record<string, string> = { SUCCEEDED: "SUCCEEDED", FAILED: "FAILED", ABORTED: "ABORTED", INTERRUPTED: "RETRYING" };
 

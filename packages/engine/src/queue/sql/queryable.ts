@@ -24,3 +24,14 @@ export const closeClaim = (entry: string) =>
 export const JOBS_CHANNEL = "hourglass_jobs";
 /** The channel enqueue notifies on when jobs are due later; the payload is "<epoch ms of the earliest>:<queue name>". */
 export const JOBS_DUE_CHANNEL = "hourglass_jobs_due";
+
+/**
+ * The SET list of a release: a claim handed back to PENDING with its attempt
+ * returned (not the job's fault), no lease, and a history entry saying why.
+ */
+export const releaseAssignments = (nowParam: string, byParam: string, note: string) => `
+  state = 'PENDING',
+  attempts_remaining = least(j.attempts_remaining + 1, j.attempts_allowed),
+  expires_at = NULL,
+  updated_at = ${nowParam},
+  history = ${closeClaim(historyEntry(`${nowParam}::timestamptz`, "'PENDING'", `${byParam}::text`, note))}`;

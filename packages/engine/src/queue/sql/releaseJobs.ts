@@ -1,4 +1,4 @@
-import { closeClaim, historyEntry, type Queryable } from "./queryable.ts";
+import { releaseAssignments, type Queryable } from "./queryable.ts";
 
 /**
  * Hands claimed jobs back to PENDING without counting the attempt: a worker
@@ -7,12 +7,7 @@ import { closeClaim, historyEntry, type Queryable } from "./queryable.ts";
  * due time stays: a job claimed ahead of it is not made due by its release.
  */
 const SQL = `
-UPDATE queue_job j SET
-  state = 'PENDING',
-  attempts_remaining = least(j.attempts_remaining + 1, j.attempts_allowed),
-  expires_at = NULL,
-  updated_at = $1,
-  history = ${closeClaim(historyEntry("$1::timestamptz", "'PENDING'", "$2::text", "'released unfinished by ' || $2"))}
+UPDATE queue_job j SET ${releaseAssignments("$1", "$2", "'released unfinished by ' || $2")}
 FROM unnest($3::bigint[], $4::text[]) AS r(id, claim_descriptor)
 WHERE j.id = ANY($3::bigint[]) AND j.id = r.id AND j.state = 'IN_PROGRESS' AND j.claim_descriptor = r.claim_descriptor
 RETURNING j.id::text AS id, j.queue_name`;

@@ -1,4 +1,4 @@
-import { closeClaim, historyEntry, type Queryable } from "./queryable.ts";
+import { releaseAssignments, type Queryable } from "./queryable.ts";
 
 /**
  * Hands back the jobs of a claim whose answer never reached the claimer: the
@@ -11,12 +11,7 @@ import { closeClaim, historyEntry, type Queryable } from "./queryable.ts";
  * attempt is given back.
  */
 const SQL = `
-UPDATE queue_job j SET
-  state = 'PENDING',
-  attempts_remaining = least(j.attempts_remaining + 1, j.attempts_allowed),
-  expires_at = NULL,
-  updated_at = $3,
-  history = ${closeClaim(historyEntry("$3::timestamptz", "'PENDING'", "$4::text", "'claim lost with its connection; released by ' || $4"))}
+UPDATE queue_job j SET ${releaseAssignments("$3", "$4", "'claim lost with its connection; released by ' || $4")}
 WHERE j.queue_name = $1 AND j.state = 'IN_PROGRESS' AND j.claimed_at = $2
   AND j.claim_descriptor = j.claim_count::text || '@' || $4
 RETURNING j.id::text AS id`;
