@@ -1,9 +1,10 @@
 import { Backoff } from "@hourglass/db";
 import type { Engine } from "../engine.ts";
-import { execute, type ExecutionResult, type ExecutorConfig, type JobHandler } from "../executors/index.ts";
+import { execute, type JobHandler } from "../executors/index.ts";
 import { formatJobDescriptor } from "../queue/descriptors.ts";
 import type { ExecutorQueue } from "../queue/jobs.ts";
 import { Acks } from "./acks.ts";
+import { keepsAttempt, type Held } from "./held.ts";
 import { DueList } from "./due-list.ts";
 import { reportFailure } from "./failures.ts";
 import { JobNotifications } from "./wakeups.ts";
@@ -47,18 +48,6 @@ export const DEFAULT_WORKER_OPTIONS: Omit<QueueWorkerOptions, "workerId" | "chil
   runMaintenance: true,
 };
 
-interface Held {
-  queueName: string;
-  id: string;
-  claimDescriptor: string;
-  body: string;
-  attempt: number;
-  attemptsRemaining: number;
-  executor: ExecutorConfig;
-  /** When the lease was last taken or extended (Date.now()). */
-  leasedAt: number;
-}
-
 const QUEUE_REFRESH_MS = 2000;
 const MAX_CLAIM = 1000;
 /** Jobs started per turn of the event loop. */
@@ -66,16 +55,6 @@ const DISPATCH_CHUNK = 500;
 /** Due times of announced future jobs a worker remembers. */
 const MAX_DUE_TIMES = 64;
 
-/**
- * Which runs leave an attempt record: shell and http always (their output is
- * the point), noop never, handlers when they report output or fail. Keeping
- * no row for a silent success keeps the hot path to two statements per batch.
- */
-function keepsAttempt(executor: ExecutorConfig, result: ExecutionResult): boolean {
-  if (executor.kind === "shell" || executor.kind === "http") return true;
-  if (executor.kind === "noop") return false;
-  return !result.succeeded || Boolean(result.stdout || result.stderr || result.error);
-}
 
 /**
  * Claims and runs the jobs of every queue bound to an executor. One fetch
