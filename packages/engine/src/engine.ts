@@ -8,6 +8,7 @@ import { QueueAdmin } from "./queue/admin.ts";
 import { QueueMaintenance } from "./queue/maintenance.ts";
 import { Queues } from "./queue/queues.ts";
 import { JobReads } from "./queue/reads.ts";
+import { Access } from "./access/host/index.ts";
 import { Requests } from "./chains/service.ts";
 import { Scheduler } from "./scheduler/service.ts";
 
@@ -29,6 +30,8 @@ export interface Engine {
   maintenance: QueueMaintenance;
   scheduler: Scheduler;
   requests: Requests;
+  /** Identities, credentials, roles and which project each resource is in (access/host). */
+  access: Access;
   /** The engine's own paths, without the public API's checks (LUCI's EngineInternal); never behind a transport. */
   internal: EngineInternal;
 }
@@ -53,6 +56,7 @@ export function createEngine(options: EngineOptions): Engine {
     maintenance: new QueueMaintenance(ctx, jobs),
     scheduler: new Scheduler(ctx, options.random, { invocationsAborted: (caller, ids) => requests.stopForInvocations(caller, ids) }),
     requests,
+    access: new Access(ctx),
     internal: { queues: admin },
   };
 }

@@ -36,6 +36,18 @@ export const ERROR_CODES = {
   REQUEST_INVALID: "BAD_REQUEST",
   /** The operation conflicts with the current state (a guarded write matched nothing). */
   CONFLICT: "CONFLICT",
+  /** No credentials, or credentials that are unknown, expired or revoked: sign in or send a valid token. */
+  UNAUTHENTICATED: "UNAUTHORIZED",
+  /** Sign-in refused: unknown login or wrong password (the two are not told apart). */
+  INVALID_CREDENTIALS: "UNAUTHORIZED",
+  /** Too many failed sign-ins: the account is locked for a while. */
+  ACCOUNT_LOCKED: "TOO_MANY_REQUESTS",
+  /** The caller may see the resource but lacks a scope this call needs (the message names it). */
+  PERMISSION_DENIED: "FORBIDDEN",
+  /** No such user, service account, token or role (or one the caller may not manage). */
+  PRINCIPAL_NOT_FOUND: "NOT_FOUND",
+  TOKEN_NOT_FOUND: "NOT_FOUND",
+  ROLE_NOT_FOUND: "NOT_FOUND",
   /**
    * The database could not be reached (it is restarting or away): nothing was
    * changed, or a write's outcome is unknown; retry after the Retry-After delay.

@@ -59,7 +59,7 @@ export const EXECUTOR_SCOPES = [EXECUTOR_SHELL, EXECUTOR_HTTP] as const;
 export const ACCESS_MANAGE = "access:manage";
 
 /** Project names as scopes and role ids carry them. */
-export const PROJECT_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+export const PROJECT_NAME = /^[A-Za-z0-9_-]{1,100}$/;
 
 /** True when `project` is a valid project name. */
 export function isValidProject(project: string): boolean {

@@ -73,7 +73,9 @@ const sequenceSchema = z.object({
   nodes: z.record(name, nodeSchema).refine((n) => Object.keys(n).length > 0, "a sequence needs at least one node"),
 });
 
-const fileSchema = z.object({ sequences: z.record(name, sequenceSchema) });
+/** The project a spec file's request types belong to (who may see and start them); "default" when unnamed. */
+const projectName = z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, "a project is 1-100 letters, digits, _ or -");
+const fileSchema = z.object({ project: projectName.default("default"), sequences: z.record(name, sequenceSchema) });
 
 export interface ArgSpec { name: string; desc?: string; default?: unknown }
 
@@ -96,6 +98,8 @@ export interface NodeSpec {
 export interface SequenceSpec {
   name: string;
   file: string;
+  /** The project of its file (access: requests:<action>:<project>/<type>). */
+  project: string;
   request: boolean;
   description?: string;
   args: { required: ArgSpec[]; optional: ArgSpec[]; static: ArgSpec[] };
@@ -159,7 +163,7 @@ export function parseSpecFile(file: string, text: string): ParsedSpecFile {
         each: list && element ? { list, element } : undefined, parallel: n.parallel, if: n.if, eq: n.eq,
       };
     }
-    sequences.push({ name: seqName, file, request: seq.request, description: seq.description, args: seq.args, nodes });
+    sequences.push({ name: seqName, file, project: parsed.data.project, request: seq.request, description: seq.description, args: seq.args, nodes });
   }
   if (errors.length > 0) return { ok: false, errors };
   return { ok: true, spec: { file, revision: createHash("sha256").update(text).digest("hex").slice(0, 12), sequences, lines } };
