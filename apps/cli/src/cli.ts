@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { homedir, userInfo } from "node:os";
+import { homedir } from "node:os";
 import { join } from "node:path";
 import { lintSpecs, readSpecDirectory, type SpecFile } from "@hourglass/engine/chains";
 import { isFinalRequestState } from "@hourglass/engine/states";
@@ -20,7 +20,6 @@ export interface CliIo {
   interactive: boolean;
   env: Record<string, string | undefined>;
   home: string;
-  osUser: string;
   readFile: (path: string) => string | null;
   now: () => number;
   sleep: (ms: number) => Promise<void>;
@@ -29,7 +28,7 @@ export interface CliIo {
 function processIo(): CliIo {
   return {
     stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, interactive: Boolean(process.stdin.isTTY),
-    env: process.env, home: homedir(), osUser: safeUser(),
+    env: process.env, home: homedir(),
     readFile: (path) => {
       try {
         return readFileSync(path, "utf8");
@@ -41,13 +40,6 @@ function processIo(): CliIo {
   };
 }
 
-function safeUser(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return "cli";
-  }
-}
 
 /** A failure to report as one line; the command exits with `exitCode`. */
 class CliFailure extends Error {
@@ -68,7 +60,7 @@ export async function main(argv: string[], partial: Partial<CliIo> = {}): Promis
     .addOption(new Option("--addr <url>", "Hourglass web address (env HOURGLASS_ADDR; config file `addr`)"))
     .addOption(new Option("--config <file>", "read this config file instead of /etc/hourglass/cli.yaml and ~/.hourglass.yaml (env HOURGLASS_CONFIG)"))
     .addOption(new Option("--timeout <ms>", "per-call timeout in milliseconds (env HOURGLASS_TIMEOUT_MS; default 10000)"))
-    .addOption(new Option("--as <name>", "who you are, recorded as the request's user (env HOURGLASS_USER; default: your login)"))
+    .addOption(new Option("--token <token>", "API token (hg_…) to call with (env HOURGLASS_TOKEN, or `token:` in the config file)"))
     .option("--json", "print the API's JSON instead of text (for scripts)")
     .exitOverride()
     .configureOutput({ writeOut: out, writeErr: (s) => io.stderr.write(s) })
@@ -77,7 +69,7 @@ export async function main(argv: string[], partial: Partial<CliIo> = {}): Promis
   const json = () => Boolean(program.opts().json);
   const api = (): Api => {
     const o = program.opts();
-    settings ??= resolveSettings({ flags: { addr: o.addr, config: o.config, timeout: o.timeout, user: o.as }, env: io.env, home: io.home, readFile: io.readFile, osUser: io.osUser });
+    settings ??= resolveSettings({ flags: { addr: o.addr, config: o.config, timeout: o.timeout, token: o.token }, env: io.env, home: io.home, readFile: io.readFile });
     return createApi(settings);
   };
   const print = (value: unknown, text: () => string): void => void out(json() ? `${JSON.stringify(value, null, 2)}\n` : text());

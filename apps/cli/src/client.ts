@@ -11,7 +11,7 @@ export function createApi(settings: CliSettings) {
   return createTRPCClient<AppRouter>({
     links: [httpLink({
       url: `${settings.addr}/api/trpc`,
-      headers: { "x-hourglass-caller": settings.user },
+      headers: settings.token ? { authorization: `Bearer ${settings.token}` } : {},
       fetch: (url, init) => fetch(url, { ...(init as RequestInit), signal: AbortSignal.timeout(settings.timeoutMs) }),
     })],
   });

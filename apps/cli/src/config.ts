@@ -7,8 +7,8 @@ export interface CliSettings {
   addr: string;
   /** Per-call timeout. */
   timeoutMs: number;
-  /** Sent as the caller's identity (recorded as a request's user). */
-  user: string;
+  /** The API token sent as `Authorization: Bearer …` (who you are is the token's owner); null = none. */
+  token: string | null;
 }
 
 export const DEFAULT_ADDR = "http://127.0.0.1:3000";
@@ -18,30 +18,30 @@ export const DEFAULT_CONFIG_FILES = ["/etc/hourglass/cli.yaml", "~/.hourglass.ya
 
 const addr = z.url({ protocol: /^https?$/, error: "addr must be an http:// or https:// URL" });
 const timeout = z.coerce.number().int("timeout is whole milliseconds").min(1, "timeout must be at least 1 ms").max(3_600_000);
-const fileSchema = z.object({ addr: addr.optional(), timeout: timeout.optional(), user: z.string().min(1).max(200).optional() }).strict();
+const token = z.string().regex(/^hg_[0-9A-Za-z]{20}_[A-Za-z0-9_-]{43}$/, "token must be an Hourglass API token (hg_…), as `token create` prints");
+const fileSchema = z.object({ addr: addr.optional(), timeout: timeout.optional(), token: token.optional() }).strict();
 
 export class ConfigError extends Error {}
 
 export interface ConfigSources {
-  flags: { addr?: string; config?: string; timeout?: string; user?: string };
+  flags: { addr?: string; config?: string; timeout?: string; token?: string };
   env: Record<string, string | undefined>;
   home: string;
   /** File contents, or null when the file does not exist. */
   readFile: (path: string) => string | null;
-  osUser: string;
 }
 
 /**
  * Settings from, lowest to highest precedence: defaults, config files
  * (`--config` / HOURGLASS_CONFIG names one file instead of the defaults),
- * environment (HOURGLASS_ADDR, HOURGLASS_TIMEOUT_MS, HOURGLASS_USER), flags.
+ * environment (HOURGLASS_ADDR, HOURGLASS_TIMEOUT_MS, HOURGLASS_TOKEN), flags.
  * A missing default file is skipped; a named file that is missing, or any
  * file that is not valid, is an error naming the file.
  */
 export function resolveSettings(s: ConfigSources): CliSettings {
   const named = s.flags.config ?? s.env.HOURGLASS_CONFIG;
   const files = named ? [named] : DEFAULT_CONFIG_FILES;
-  const settings: CliSettings = { addr: DEFAULT_ADDR, timeoutMs: DEFAULT_TIMEOUT_MS, user: s.osUser };
+  const settings: CliSettings = { addr: DEFAULT_ADDR, timeoutMs: DEFAULT_TIMEOUT_MS, token: null };
   for (const file of files) {
     const path = file.startsWith("~/") ? `${s.home}/${file.slice(2)}` : file;
     const text = s.readFile(path);
@@ -59,7 +59,7 @@ export function resolveSettings(s: ConfigSources): CliSettings {
     if (!parsed.success) throw new ConfigError(`${file}: ${parsed.error.issues.map((i) => `${i.path.join(".") || "(top level)"}: ${i.message}`).join("; ")}`);
     if (parsed.data.addr) settings.addr = parsed.data.addr;
     if (parsed.data.timeout) settings.timeoutMs = parsed.data.timeout;
-    if (parsed.data.user) settings.user = parsed.data.user;
+    if (parsed.data.token) settings.token = parsed.data.token;
   }
   const pick = (value: string | undefined, what: string, schema: z.ZodType<unknown>) => {
     if (value === undefined) return undefined;
@@ -71,9 +71,11 @@ export function resolveSettings(s: ConfigSources): CliSettings {
   const envTimeout = pick(s.env.HOURGLASS_TIMEOUT_MS, "HOURGLASS_TIMEOUT_MS", timeout) as number | undefined;
   const flagAddr = pick(s.flags.addr, "--addr", addr) as string | undefined;
   const flagTimeout = pick(s.flags.timeout, "--timeout", timeout) as number | undefined;
+  const envToken = pick(s.env.HOURGLASS_TOKEN, "HOURGLASS_TOKEN", token) as string | undefined;
+  const flagToken = pick(s.flags.token, "--token", token) as string | undefined;
   return {
     addr: (flagAddr ?? envAddr ?? settings.addr).replace(/\/+$/, ""),
     timeoutMs: flagTimeout ?? envTimeout ?? settings.timeoutMs,
-    user: s.flags.user ?? s.env.HOURGLASS_USER ?? settings.user,
+    token: flagToken ?? envToken ?? settings.token,
   };
 }

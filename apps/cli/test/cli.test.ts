@@ -88,8 +88,8 @@ async function cli(argv: string[], o: { input?: string; interactive?: boolean; e
   stderr.on("data", (c) => (err += c));
   stdin.end(o.input ?? "");
   const code = await main(argv, {
-    stdout, stderr, stdin, interactive: o.interactive ?? false, env: { HOURGLASS_ADDR: addr, ...o.env },
-    home: "/nonexistent", osUser: "alice", readFile: () => null, sleep: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 50))),
+    stdout, stderr, stdin, interactive: o.interactive ?? false, env: { HOURGLASS_ADDR: addr, HOURGLASS_TOKEN: t.token, ...o.env },
+    home: "/nonexistent", readFile: () => null, sleep: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 50))),
   });
   return { code, out, err };
 }
@@ -106,7 +106,7 @@ describe("hourglass CLI", () => {
     const status = await cli(["status", id]);
     expect(status.out).toMatch(new RegExp(`^${id}  greet  COMPLETE  3/3 jobs \\(100%\\)`));
     const info = await cli(["info", id]);
-    expect(info.out).toMatch(/user:\s+alice/);
+    expect(info.out).toMatch(/user:\s+user:tester/);
     expect(info.out).toContain("  name=world\n  greeting=hello\n");
     expect(info.out).toMatch(/j\d+\s+say\s+shell\s+COMPLETE\s+1/);
     const log = await cli(["log", id]);
@@ -148,7 +148,7 @@ describe("hourglass CLI", () => {
     const greet = await cli(["find", "--type", "greet"]);
     expect(greet.out.split("\n")[0]).toMatch(/^ID\s+TYPE\s+STATE\s+USER\s+CREATED\s+PROGRESS$/);
     expect(greet.out.trim().split("\n")).toHaveLength(3);
-    expect((await cli(["find", "--state", "stopped"])).out).toMatch(/nap\s+STOPPED\s+alice/);
+    expect((await cli(["find", "--state", "stopped"])).out).toMatch(/nap\s+STOPPED\s+user:tester/);
     expect((await cli(["find", "name=Bob"])).out.trim().split("\n")).toHaveLength(2);
     expect((await cli(["find", "--user", "nobody"])).out).toBe("no requests match\n");
     expect((await cli(["find", "--until", "2001-01-01"])).out).toBe("no requests match\n");
@@ -209,13 +209,13 @@ describe("hourglass lint", () => {
 });
 
 describe("address resolution", () => {
-  const base = { flags: {}, env: {}, home: "/home/a", osUser: "a" };
+  const base = { flags: {}, env: {}, home: "/home/a" };
   const files = (map: Record<string, string>) => (p: string) => map[p] ?? null;
 
   it("takes flag over env over config files over the default", () => {
     expect(resolveSettings({ ...base, readFile: files({}) }).addr).toBe(DEFAULT_ADDR);
     const withFiles = files({ "/etc/hourglass/cli.yaml": "addr: http://etc:1\ntimeout: 500\n", "/home/a/.hourglass.yaml": "addr: http://home:2/\n" });
-    expect(resolveSettings({ ...base, readFile: withFiles })).toEqual({ addr: "http://home:2", timeoutMs: 500, user: "a" });
+    expect(resolveSettings({ ...base, readFile: withFiles })).toEqual({ addr: "http://home:2", timeoutMs: 500, token: null });
     expect(resolveSettings({ ...base, env: { HOURGLASS_ADDR: "http://env:3" }, readFile: withFiles }).addr).toBe("http://env:3");
     expect(resolveSettings({ ...base, flags: { addr: "http://flag:4" }, env: { HOURGLASS_ADDR: "http://env:3" }, readFile: withFiles }).addr).toBe("http://flag:4");
   });

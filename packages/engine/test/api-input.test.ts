@@ -187,7 +187,7 @@ describe("deep and large JSON", () => {
 describe("request size", () => {
   const post = (body: string | ReadableStream<Uint8Array>, headers: Record<string, string> = {}) =>
     new Request(`http://127.0.0.1/api/trpc/queues.enqueueJobs`, {
-      method: "POST", body, headers: { "content-type": "application/json", ...headers }, duplex: "half",
+      method: "POST", body, headers: { "content-type": "application/json", authorization: `Bearer ${f.t.token}`, ...headers }, duplex: "half",
     } as RequestInit);
   const input = (bytes: number) => JSON.stringify({ queueName: QUEUE, jobs: [{ body: "x".repeat(bytes) }] });
   const stream = (text: string) => new ReadableStream<Uint8Array>({

@@ -5,6 +5,7 @@
 // the API in this process answers 503 (never 500) while the database is away.
 import { createDatabase, migrate, type Database } from "@hourglass/db";
 import { PostgresServer } from "@hourglass/db/testing";
+import { testCaller } from "../src/testing.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCaller } from "../src/api/root.ts";
 import { handleApiRequest } from "../src/api/http.ts";
@@ -17,6 +18,7 @@ let pgServer: PostgresServer;
 let db: Database;
 let engine: Engine;
 let api: ReturnType<typeof createCaller>;
+let token: string;
 const hook = new RecordingServer();
 const workers: WorkerProcess[] = [];
 
@@ -26,7 +28,9 @@ beforeAll(async () => {
   await migrate(url);
   db = createDatabase(url, { outageLog: () => {} });
   engine = createEngine({ db, logger: silentLogger });
-  api = createCaller({ engine, caller: { id: "test" } });
+  api = createCaller({ engine, caller: testCaller("test") });
+  await engine.access.principals.create({ kind: "service", name: "writer", scopes: ["*"], by: "test" });
+  token = (await engine.access.credentials.createToken(testCaller("test"), { principalId: "service:writer", name: "w", scopes: ["*"] })).token;
   await hook.start();
   hook.respond = (_job, res) => setTimeout(() => res.end("ok"), 10);
   // the default claim timeout (5 min): a job whose claim was lost in the outage would stall the drain past the test's limit
@@ -57,7 +61,7 @@ async function writeThrough(restart: Promise<void>): Promise<Map<number, number>
   while (!done || i < 5) {
     const req = new Request("http://127.0.0.1/api/trpc/queues.enqueueJobs", {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
       body: JSON.stringify({ queueName: "writes", jobs: [{ body: `w${i++}` }] }),
     });
     const res = await handleApiRequest(req, engine);

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createDatabase, migrate, type Database } from "@hourglass/db";
 import { startEmbeddedDatabase, type EmbeddedDatabase } from "@hourglass/db/embedded";
+import { testCaller } from "../src/testing.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCaller } from "../src/api/root.ts";
 import { createEngine } from "../src/engine.ts";
@@ -46,7 +47,7 @@ describe("embedded database", () => {
   });
 
   it("runs the PinLater cycle", async () => {
-    const api = createCaller({ engine: createEngine({ db, logger: silentLogger }), caller: { id: "emb" } });
+    const api = createCaller({ engine: createEngine({ db, logger: silentLogger }), caller: testCaller("emb") });
     await api.queues.createQueue({ name: "emb" });
     const { jobDescriptors } = await api.queues.enqueueJobs({ queueName: "emb", jobs: [{ body: "a", priority: 2 }, { body: "b" }] });
     const got = await api.queues.dequeueJobs({ queueName: "emb", limit: 5 });
@@ -59,7 +60,7 @@ describe("embedded database", () => {
 
   it("drains an executor queue with the worker polling", async () => {
     const engine = createEngine({ db, logger: silentLogger });
-    const api = createCaller({ engine, caller: { id: "emb" } });
+    const api = createCaller({ engine, caller: testCaller("emb") });
     await api.queues.createQueue({ name: "emb_noop", executor: { kind: "noop" } });
     const worker = new QueueWorker(engine, { workerId: "emb-worker", wakeups: "poll", pollIntervalMs: 20, concurrency: 8 });
     await worker.start();

@@ -76,9 +76,11 @@ describe("the API while the database is away", () => {
     const away = createDatabase("postgresql://postgres:postgres@127.0.0.1:1/hourglass", { outageLog: () => {} });
     const engine = createEngine({ db: away, logger: silentLogger });
     try {
+      // a well-formed token: checking it needs the database, which is away
+      const authorization = `Bearer hg_${"a".repeat(20)}_${"b".repeat(43)}`;
       const write = await handleApiRequest(new Request("http://127.0.0.1/api/trpc/queues.enqueueJobs", {
         method: "POST",
-        headers: { "content-type": "application/json" },
+        headers: { "content-type": "application/json", authorization },
         body: JSON.stringify({ queueName: "q", jobs: [{ body: "x" }] }),
       }), engine);
       expect(write.status).toBe(503);
@@ -86,7 +88,7 @@ describe("the API while the database is away", () => {
       const body = (await write.json()) as { error: { message: string; data: { errorCode: string } } };
       expect(body.error.data.errorCode).toBe("DATABASE_UNAVAILABLE");
       expect(body.error.message).toMatch(/database is unavailable/);
-      const read = await handleApiRequest(new Request("http://127.0.0.1/api/trpc/queues.getQueueNames"), engine);
+      const read = await handleApiRequest(new Request("http://127.0.0.1/api/trpc/queues.getQueueNames", { headers: { authorization } }), engine);
       expect(read.status).toBe(503);
       expect(away.outage.down).toBe(true);
       // readiness says so, without throwing

@@ -31,7 +31,9 @@ describe("createQueue / getQueueNames / deleteQueue", () => {
     expect((await ok("mutate", "queues.createQueue", { name: "q_admin" })).created).toBe(false);
     expect(await ok("query", "queues.getQueueNames")).toContain("q_admin");
     expect((await ok("mutate", "queues.deleteQueue", { name: "q_admin" })).deleted).toBe(true);
-    expect((await ok("mutate", "queues.deleteQueue", { name: "q_admin" })).deleted).toBe(false);
+    // a queue that is gone answers as one the caller may not see: not found (no longer a silent no-op)
+    const again = await t.mutate("queues.deleteQueue", { name: "q_admin" });
+    expect([again.status, again.error.data.errorCode]).toEqual([404, "QUEUE_NOT_FOUND"]);
     expect(await ok("query", "queues.getQueueNames")).not.toContain("q_admin");
   });
 
@@ -104,7 +106,7 @@ describe("enqueue, dequeue, ack", () => {
     expect(Object.values(got.jobs)).toEqual(["p1-early", "p1-late", "p2"]);
     const meta = got.jobMetadata[d[2]];
     expect(meta).toMatchObject({ attemptsAllowed: 2, attemptsRemaining: 1 });
-    expect(meta.claimDescriptor).toBe("1@tester");
+    expect(meta.claimDescriptor).toBe("1@user:tester");
     expect((await jobState(d[2])).jobState).toBe("IN_PROGRESS");
 
     // piggybacked ack on the next dequeue
@@ -133,14 +135,14 @@ describe("enqueue, dequeue, ack", () => {
     clock.advance(5000);
     const retry = await ok("mutate", "queues.dequeueJobs", { queueName: "q_main", limit: 10 });
     expect(Object.keys(retry.jobs)).toEqual([d[0]]);
-    expect(retry.jobMetadata[d[0]]).toMatchObject({ attemptsRemaining: 0, claimDescriptor: "2@tester" });
+    expect(retry.jobMetadata[d[0]]).toMatchObject({ attemptsRemaining: 0, claimDescriptor: "2@user:tester" });
     await ok("mutate", "queues.ackDequeuedJobs", { queueName: "q_main", jobsFailed: [{ jobDescriptor: d[0] }, { jobDescriptor: d[3] }] });
     expect((await jobState(d[0])).jobState).toBe("FAILED");
     expect(await jobState(d[3])).toMatchObject({ jobState: "PENDING", attemptsRemaining: 1 });
 
     const details = await ok("query", "queues.getJobDetails", { jobDescriptor: d[0] });
     expect(details.history.map((h: { state: string }) => h.state)).toEqual(["PENDING", "IN_PROGRESS", "PENDING", "IN_PROGRESS", "FAILED"]);
-    expect(details.history[1].by).toBe("tester");
+    expect(details.history[1].by).toBe("user:tester");
     expect(details.finishedAtTimestampMillis).toBe(clock.now().getTime());
   });
 
@@ -266,7 +268,7 @@ describe("rate limits and pause", () => {
 
   it("pause is rate 0; resume restores the previous limit", async () => {
     const paused = await ok("mutate", "queues.pauseQueue", { name: "q_rate" });
-    expect(paused).toMatchObject({ paused: true, dequeueRateLimit: 0, pausedBy: "tester" });
+    expect(paused).toMatchObject({ paused: true, dequeueRateLimit: 0, pausedBy: "user:tester" });
     const r = await t.mutate("queues.dequeueJobs", { queueName: "q_rate", limit: 1 });
     expect(r.error.data.errorCode).toBe("DEQUEUE_RATE_LIMITED");
     expect(r.error.message).toMatch(/paused/);

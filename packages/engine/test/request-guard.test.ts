@@ -58,9 +58,10 @@ describe("the API behind the guard", () => {
       expect(multipart.status).toBe(415);
       expect(await t.api.queues.getQueueNames()).not.toContain("from_a_form");
       const names = Array.from({ length: 26 }, () => "queues.getQueueNames").join(",");
-      const batch = await handleApiRequest(new Request(`http://127.0.0.1/api/trpc/${names}?batch=1&input={}`), t.engine);
+      const headers = { authorization: `Bearer ${t.token}` };
+      const batch = await handleApiRequest(new Request(`http://127.0.0.1/api/trpc/${names}?batch=1&input={}`, { headers }), t.engine);
       expect(batch.status).toBe(400);
-      const small = await handleApiRequest(new Request(`http://127.0.0.1/api/trpc/queues.getQueueNames,queues.getQueueNames?batch=1&input={}`), t.engine);
+      const small = await handleApiRequest(new Request(`http://127.0.0.1/api/trpc/queues.getQueueNames,queues.getQueueNames?batch=1&input={}`, { headers }), t.engine);
       expect(small.status).toBe(200);
     } finally {
       await t.close();

@@ -1,6 +1,8 @@
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import type { Engine } from "../engine.ts";
 import { bufferBoundedBody, DEFAULT_MAX_REQUEST_BYTES, requestTooLarge, unreadableBody } from "./request-size.ts";
+import { isHourglassError } from "../errors.ts";
+import { credentialsOf } from "./credentials-of.ts";
 import { checkRequest, type RequestPolicy } from "./request-guard.ts";
 import { appRouter } from "./root.ts";
 
@@ -37,13 +39,19 @@ export async function handleApiRequest(req: Request, engine: Engine, options: Ap
     return unreadableBody(err);
   }
   if (!bounded) return requestTooLarge(maxBytes);
+  let caller;
+  try {
+    caller = await engine.access.credentials.authenticate(credentialsOf(req));
+  } catch (err) {
+    return refusedCredentials(err, engine);
+  }
   return fetchRequestHandler({
     endpoint: TRPC_ENDPOINT,
     req: bounded,
     router: appRouter,
     allowMethodOverride: true,
     maxBatchSize: MAX_BATCH_SIZE,
-    createContext: () => ({ engine, caller: { id: req.headers.get("x-hourglass-caller")?.slice(0, 200) || "api" } }),
+    createContext: () => ({ engine, caller }),
     // a call refused because the database is away says when to try again
     responseMeta: ({ errors }) =>
       errors.some((e) => e.code === "SERVICE_UNAVAILABLE") ? { headers: new Headers({ "retry-after": "1" }) } : {},
@@ -51,4 +59,14 @@ export async function handleApiRequest(req: Request, engine: Engine, options: Ap
       if (error.code === "INTERNAL_SERVER_ERROR") options.onError?.(`${path ?? "?"}: ${error.message}`);
     },
   });
+}
+
+/** Credentials that do not authenticate: 401 (or 503 when the database could not be asked). */
+function refusedCredentials(err: unknown, engine: Engine): Response {
+  const status = isHourglassError(err) && err.code === "UNAUTHENTICATED" ? 401 : engine.ctx.db.outage.failed(err) ? 503 : 0;
+  if (status === 0) throw err;
+  const errorCode = status === 401 ? "UNAUTHENTICATED" : "DATABASE_UNAVAILABLE";
+  const message = status === 401 ? (err as Error).message : "the database is unavailable (restarting or unreachable); retry shortly";
+  return Response.json({ error: { message, code: -32001, data: { code: status === 401 ? "UNAUTHORIZED" : "SERVICE_UNAVAILABLE", httpStatus: status, errorCode } } },
+    { status, headers: status === 503 ? { "retry-after": "1" } : {} });
 }

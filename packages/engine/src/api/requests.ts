@@ -1,22 +1,42 @@
 import * as s from "../chains/schemas.ts";
-import { publicProcedure, router } from "./trpc.ts";
+import { anyone, onRequest, onRequestType, signedIn } from "./access-rules.ts";
+import { plainProcedure, procedure, router } from "./trpc.ts";
+import { Visibility } from "./visibility.ts";
 
-/** The `requests` router: Spin Cycle's request manager. Thin by rule: validate, call the engine. */
+const id = (i: { id: string }) => i.id;
+
+/** The `requests` router: Spin Cycle's request manager. Thin by rule: declare access, validate, call the engine. */
 export const requestsRouter = router({
-  specs: publicProcedure.query(({ ctx }) => ctx.engine.requests.specs(ctx.caller)),
-  version: publicProcedure.query(({ ctx }) => ctx.engine.requests.version()),
-  create: publicProcedure.input(s.createRequestInput).mutation(async ({ ctx, input }) => {
+  specs: plainProcedure(signedIn).query(async ({ ctx }) => {
+    const seen = new Visibility(ctx.engine, ctx.caller);
+    const specs = await ctx.engine.requests.specs(ctx.caller);
+    const visible = await Promise.all(specs.requests.map((r) => seen.requestType(r.name)));
+    return { ...specs, requests: specs.requests.filter((_, i) => visible[i]) };
+  }),
+  version: plainProcedure(anyone).query(({ ctx }) => ctx.engine.requests.version()),
+  // creating a request needs the start scope of its type, whether or not it starts now
+  create: procedure(onRequestType("start", (i: { type: string }) => i.type), s.createRequestInput).mutation(async ({ ctx, input }) => {
     const created = await ctx.engine.requests.create(ctx.caller, input);
     return input.start ? ctx.engine.requests.start(ctx.caller, created.id) : created;
   }),
-  get: publicProcedure.input(s.requestIdInput).query(({ ctx, input }) => ctx.engine.requests.get(ctx.caller, input.id)),
-  status: publicProcedure.input(s.requestIdInput).query(({ ctx, input }) => ctx.engine.requests.status(ctx.caller, input.id)),
-  jobChain: publicProcedure.input(s.requestIdInput).query(({ ctx, input }) => ctx.engine.requests.jobChain(ctx.caller, input.id)),
-  log: publicProcedure.input(s.logInput).query(({ ctx, input }) => ctx.engine.requests.log(ctx.caller, input)),
-  find: publicProcedure.input(s.findRequestsInput).query(({ ctx, input }) => ctx.engine.requests.find(ctx.caller, input)),
-  running: publicProcedure.input(s.runningInput).query(({ ctx, input }) => ctx.engine.requests.running(ctx.caller, input)),
-  start: publicProcedure.input(s.requestIdInput).mutation(({ ctx, input }) => ctx.engine.requests.start(ctx.caller, input.id)),
-  stop: publicProcedure.input(s.requestIdInput).mutation(({ ctx, input }) => ctx.engine.requests.stop(ctx.caller, input.id)),
-  suspend: publicProcedure.input(s.requestIdInput).mutation(({ ctx, input }) => ctx.engine.requests.suspend(ctx.caller, input.id)),
-  resume: publicProcedure.input(s.requestIdInput).mutation(({ ctx, input }) => ctx.engine.requests.resume(ctx.caller, input.id)),
+  get: procedure(onRequest("read", id), s.requestIdInput).query(({ ctx, input }) => ctx.engine.requests.get(ctx.caller, input.id)),
+  status: procedure(onRequest("read", id), s.requestIdInput).query(({ ctx, input }) => ctx.engine.requests.status(ctx.caller, input.id)),
+  jobChain: procedure(onRequest("read", id), s.requestIdInput).query(({ ctx, input }) => ctx.engine.requests.jobChain(ctx.caller, input.id)),
+  log: procedure(onRequest("read", (i: { requestId: string }) => i.requestId), s.logInput)
+    .query(({ ctx, input }) => ctx.engine.requests.log(ctx.caller, input)),
+  find: procedure(signedIn, s.findRequestsInput).query(async ({ ctx, input }) => {
+    const seen = new Visibility(ctx.engine, ctx.caller);
+    const found = await ctx.engine.requests.find(ctx.caller, input);
+    return { ...found, requests: found.requests.filter((r) => seen.request(r.project, r.type)) };
+  }),
+  running: procedure(signedIn, s.runningInput).query(async ({ ctx, input }) => {
+    const seen = new Visibility(ctx.engine, ctx.caller);
+    const running = await ctx.engine.requests.running(ctx.caller, input);
+    const visible = await Promise.all(running.jobs.map((j) => seen.requestType(j.requestType)));
+    return { ...running, jobs: running.jobs.filter((_, i) => visible[i]) };
+  }),
+  start: procedure(onRequest("start", id), s.requestIdInput).mutation(({ ctx, input }) => ctx.engine.requests.start(ctx.caller, input.id)),
+  stop: procedure(onRequest("stop", id), s.requestIdInput).mutation(({ ctx, input }) => ctx.engine.requests.stop(ctx.caller, input.id)),
+  suspend: procedure(onRequest("suspend", id), s.requestIdInput).mutation(({ ctx, input }) => ctx.engine.requests.suspend(ctx.caller, input.id)),
+  resume: procedure(onRequest("resume", id), s.requestIdInput).mutation(({ ctx, input }) => ctx.engine.requests.resume(ctx.caller, input.id)),
 });

@@ -1,3 +1,4 @@
+import { accessRouter } from "./access.ts";
 import { queuesRouter } from "./queues.ts";
 import { requestsRouter } from "./requests.ts";
 import { schedulerRouter } from "./scheduler.ts";
@@ -7,6 +8,7 @@ export const appRouter = router({
   queues: queuesRouter,
   scheduler: schedulerRouter,
   requests: requestsRouter,
+  access: accessRouter,
 });
 
 export type AppRouter = typeof appRouter;
@@ -15,3 +17,5 @@ export type { ApiContext } from "./trpc.ts";
 export { handleApiRequest, TRPC_ENDPOINT, type ApiOptions } from "./http.ts";
 export { DEFAULT_MAX_REQUEST_BYTES } from "./request-size.ts";
 export { checkRequest, hostAllowed, LOOPBACK_HOSTS, type RequestPolicy } from "./request-guard.ts";
+export { SESSION_COOKIE, credentialsOf } from "./credentials-of.ts";
+export type { Access } from "./access-check.ts";

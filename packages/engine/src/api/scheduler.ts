@@ -1,23 +1,47 @@
 import { z } from "zod";
 import * as s from "../scheduler/schemas.ts";
-import { publicProcedure, router } from "./trpc.ts";
+import { onSchedulerJob, onSchedulerJobs, signedIn } from "./access-rules.ts";
+import { plainProcedure, procedure, router } from "./trpc.ts";
+import { Visibility } from "./visibility.ts";
 
-/** The `scheduler` router: LUCI Scheduler's service. Thin by rule: validate, call the engine. */
+const job = (i: { job: string }) => i.job;
+const triggerJobInput = s.jobInput.extend({ title: z.string().max(500).default("manual trigger") });
+
+/** The `scheduler` router: LUCI Scheduler's service. Thin by rule: declare access, validate, call the engine. */
 export const schedulerRouter = router({
-  getProjects: publicProcedure.query(({ ctx }) => ctx.engine.scheduler.getProjects(ctx.caller)),
-  getJobs: publicProcedure.input(s.getJobsInput).query(({ ctx, input }) => ctx.engine.scheduler.getJobs(ctx.caller, input)),
-  getJob: publicProcedure.input(s.jobInput).query(({ ctx, input }) => ctx.engine.scheduler.getJob(ctx.caller, input.job)),
-  getJobTriageLog: publicProcedure.input(s.jobInput).query(({ ctx, input }) => ctx.engine.scheduler.getJobTriageLog(ctx.caller, input.job)),
-  listTriggers: publicProcedure.input(s.jobInput).query(({ ctx, input }) => ctx.engine.scheduler.listTriggers(ctx.caller, input.job)),
-  getInvocations: publicProcedure.input(s.getInvocationsInput).query(({ ctx, input }) => ctx.engine.scheduler.getInvocations(ctx.caller, input)),
-  getInvocation: publicProcedure.input(s.invocationInput).query(({ ctx, input }) => ctx.engine.scheduler.getInvocation(ctx.caller, input.job, input.invocationId)),
-  pauseJob: publicProcedure.input(s.pauseJobInput).mutation(({ ctx, input }) => ctx.engine.scheduler.pauseJob(ctx.caller, input.job, input.reason)),
-  resumeJob: publicProcedure.input(s.jobInput).mutation(({ ctx, input }) => ctx.engine.scheduler.resumeJob(ctx.caller, input.job)),
-  abortJob: publicProcedure.input(s.jobInput).mutation(({ ctx, input }) => ctx.engine.scheduler.abortJob(ctx.caller, input.job)),
-  abortInvocation: publicProcedure.input(s.invocationInput).mutation(({ ctx, input }) => ctx.engine.scheduler.abortInvocation(ctx.caller, input.job, input.invocationId)),
-  emitTriggers: publicProcedure.input(s.emitTriggersInput).mutation(({ ctx, input }) => ctx.engine.scheduler.emitTriggers(ctx.caller, input)),
+  getProjects: plainProcedure(signedIn).query(async ({ ctx }) => {
+    const seen = new Visibility(ctx.engine, ctx.caller);
+    return (await ctx.engine.scheduler.getProjects(ctx.caller)).filter((p) => seen.schedulerProject(p.id));
+  }),
+  getJobs: procedure(signedIn, s.getJobsInput).query(async ({ ctx, input }) => {
+    const seen = new Visibility(ctx.engine, ctx.caller);
+    const page = await ctx.engine.scheduler.getJobs(ctx.caller, input);
+    return { ...page, jobs: page.jobs.filter((j) => seen.schedulerJob(j.job)) };
+  }),
+  getJob: procedure(onSchedulerJob("read", job), s.jobInput)
+    .query(({ ctx, input }) => ctx.engine.scheduler.getJob(ctx.caller, input.job)),
+  getJobTriageLog: procedure(onSchedulerJob("read", job), s.jobInput)
+    .query(({ ctx, input }) => ctx.engine.scheduler.getJobTriageLog(ctx.caller, input.job)),
+  listTriggers: procedure(onSchedulerJob("read", job), s.jobInput)
+    .query(({ ctx, input }) => ctx.engine.scheduler.listTriggers(ctx.caller, input.job)),
+  getInvocations: procedure(onSchedulerJob("read", job), s.getInvocationsInput)
+    .query(({ ctx, input }) => ctx.engine.scheduler.getInvocations(ctx.caller, input)),
+  getInvocation: procedure(onSchedulerJob("read", job), s.invocationInput)
+    .query(({ ctx, input }) => ctx.engine.scheduler.getInvocation(ctx.caller, input.job, input.invocationId)),
+  pauseJob: procedure(onSchedulerJob("manage", job), s.pauseJobInput)
+    .mutation(({ ctx, input }) => ctx.engine.scheduler.pauseJob(ctx.caller, input.job, input.reason)),
+  resumeJob: procedure(onSchedulerJob("manage", job), s.jobInput)
+    .mutation(({ ctx, input }) => ctx.engine.scheduler.resumeJob(ctx.caller, input.job)),
+  abortJob: procedure(onSchedulerJob("manage", job), s.jobInput)
+    .mutation(({ ctx, input }) => ctx.engine.scheduler.abortJob(ctx.caller, input.job)),
+  abortInvocation: procedure(onSchedulerJob("manage", job), s.invocationInput)
+    .mutation(({ ctx, input }) => ctx.engine.scheduler.abortInvocation(ctx.caller, input.job, input.invocationId)),
+  emitTriggers: procedure(onSchedulerJobs("trigger", (i: { batches: { jobs: string[] }[] }) => i.batches.flatMap((b) => b.jobs)), s.emitTriggersInput)
+    .mutation(({ ctx, input }) => ctx.engine.scheduler.emitTriggers(ctx.caller, input)),
   /** Dashboard shortcut for "trigger now": one trigger with a fresh id. */
-  triggerJob: publicProcedure.input(s.jobInput.extend({ title: z.string().max(500).default("manual trigger") })).mutation(({ ctx, input }) =>
-    ctx.engine.scheduler.emitTriggers(ctx.caller, { batches: [{ trigger: { id: `manual:${crypto.randomUUID()}`, title: input.title, properties: {}, tags: ["manual"] }, jobs: [input.job] }] }),
+  triggerJob: procedure(onSchedulerJob("trigger", job), triggerJobInput).mutation(({ ctx, input }) =>
+    ctx.engine.scheduler.emitTriggers(ctx.caller, {
+      batches: [{ trigger: { id: `manual:${crypto.randomUUID()}`, title: input.title, properties: {}, tags: ["manual"] }, jobs: [input.job] }],
+    }),
   ),
 });

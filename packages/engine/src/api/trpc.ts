@@ -1,13 +1,20 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import { ZodError } from "zod";
-import type { Caller } from "../context.ts";
+import type { ApiCaller } from "../access/host/caller.ts";
 import type { Engine } from "../engine.ts";
 import { ERROR_CODES, HourglassError, isHourglassError, type ErrorCode, type FieldIssue } from "../errors.ts";
+import { enforceAccess, type Access } from "./access-check.ts";
 import { inputIssues } from "./input-guard.ts";
 
 export interface ApiContext {
   engine: Engine;
-  caller: Caller;
+  /** Who is calling, as authenticated by the transport (http.ts) from a session cookie or an API token. */
+  caller: ApiCaller;
+}
+
+/** Per-procedure metadata: the access it requires (every procedure declares one; see `procedure`). */
+export interface ApiMeta {
+  access: Access;
 }
 
 /** Which PinLater code a validation issue on a field stands for. */
@@ -24,7 +31,7 @@ function describeIssues(issues: FieldIssue[]): string {
   return issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join("; ");
 }
 
-const t = initTRPC.context<ApiContext>().create({
+const t = initTRPC.context<ApiContext>().meta<ApiMeta>().create({
   // Plain JSON, no transformer: curl and non-TypeScript clients can call the API.
   errorFormatter({ shape, error }) {
     const cause = error.cause;
@@ -65,13 +72,35 @@ const inputGuard = t.middleware(async ({ getRawInput, next }) => {
   return next();
 });
 
+/** Fails closed: a procedure built without `procedure(access)` has no access declared and refuses every call. */
+const accessDeclared = t.middleware(({ meta, path, next }) => {
+  if (!meta?.access) throw new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: `${path} declares no access` });
+  return next();
+});
+
 /**
- * The one permission check every public call passes through. Everything is
- * allowed until access control lands; then an invisible object must read as
- * "not found", never "forbidden".
+ * The one access check every public call passes, after its input is parsed
+ * (the access of a resource depends on which one): see access-check.ts.
  */
-const authorized = t.middleware(({ ctx, next }) => next({ ctx }));
+const authorized = t.middleware(async ({ ctx, meta, input, next }) => {
+  await enforceAccess(meta!.access, ctx, input);
+  return next();
+});
 
 export const router = t.router;
-export const publicProcedure = t.procedure.use(domainErrors).use(inputGuard).use(authorized);
+const baseProcedure = t.procedure.use(domainErrors).use(inputGuard).use(accessDeclared);
+
+/**
+ * A public procedure with its access: `procedure(access).input(schema)` or
+ * `procedure(access, schema)`. The check runs after the input is parsed.
+ */
+export function procedure<S extends Parameters<typeof baseProcedure.input>[0]>(access: Access, schema: S) {
+  return baseProcedure.meta({ access }).input(schema).use(authorized);
+}
+
+/** A public procedure that takes no input. */
+export function plainProcedure(access: Access) {
+  return baseProcedure.meta({ access }).use(authorized);
+}
+
 export const createCallerFactory = t.createCallerFactory;

@@ -13,12 +13,12 @@ import { FINAL_REQUEST_STATES } from "./states.ts";
 export const HOURGLASS_VERSION = "0.4.0";
 
 
-const REQUEST_COLUMNS = `id, type, state::text AS state, "user", args, created_at, started_at, finished_at, total_jobs, finished_jobs,
+const REQUEST_COLUMNS = `id, type, project, state::text AS state, "user", args, created_at, started_at, finished_at, total_jobs, finished_jobs,
   spec_revision, suspended_at, suspend_reason, invocation_id::text AS invocation_id,
   (SELECT i.job_key FROM scheduler_invocation i WHERE i.id = request.invocation_id) AS invocation_job_key`;
 
 interface RequestRow {
-  id: string; type: string; state: string; user: string; args: Record<string, unknown>;
+  id: string; type: string; project: string; state: string; user: string; args: Record<string, unknown>;
   created_at: Date; started_at: Date | null; finished_at: Date | null; total_jobs: number; finished_jobs: number;
   spec_revision: string; suspended_at: Date | null; suspend_reason: string | null; invocation_id: string | null;
   invocation_job_key: string | null;
@@ -27,7 +27,7 @@ interface RequestRow {
 const ms = (d: Date | null) => (d ? d.getTime() : null);
 function toRequest(r: RequestRow) {
   return {
-    id: r.id, type: r.type, state: r.state, user: r.user, args: r.args,
+    id: r.id, type: r.type, project: r.project, state: r.state, user: r.user, args: r.args,
     createdAt: r.created_at.getTime(), startedAt: ms(r.started_at), finishedAt: ms(r.finished_at),
     totalJobs: r.total_jobs, finishedJobs: r.finished_jobs, specRevision: r.spec_revision,
     suspendedAt: ms(r.suspended_at), suspendReason: r.suspend_reason,
@@ -83,8 +83,10 @@ export class Requests {
     const now = this.ctx.clock.now();
     await withTransaction(this.ctx.db.pool, async (sql) => {
       await sql.query(
-        `INSERT INTO request (id, type, state, "user", args, created_at, total_jobs, spec_revision, invocation_id) VALUES ($1, $2, 'PENDING', $3, $4, $5, $6, $7, $8)`,
-        [id, input.type, caller.id, JSON.stringify(chain.args), now, chain.jobs.length, specs.revision, links.invocationId ?? null]);
+        `INSERT INTO request (id, type, project, state, "user", args, created_at, total_jobs, spec_revision, invocation_id)
+         VALUES ($1, $2, $9, 'PENDING', $3, $4, $5, $6, $7, $8)`,
+        [id, input.type, caller.id, JSON.stringify(chain.args), now, chain.jobs.length, specs.revision, links.invocationId ?? null,
+          specs.sequences.get(input.type)?.project ?? "default"]);
       const s = chain.sequences;
       await sql.query(
         `INSERT INTO chain_sequence (request_id, id, name, label, parent_id, retry, start_job, end_job)

@@ -13,6 +13,7 @@ export type QueueRow = Prisma.QueueGetPayload<object>;
 export function toQueueInfo(row: QueueRow): QueueInfo {
   return {
     name: row.name,
+    project: row.project,
     system: isSystemQueue(row.name),
     createdAtTimestampMillis: row.createdAt.getTime(),
     claimTimeoutMillis: row.claimTimeoutMillis,
@@ -55,11 +56,11 @@ export class QueueAdmin {
 
   /** Idempotent (PinLater): an existing queue is left as it is and `created` is false. */
   async createQueue(_caller: Caller, input: CreateQueueInput): Promise<{ created: boolean; queue: QueueInfo }> {
-    const { name, ...settings } = input;
+    const { name, project, ...settings } = input;
     checkQueueName(name);
     const now = this.ctx.clock.now();
     const rows = await this.ctx.db.prisma.queue.createManyAndReturn({
-      data: [{ name, createdAt: now, updatedAt: now, ...settingsData(settings) }],
+      data: [{ name, project: project ?? "default", createdAt: now, updatedAt: now, ...settingsData(settings) }],
       skipDuplicates: true,
     });
     const row = rows[0] ?? (await this.row(name));

@@ -41,7 +41,9 @@ export const queueSettingsSchema = z.object({
   executor: executorConfigSchema.nullable().optional(),
 });
 
-export const createQueueInput = z.object({ name: queueName }).extend(queueSettingsSchema.shape);
+/** The project a new queue belongs to (who may see and use it); "default" when not named. */
+const project = z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, "a project is 1-100 letters, digits, _ or -").default("default");
+export const createQueueInput = z.object({ name: queueName, project }).extend(queueSettingsSchema.shape);
 export const queueNameInput = z.object({ name: queueName });
 /** Only the settings named change; `executor` is a patch merged into the current one (executors/patch.ts). */
 export const updateQueueInput = z.object({
@@ -151,7 +153,7 @@ export const deleteJobsInput = z.object({
 
 export const jobDescriptorInput = z.object({ jobDescriptor: descriptor });
 
-export type CreateQueueInput = z.infer<typeof createQueueInput>;
+export type CreateQueueInput = Omit<z.infer<typeof createQueueInput>, "project"> & { project?: string };
 export type QueueSettings = z.infer<typeof queueSettingsSchema>;
 export type QueueSettingsPatch = z.infer<typeof updateQueueInput>["settings"];
 export type EnqueueJobsInput = z.infer<typeof enqueueJobsInput>;

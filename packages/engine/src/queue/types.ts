@@ -4,6 +4,8 @@ import type { QueueJobState } from "./states.ts";
 /** A queue's settings as the API returns them (times in epoch millis). */
 export interface QueueInfo {
   name: string;
+  /** The project it belongs to: who may see and use it (queues:<action>:<project>/<name>). */
+  project: string;
   /** One of Hourglass's own queues (name prefix `hourglass_`): readable, written only by the engine. */
   system: boolean;
   createdAtTimestampMillis: number;
