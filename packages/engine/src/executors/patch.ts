@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { HourglassError } from "../errors.ts";
 import { executorConfigSchema, type ExecutorConfig } from "./config.ts";
+import { unmaskValues } from "./secrets.ts";
 
 const MEMBERS = executorConfigSchema.options;
 const KINDS = MEMBERS.map((m) => m.shape.kind.value) as [ExecutorConfig["kind"], ...ExecutorConfig["kind"][]];
@@ -38,7 +39,10 @@ export function mergeExecutor(current: ExecutorConfig | null, patch: ExecutorPat
   const merged: Record<string, unknown> = current?.kind === kind ? { ...current } : {};
   for (const [field, value] of Object.entries(patch)) {
     if (value === null) delete merged[field];
-    else merged[field] = value;
+    else if (field === "headers" || field === "env") {
+      // secrets are write-only (secrets.ts): a masked value sent back keeps the stored one
+      merged[field] = unmaskValues(value as Record<string, string>, (current?.kind === kind ? current : undefined)?.[field as never]);
+    } else merged[field] = value;
   }
   merged.kind = kind;
   const parsed = executorConfigSchema.safeParse(merged);

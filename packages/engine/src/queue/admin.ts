@@ -3,6 +3,7 @@ import type { Caller, EngineContext } from "../context.ts";
 import { HourglassError } from "../errors.ts";
 import { executorConfigSchema, type ExecutorConfig } from "../executors/config.ts";
 import { mergeExecutor } from "../executors/patch.ts";
+import { maskExecutor } from "../executors/secrets.ts";
 import { checkQueueName } from "./descriptors.ts";
 import type { CreateQueueInput, QueueSettings, QueueSettingsPatch } from "./schemas.ts";
 import { isSystemQueue } from "./system.ts";
@@ -23,7 +24,8 @@ export function toQueueInfo(row: QueueRow): QueueInfo {
     paused: row.dequeueRateLimit === 0,
     pausedAtTimestampMillis: row.pausedAt?.getTime() ?? null,
     pausedBy: row.pausedBy,
-    executor: row.executor === null ? null : executorConfigSchema.parse(row.executor),
+    // secrets are write-only: header and env values never leave the engine (executors/secrets.ts)
+    executor: row.executor === null ? null : maskExecutor(executorConfigSchema.parse(row.executor)),
   };
 }
 

@@ -1,6 +1,7 @@
 import { isBigintId } from "../bounds.ts";
 import type { Caller, EngineContext } from "../context.ts";
 import { HourglassError } from "../errors.ts";
+import { maskTask } from "../executors/secrets.ts";
 import { withTransaction } from "../transaction.ts";
 import type { JobDefinition, SchedulerTask } from "./catalog.ts";
 import { arm } from "./cron-machine.ts";
@@ -114,7 +115,7 @@ export class Scheduler {
       caller, key, ", j.triage_log, j.last_triage_at, j.triage_requested_at, j.removed_at");
     return {
       ...toSummary(job),
-      definition: job.definition,
+      definition: { ...job.definition, task: maskTask(job.definition.task) },
       removedAtTimestampMillis: job.removed_at?.getTime() ?? null,
       triage: {
         log: job.triage_log,
@@ -161,7 +162,7 @@ export class Scheduler {
       /** The request this invocation started (task kind `request`). */
       request: row.request_id ? { id: row.request_id, state: row.request_state! } : null,
       /** The task it runs, as pinned at its revision (an executor config, or a request type and args). */
-      task: row.task,
+      task: maskTask(row.task),
       /** Each run of the task, oldest first (noop and request tasks record none). */
       taskRuns: row.task_runs,
     };
