@@ -67,7 +67,12 @@ export const createQueueAccess: Access<{ name: string; project: string; executor
       throw new HourglassError("CONFLICT", `the queue name "${input.name}" is taken`);
     }
     if (read === null) throw new HourglassError("INVALID_ARGUMENT", `"${project}" is not a valid project name`);
-    return { read, need: { AllOf: [scope.queues("manage", project, input.name), ...executorScopes(input.executor)] }, notFound: queueNotFound(input.name) };
+    // a queue that does not exist yet has nothing to hide: a caller without the scope is told which one it lacks
+    return {
+      read: existing === null ? { AllOf: [] } : read,
+      need: { AllOf: [scope.queues("manage", project, input.name), ...executorScopes(input.executor)] },
+      notFound: queueNotFound(input.name),
+    };
   },
 };
 

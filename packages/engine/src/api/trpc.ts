@@ -72,9 +72,16 @@ const inputGuard = t.middleware(async ({ getRawInput, next }) => {
   return next();
 });
 
-/** Fails closed: a procedure built without `procedure(access)` has no access declared and refuses every call. */
-const accessDeclared = t.middleware(({ meta, path, next }) => {
+/**
+ * Fails closed: a procedure built without `procedure(access)` has no access
+ * declared and refuses every call. A caller without credentials is refused
+ * here, before its input is even parsed: no credentials is a 401, whatever it sent.
+ */
+const accessDeclared = t.middleware(({ ctx, meta, path, next }) => {
   if (!meta?.access) throw new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: `${path} declares no access` });
+  if (meta.access.kind !== "anyone" && ctx.caller.kind === "anonymous") {
+    throw new HourglassError("UNAUTHENTICATED", "sign in, or send an API token (Authorization: Bearer hg_…)");
+  }
   return next();
 });
 
