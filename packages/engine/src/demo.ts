@@ -1,12 +1,31 @@
 import type { Caller } from "./context.ts";
 import type { Engine } from "./engine.ts";
+import { isHourglassError } from "./errors.ts";
 
 const DEMO: Caller = { id: "demo" };
 const MINUTE = 60_000;
 
+/** The scheduler's demo project (config/projects/demo.yaml); the demo users hold its predefined roles. */
+const DEMO_PROJECT = "demo";
+
+/** The demo's sign-ins, one per predefined project role; `npm start` prints them when it loads the demo. */
+export const DEMO_USERS = (
+  [
+    { login: "alice", displayName: "Alice", role: "owner" },
+    { login: "bob", displayName: "Bob", role: "reader" },
+    { login: "carol", displayName: "Carol", role: "triggerer" },
+  ] as const
+).map((u) => ({ ...u, password: `${u.login}-demo-password`, scopes: [`assume:project:${DEMO_PROJECT}:${u.role}`] }));
+
+/** The demo's service accounts (they authenticate with API tokens, made in Access). */
+export const DEMO_SERVICE_ACCOUNTS = [
+  { name: "ci", displayName: "CI", scopes: [`assume:project:${DEMO_PROJECT}:triggerer`] },
+];
+
 /**
  * Loads the demo data `npm start` shows on a fresh database: queues of every
- * kind with jobs in every state. Returns false (and does nothing) when any
+ * kind with jobs in every state, and the users and service accounts above
+ * (DEMO_USERS, DEMO_SERVICE_ACCOUNTS). Returns false (and does nothing) when any
  * queue already exists, so a second start reuses the data as it is.
  */
 export async function loadDemoData(engine: Engine): Promise<boolean> {
@@ -14,6 +33,9 @@ export async function loadDemoData(engine: Engine): Promise<boolean> {
   const now = engine.ctx.clock.now().getTime();
   const q = engine.queues;
   const jobs = engine.jobs;
+
+  // TODO(issue 12): create these queues in DEMO_PROJECT once createQueue's input takes a `project`
+  // (it does not yet, so they land in "default" and the demo users, who hold demo's roles, cannot see them).
 
   // Consumed by external programs through dequeueJobs / ackDequeuedJobs.
   await q.createQueue(DEMO, { name: "email_send", claimTimeoutMillis: 10 * MINUTE });
@@ -63,5 +85,23 @@ export async function loadDemoData(engine: Engine): Promise<boolean> {
   await q.createQueue(DEMO, { name: "billing_sync", dequeueRateLimit: 5, executor: { kind: "noop", retryDelayMillis: 0 } });
   await q.pauseQueue({ id: "ops@example.com" }, "billing_sync");
   await jobs.enqueueJobs(DEMO, { queueName: "billing_sync", jobs: Array.from({ length: 5 }, (_, i) => ({ body: `invoice ${i}`, priority: 1, numAttemptsAllowed: 2, customStatus: "" })) });
+
+  await loadDemoPrincipals(engine);
   return true;
+}
+
+/** The demo users and service accounts; one that already exists is left as it is. */
+async function loadDemoPrincipals(engine: Engine): Promise<void> {
+  const by = "system:demo";
+  const accounts = [
+    ...DEMO_USERS.map((u) => ({ kind: "user" as const, name: u.login, displayName: u.displayName, password: u.password, scopes: u.scopes })),
+    ...DEMO_SERVICE_ACCOUNTS.map((s) => ({ kind: "service" as const, ...s })),
+  ];
+  for (const account of accounts) {
+    try {
+      await engine.access.principals.create({ ...account, by });
+    } catch (err) {
+      if (!(isHourglassError(err) && err.code === "CONFLICT")) throw err;
+    }
+  }
 }

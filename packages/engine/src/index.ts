@@ -14,3 +14,6 @@ export type { JobSummary, InvocationSummary } from "./scheduler/service.ts";
 export type { JobState } from "./scheduler/job-state.ts";
 export { checkDatabase, type DatabaseHealth } from "./health.ts";
 export type { TaskRun, TaskRunOutcome } from "./scheduler/host/task-runs.ts";
+export { SESSION_TTL_MS, MIN_PASSWORD_LENGTH } from "./access/host/index.ts";
+export { ensureAdmin, FIRST_ADMIN, type EnsuredAdmin } from "./access/host/first-run.ts";
+export { DEMO_USERS, DEMO_SERVICE_ACCOUNTS } from "./demo.ts";
