@@ -1,12 +1,13 @@
 // `npm start`: prepares the database (the embedded one unless DATABASE_URL is
-// set), applies migrations, loads demo data on first run, builds the
+// set), applies migrations, loads demo data on first run, creates the admin
+// account when nobody can administer (printing its password once), builds the
 // dashboard, then runs web + worker until Ctrl-C, which stops both cleanly.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createDatabase, migrate } from "@hourglass/db";
 import { startEmbeddedDatabase, type EmbeddedDatabase } from "@hourglass/db/embedded";
-import { createEngine, loadDemoData, silentLogger } from "@hourglass/engine";
+import { createEngine, DEMO_SERVICE_ACCOUNTS, DEMO_USERS, ensureAdmin, loadDemoData, silentLogger } from "@hourglass/engine";
 
 const root = join(import.meta.dirname, "..");
 const port = Number(process.env.PORT ?? 3000);
@@ -30,14 +31,30 @@ if (!url) {
 }
 
 await migrate(url, log);
-const marker = join(root, ".hourglass", embedded ? "demo-loaded" : "demo-loaded-external");
-if (process.env.HOURGLASS_DEMO !== "0" && !existsSync(marker)) {
+const dashboard = `http://127.0.0.1:${port}`;
+{
   const db = createDatabase(url, { poolMax: 2, preparedStatements: !embedded });
-  const loaded = await loadDemoData(createEngine({ db, logger: silentLogger }));
+  const engine = createEngine({ db, logger: silentLogger });
+  const marker = join(root, ".hourglass", embedded ? "demo-loaded" : "demo-loaded-external");
+  if (process.env.HOURGLASS_DEMO !== "0" && !existsSync(marker)) {
+    const loaded = await loadDemoData(engine);
+    mkdirSync(join(root, ".hourglass"), { recursive: true });
+    writeFileSync(marker, new Date().toISOString());
+    log(loaded ? "loaded demo data" : "database already has queues; demo data not loaded");
+    if (loaded) {
+      const users = DEMO_USERS.map((u) => `${u.login} / ${u.password} (${u.role})`).join(", ");
+      log(`demo sign-ins (project demo): ${users}; service account${DEMO_SERVICE_ACCOUNTS.length > 1 ? "s" : ""} `
+        + `${DEMO_SERVICE_ACCOUNTS.map((s) => `service:${s.name}`).join(", ")} (make tokens in Access)`);
+    }
+  }
+  const admin = await ensureAdmin(engine, { password: process.env.HOURGLASS_ADMIN_PASSWORD || undefined }).catch((err: Error) => {
+    throw new Error(`could not create the admin account: ${err.message}`);
+  });
   await db.close();
-  mkdirSync(join(root, ".hourglass"), { recursive: true });
-  writeFileSync(marker, new Date().toISOString());
-  log(loaded ? "loaded demo data" : "database already has queues; demo data not loaded");
+  if (admin.created) {
+    const signIn = `created the admin account: sign in at ${dashboard}/sign-in as ${admin.login}`;
+    log(admin.password ? `${signIn} / ${admin.password} (shown once; change it in Access)` : `${signIn} with HOURGLASS_ADMIN_PASSWORD`);
+  }
 }
 
 log("building the dashboard");
@@ -75,10 +92,9 @@ process.on("SIGTERM", () => void stop());
 start("web", join(root, "apps/web/node_modules/.bin/next"), ["start", "-H", "127.0.0.1", "-p", String(port)], join(root, "apps/web"));
 start("worker", process.execPath, ["--import", "tsx", "src/main.ts"], join(root, "apps/worker"));
 
-const dashboard = `http://127.0.0.1:${port}`;
 for (let i = 0; i < 600 && !stopping; i++) {
   try {
-    const res = await fetch(`${dashboard}/api/trpc/queues.getQueueNames`);
+    const res = await fetch(`${dashboard}/api/health`);
     if (res.ok) break;
   } catch {
     /* not listening yet */
