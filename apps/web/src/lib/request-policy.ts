@@ -14,3 +14,14 @@ export function requestPolicy(): RequestPolicy {
   }
   return policy;
 }
+
+/**
+ * Whether the browser reached the dashboard over https: the request's own
+ * scheme, the scheme a TLS-terminating proxy reports (x-forwarded-proto), or
+ * an https HOURGLASS_PUBLIC_URL. Cookies set then are marked Secure.
+ */
+export function servedOverHttps(req: Request): boolean {
+  if (new URL(req.url).protocol === "https:") return true;
+  if (req.headers.get("x-forwarded-proto")?.split(",")[0]?.trim().toLowerCase() === "https") return true;
+  return process.env.HOURGLASS_PUBLIC_URL?.toLowerCase().startsWith("https:") ?? false;
+}

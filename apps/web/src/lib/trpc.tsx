@@ -1,33 +1,47 @@
 "use client";
 import type { AppRouter } from "@hourglass/engine/api";
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { createTRPCClient, httpBatchLink, TRPCClientError } from "@trpc/client";
 import { createTRPCContext } from "@trpc/tanstack-react-query";
 import { useState, type ReactNode } from "react";
+import { isNotSignedIn } from "./session";
+import { SIGN_IN_PATH, signInUrl } from "./sign-in-paths";
 
 export const { TRPCProvider, useTRPC } = createTRPCContext<AppRouter>();
 
 /** How often open pages refetch: updates appear without a reload. */
 export const LIVE_MS = 1500;
 
+let leaving = false;
+
+/**
+ * Any query or mutation the API refuses with 401 (the session expired or was
+ * ended elsewhere) sends the browser to the sign-in page, which comes back
+ * here afterwards. A full load, so nothing of the old session stays cached.
+ */
+function toSignInWhenNotSignedIn(err: unknown): void {
+  if (leaving || !isNotSignedIn(err) || window.location.pathname === SIGN_IN_PATH) return;
+  leaving = true;
+  window.location.assign(signInUrl(window.location.pathname + window.location.search));
+}
+
 export function Providers({ children }: { children: ReactNode }) {
   const [queryClient] = useState(
     () =>
       new QueryClient({
+        queryCache: new QueryCache({ onError: toSignInWhenNotSignedIn }),
+        mutationCache: new MutationCache({ onError: toSignInWhenNotSignedIn }),
         defaultOptions: {
           queries: {
             refetchInterval: LIVE_MS,
             staleTime: 500,
-            retry: (count, err) => count < 2 && !(err instanceof TRPCClientError && err.data?.httpStatus < 500),
+            retry: (count, err) => count < 2 && !isNotSignedIn(err) && !(err instanceof TRPCClientError && err.data?.httpStatus < 500),
           },
         },
       }),
   );
-  const [trpcClient] = useState(() =>
-    createTRPCClient<AppRouter>({
-      links: [httpBatchLink({ url: "/api/trpc", maxItems: 25, headers: { "x-hourglass-caller": "dashboard" } })],
-    }),
-  );
+  // the caller is whoever the session cookie names (the browser sends it with every call)
+  const [trpcClient] = useState(() => createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: "/api/trpc", maxItems: 25 })] }));
   return (
     <QueryClientProvider client={queryClient}>
       <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>
