@@ -74,7 +74,7 @@ test("an operator pauses a queue, sees jobs wait, resumes it, and deletes jobs b
   await createShellQueue(page, "e2e_pause", "true");
   await page.getByRole("button", { name: "Pause" }).click();
   await page.getByRole("dialog").getByRole("button", { name: "Pause queue" }).click();
-  await expect(page.getByText(/paused by dashboard/)).toBeVisible();
+  await expect(page.getByText(/paused by user:admin/)).toBeVisible(); // the signed-in user (e2e/auth.ts)
 
   const waiting = await enqueue(page, "keep-me-waiting");
   await enqueue(page, "delete-me");

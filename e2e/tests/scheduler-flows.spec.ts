@@ -57,5 +57,5 @@ test("an operator aborts a long-running invocation", async ({ page }) => {
   await page.getByRole("button", { name: "Abort" }).click();
   await page.getByRole("dialog").getByRole("button", { name: "Abort invocation" }).click();
   await expect(page.getByTestId("invocation-state")).toHaveText("ABORTED");
-  await expect(page.getByTestId("debug-log")).toContainText("invocation ABORTED by dashboard");
+  await expect(page.getByTestId("debug-log")).toContainText("invocation ABORTED by user:admin"); // the signed-in user (e2e/auth.ts)
 });
