@@ -1,10 +1,11 @@
 "use client";
-// The browser's side of signing in: the calls to /api/session, who is signed
-// in (access.whoami), and how a call refused for want of a session is told
-// apart from other failures.
+// The browser's side of signing in: the calls to /api/session and who is
+// signed in (access.whoami).
+import type { AppRouter } from "@hourglass/engine/api";
 import { useMutation, useQuery } from "@tanstack/react-query";
-import { TRPCClientError } from "@trpc/client";
+import type { inferRouterOutputs } from "@trpc/server";
 import { SIGN_IN_PATH } from "./sign-in-paths";
+import { useTRPC } from "./trpc";
 
 /** A refused sign-in (401 wrong login or password, 429 locked, 400 bad input), with the server's message. */
 export class SignInError extends Error {
@@ -12,19 +13,6 @@ export class SignInError extends Error {
     super(message);
     this.name = "SignInError";
   }
-}
-
-/** A call the server refused because the caller is not signed in (no session, or an expired one). */
-export class NotSignedInError extends Error {
-  constructor() {
-    super("not signed in");
-    this.name = "NotSignedInError";
-  }
-}
-
-/** Whether `err` is a 401 from the API: the session is gone and the user must sign in again. */
-export function isNotSignedIn(err: unknown): boolean {
-  return err instanceof NotSignedInError || (err instanceof TRPCClientError && err.data?.httpStatus === 401);
 }
 
 async function sessionCall(method: "POST" | "DELETE", body?: unknown): Promise<any> {
@@ -53,33 +41,13 @@ export function signInErrorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-/** The caller as `access.whoami` describes it. */
-export interface Whoami {
-  id: string;
-  kind: "user" | "service" | "system" | "anonymous";
-  displayName: string;
-  scopes: string[];
-  anonymous: boolean;
-}
+/** The caller as `access.whoami` describes it (scopes expanded). */
+export type Whoami = inferRouterOutputs<AppRouter>["access"]["whoami"];
 
-/**
- * Who is signed in; null while the API has no `access.whoami` (older
- * servers). Read once a minute, not at the pages' live rate.
- * TODO(issue 12): use `trpc.access.whoami.queryOptions()` once the access router is in AppRouter.
- */
+/** Who is signed in. Read once a minute, not at the pages' live rate (a lapsed session shows as a 401 on any call). */
 export function useWhoami() {
-  return useQuery({
-    queryKey: ["access.whoami"],
-    queryFn: async (): Promise<Whoami | null> => {
-      const res = await fetch("/api/trpc/access.whoami");
-      if (res.status === 401) throw new NotSignedInError();
-      if (res.status === 404) return null;
-      if (!res.ok) throw new Error(`access.whoami: ${res.status} ${res.statusText}`);
-      return ((await res.json()) as { result: { data: Whoami } }).result.data;
-    },
-    refetchInterval: 60_000,
-    staleTime: 30_000,
-  });
+  const trpc = useTRPC();
+  return useQuery({ ...trpc.access.whoami.queryOptions(), refetchInterval: 60_000, staleTime: 30_000 });
 }
 
 /** Signs out, then goes to the sign-in page (a full load: nothing of the session stays in memory). */

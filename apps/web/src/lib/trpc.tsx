@@ -4,13 +4,17 @@ import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from "@ta
 import { createTRPCClient, httpBatchLink, TRPCClientError } from "@trpc/client";
 import { createTRPCContext } from "@trpc/tanstack-react-query";
 import { useState, type ReactNode } from "react";
-import { isNotSignedIn } from "./session";
 import { SIGN_IN_PATH, signInUrl } from "./sign-in-paths";
 
 export const { TRPCProvider, useTRPC } = createTRPCContext<AppRouter>();
 
 /** How often open pages refetch: updates appear without a reload. */
 export const LIVE_MS = 1500;
+
+/** Whether `err` is the API's 401: no session, or one that expired or was ended; the user must sign in again. */
+export function isNotSignedIn(err: unknown): boolean {
+  return err instanceof TRPCClientError && err.data?.httpStatus === 401;
+}
 
 let leaving = false;
 
@@ -35,7 +39,7 @@ export function Providers({ children }: { children: ReactNode }) {
           queries: {
             refetchInterval: LIVE_MS,
             staleTime: 500,
-            retry: (count, err) => count < 2 && !isNotSignedIn(err) && !(err instanceof TRPCClientError && err.data?.httpStatus < 500),
+            retry: (count, err) => count < 2 && !(err instanceof TRPCClientError && err.data?.httpStatus < 500),
           },
         },
       }),
