@@ -34,11 +34,9 @@ export async function loadDemoData(engine: Engine): Promise<boolean> {
   const q = engine.queues;
   const jobs = engine.jobs;
 
-  // TODO(issue 12): create these queues in DEMO_PROJECT once createQueue's input takes a `project`
-  // (it does not yet, so they land in "default" and the demo users, who hold demo's roles, cannot see them).
-
+  // every queue is in the demo project, so the demo users see them through its roles
   // Consumed by external programs through dequeueJobs / ackDequeuedJobs.
-  await q.createQueue(DEMO, { name: "email_send", claimTimeoutMillis: 10 * MINUTE });
+  await q.createQueue(DEMO, { project: DEMO_PROJECT, name: "email_send", claimTimeoutMillis: 10 * MINUTE });
   const emails = Array.from({ length: 40 }, (_, i) => ({
     body: JSON.stringify({ to: `user${i}@example.com`, template: i % 4 === 0 ? "receipt" : "welcome" }),
     priority: (i % 3) + 1,
@@ -63,7 +61,7 @@ export async function loadDemoData(engine: Engine): Promise<boolean> {
 
   // Run by the worker: a shell command that takes a moment and prints what it did.
   await q.createQueue(DEMO, {
-    name: "thumbnails", claimTimeoutMillis: MINUTE,
+    project: DEMO_PROJECT, name: "thumbnails", claimTimeoutMillis: MINUTE,
     executor: { kind: "shell", command: "sh", args: ["-c", 'echo "resizing $HOURGLASS_JOB_BODY"; sleep 2; echo "wrote 3 sizes"'], env: {}, timeoutMillis: 30_000, retryDelayMillis: 1000 },
   });
   await jobs.enqueueJobs(DEMO, {
@@ -73,16 +71,16 @@ export async function loadDemoData(engine: Engine): Promise<boolean> {
 
   // Run by the worker and failing: shows retries, FAILED and captured stderr.
   await q.createQueue(DEMO, {
-    name: "nightly_reports",
+    project: DEMO_PROJECT, name: "nightly_reports",
     executor: { kind: "shell", command: "sh", args: ["-c", 'echo "building report $HOURGLASS_JOB_BODY (attempt $HOURGLASS_ATTEMPT)"; echo "error: warehouse connection refused" >&2; exit 2'], env: {}, timeoutMillis: 30_000, retryDelayMillis: 5000 },
   });
   await jobs.enqueueJobs(DEMO, { queueName: "nightly_reports", jobs: [{ body: "sales-2026-11", priority: 1, numAttemptsAllowed: 2, customStatus: "" }] });
 
-  await q.createQueue(DEMO, { name: "audit_log", executor: { kind: "noop", retryDelayMillis: 0 } });
+  await q.createQueue(DEMO, { project: DEMO_PROJECT, name: "audit_log", executor: { kind: "noop", retryDelayMillis: 0 } });
   await jobs.enqueueJobs(DEMO, { queueName: "audit_log", jobs: Array.from({ length: 25 }, (_, i) => ({ body: `event ${i}`, priority: 3, numAttemptsAllowed: 1, customStatus: "" })) });
 
   // Paused: jobs wait until an operator resumes it.
-  await q.createQueue(DEMO, { name: "billing_sync", dequeueRateLimit: 5, executor: { kind: "noop", retryDelayMillis: 0 } });
+  await q.createQueue(DEMO, { project: DEMO_PROJECT, name: "billing_sync", dequeueRateLimit: 5, executor: { kind: "noop", retryDelayMillis: 0 } });
   await q.pauseQueue({ id: "ops@example.com" }, "billing_sync");
   await jobs.enqueueJobs(DEMO, { queueName: "billing_sync", jobs: Array.from({ length: 5 }, (_, i) => ({ body: `invoice ${i}`, priority: 1, numAttemptsAllowed: 2, customStatus: "" })) });
 

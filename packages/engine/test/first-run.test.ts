@@ -95,6 +95,10 @@ describe("demo principals", () => {
     for (const s of DEMO_SERVICE_ACCOUNTS) {
       expect(await t.engine.access.principals.get(`service:${s.name}`)).toMatchObject({ kind: "service", hasPassword: false, scopes: s.scopes });
     }
+    // the demo's queues are in its project, where those roles apply
+    for (const name of ["email_send", "thumbnails", "nightly_reports", "audit_log", "billing_sync"]) {
+      expect(await t.engine.access.projects.queue(name), name).toBe("demo");
+    }
     // the demo makes nobody an administrator: the first run still creates one
     expect((await ensureAdmin(t.engine)).created).toBe(true);
   });
