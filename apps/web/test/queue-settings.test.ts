@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { createInput, FormError, formFromQueue, hiddenSettings, settingsPatch } from "../src/lib/queue-settings.ts";
 
 const queue: QueueInfo = {
-  name: "hooks", system: false, createdAtTimestampMillis: 0, claimTimeoutMillis: 300_000,
+  name: "hooks", project: "default", system: false, createdAtTimestampMillis: 0, claimTimeoutMillis: 300_000,
   succeededRetentionMillis: 86_400_000, failedRetentionMillis: 604_800_000, dequeueRateLimit: null,
   paused: false, pausedAtTimestampMillis: null, pausedBy: null,
   executor: {

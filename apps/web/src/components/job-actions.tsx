@@ -2,12 +2,21 @@
 import type { JobSummary } from "@hourglass/engine";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
+import { useCan } from "@/lib/can";
+import { need } from "@/lib/permissions";
 import { useTRPC } from "@/lib/trpc";
 import { Button, ConfirmButton, ErrorText, Field, inputClass, Modal } from "./ui";
 
-/** Pause (asks why) / Resume, Abort (confirms), Trigger: the operator's buttons for one job. */
+/**
+ * Pause (asks why) / Resume, Abort (confirms), Trigger: the operator's buttons
+ * for one job, disabled with the missing scope as their title when the
+ * caller may not use them (scheduler:manage, scheduler:trigger).
+ */
 export function JobActions({ job, compact = false }: { job: JobSummary; compact?: boolean }) {
   const trpc = useTRPC();
+  const can = useCan();
+  const cannotManage = can.missing(need.schedulerJob("manage", job));
+  const cannotTrigger = can.missing(need.schedulerJob("trigger", job));
   const queryClient = useQueryClient();
   const [dialog, setDialog] = useState<null | "pause" | "abort">(null);
   const [reason, setReason] = useState("");
@@ -23,15 +32,18 @@ export function JobActions({ job, compact = false }: { job: JobSummary; compact?
   return (
     <div className={`flex flex-wrap gap-2 ${compact ? "justify-end" : ""}`}>
       {job.paused ? (
-        <Button onClick={() => resume.mutate({ job: job.job })} disabled={resume.isPending}>Resume</Button>
+        <Button onClick={() => resume.mutate({ job: job.job })} disabled={resume.isPending || cannotManage !== undefined} title={cannotManage}>Resume</Button>
       ) : (
-        <Button onClick={() => (pause.reset(), setReason(""), setDialog("pause"))} disabled={disabled}>Pause</Button>
+        <Button onClick={() => (pause.reset(), setReason(""), setDialog("pause"))} disabled={disabled || cannotManage !== undefined} title={cannotManage}>
+          Pause
+        </Button>
       )}
       <ConfirmButton label="Abort" tone="danger" title={`Abort ${job.job}?`} confirmLabel="Abort invocations"
         message="Every active invocation of this job is aborted and its task killed."
         open={dialog === "abort"} setOpen={(o) => (abort.reset(), setDialog(o ? "abort" : null))} busy={abort.isPending} error={abort.error}
+        disabledReason={cannotManage}
         onConfirm={() => abort.mutate({ job: job.job })} />
-      <Button tone="primary" onClick={() => trigger.mutate({ job: job.job, title: "triggered from the dashboard" })} disabled={trigger.isPending || disabled || Boolean(job.paused)}>
+      <Button tone="primary" onClick={() => trigger.mutate({ job: job.job, title: "triggered from the dashboard" })} disabled={trigger.isPending || disabled || Boolean(job.paused) || cannotTrigger !== undefined} title={cannotTrigger}>
         Trigger
       </Button>
       {(trigger.error || resume.error) && <ErrorText error={trigger.error ?? resume.error} />}

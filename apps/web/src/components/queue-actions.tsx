@@ -4,6 +4,8 @@ import { QUEUE_JOB_STATES } from "@hourglass/engine/states";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
+import { useCan } from "@/lib/can";
+import { need } from "@/lib/permissions";
 import { settingsPatch } from "@/lib/queue-settings";
 import { useTRPC } from "@/lib/trpc";
 import { QueueForm } from "./queue-form";
@@ -11,9 +13,16 @@ import { Button, ConfirmButton, ErrorText, Field, inputClass, Modal } from "./ui
 
 type Dialog = null | "enqueue" | "pause" | "settings" | "retry" | "delete" | "deleteQueue";
 
-/** Every operator action on one queue; each asks for confirmation or input first. */
+/**
+ * Every operator action on one queue; each asks for confirmation or input
+ * first. An action the caller's scopes do not allow is disabled, its title
+ * naming the missing scope (the API would refuse it anyway).
+ */
 export function QueueActions({ queue, failedCount }: { queue: QueueInfo; failedCount: number }) {
   const trpc = useTRPC();
+  const can = useCan();
+  const cannotEnqueue = can.missing(need.queue("enqueue", queue));
+  const cannotManage = can.missing(need.queue("manage", queue));
   const router = useRouter();
   const queryClient = useQueryClient();
   const [dialog, setDialog] = useState<Dialog>(null);
@@ -43,24 +52,27 @@ export function QueueActions({ queue, failedCount }: { queue: QueueInfo; failedC
   return (
     <div className="space-y-2">
       <div className="flex flex-wrap gap-2">
-        <Button tone="primary" onClick={() => (enqueue.reset(), setDialog("enqueue"))}>Enqueue job</Button>
+        <Button tone="primary" onClick={() => (enqueue.reset(), setDialog("enqueue"))} disabled={cannotEnqueue !== undefined} title={cannotEnqueue}>
+          Enqueue job
+        </Button>
         {queue.paused ? (
-          <Button onClick={() => resume.mutate({ name: queue.name })} disabled={resume.isPending}>Resume</Button>
+          <Button onClick={() => resume.mutate({ name: queue.name })} disabled={resume.isPending || cannotManage !== undefined} title={cannotManage}>Resume</Button>
         ) : (
           <ConfirmButton label="Pause" title={`Pause ${queue.name}?`} confirmLabel="Pause queue"
             message="Workers stop claiming its jobs and dequeueJobs answers DEQUEUE_RATE_LIMITED. Jobs already running finish. Resume restores the current rate limit."
-            open={dialog === "pause"} setOpen={open("pause", pause.reset)} busy={pause.isPending} error={pause.error}
+            open={dialog === "pause"} setOpen={open("pause", pause.reset)} busy={pause.isPending} error={pause.error} disabledReason={cannotManage}
             onConfirm={() => pause.mutate({ name: queue.name })} />
         )}
-        <Button onClick={() => (update.reset(), setDialog("settings"))}>Settings</Button>
+        <Button onClick={() => (update.reset(), setDialog("settings"))} disabled={cannotManage !== undefined} title={cannotManage}>Settings</Button>
         <ConfirmButton label="Retry failed" title={`Retry failed jobs of ${queue.name}?`} confirmLabel="Retry failed jobs"
           message={<>Moves up to 1,000 of the {failedCount.toLocaleString()} FAILED job(s) back to PENDING with one more attempt each, due now.</>}
-          open={dialog === "retry"} setOpen={open("retry", retry.reset)} busy={retry.isPending} error={retry.error}
+          open={dialog === "retry"} setOpen={open("retry", retry.reset)} busy={retry.isPending} error={retry.error} disabledReason={cannotManage}
           onConfirm={() => retry.mutate({ queueName: queue.name, attemptsToAllow: 1, limit: 1000 })} />
-        <Button onClick={() => (del.reset(), setDialog("delete"))}>Delete jobs…</Button>
+        <Button onClick={() => (del.reset(), setDialog("delete"))} disabled={cannotManage !== undefined} title={cannotManage}>Delete jobs…</Button>
         <ConfirmButton label="Delete queue" tone="danger" title={`Delete queue ${queue.name}?`} confirmLabel="Delete queue and all its jobs"
           message="The queue and every job in it are deleted. This cannot be undone."
           open={dialog === "deleteQueue"} setOpen={open("deleteQueue", deleteQueue.reset)} busy={deleteQueue.isPending} error={deleteQueue.error}
+          disabledReason={cannotManage}
           onConfirm={() => deleteQueue.mutate({ name: queue.name })} />
       </div>
       {notice && <p role="status" className="text-sm text-emerald-700 dark:text-emerald-300">{notice}</p>}

@@ -113,25 +113,46 @@ export function ConfirmButton(props: {
   open: boolean;
   setOpen: (open: boolean) => void;
   onConfirm: () => void;
+  /** When set, the button is disabled and says why on hover (e.g. the scope the caller lacks). */
+  disabledReason?: string;
 }) {
   return (
     <>
-      <Button tone={props.tone === "danger" ? "plain" : props.tone} onClick={() => props.setOpen(true)}>
+      <Button tone={props.tone === "danger" ? "plain" : props.tone} onClick={() => props.setOpen(true)}
+        disabled={props.disabledReason !== undefined} title={props.disabledReason}>
         {props.label}
       </Button>
-      <Modal open={props.open} title={props.title} onClose={() => props.setOpen(false)}>
-        <div className="space-y-4 text-sm">
-          <div>{props.message}</div>
-          <ErrorText error={props.error} />
-          <div className="flex justify-end gap-2">
-            <Button onClick={() => props.setOpen(false)}>Cancel</Button>
-            <Button tone={props.tone ?? "primary"} disabled={props.busy} onClick={props.onConfirm}>
-              {props.confirmLabel ?? "Confirm"}
-            </Button>
-          </div>
-        </div>
-      </Modal>
+      <ConfirmDialog open={props.open} title={props.title} message={props.message} confirmLabel={props.confirmLabel} tone={props.tone}
+        busy={props.busy} error={props.error} onClose={() => props.setOpen(false)} onConfirm={props.onConfirm} />
     </>
+  );
+}
+
+/** The question ConfirmButton asks, for a caller with buttons of its own (one dialog shared by a table's rows). */
+export function ConfirmDialog(props: {
+  open: boolean;
+  title: string;
+  message: ReactNode;
+  confirmLabel?: string;
+  tone?: Tone;
+  busy?: boolean;
+  error?: unknown;
+  onClose: () => void;
+  onConfirm: () => void;
+}) {
+  return (
+    <Modal open={props.open} title={props.title} onClose={props.onClose}>
+      <div className="space-y-4 text-sm">
+        <div>{props.message}</div>
+        <ErrorText error={props.error} />
+        <div className="flex justify-end gap-2">
+          <Button onClick={props.onClose}>Cancel</Button>
+          <Button tone={props.tone ?? "primary"} disabled={props.busy} onClick={props.onConfirm}>
+            {props.confirmLabel ?? "Confirm"}
+          </Button>
+        </div>
+      </div>
+    </Modal>
   );
 }
 

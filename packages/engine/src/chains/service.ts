@@ -60,7 +60,7 @@ export class Requests {
     return {
       revision: specs.revision,
       requests: types.filter((s) => specs.valid.has(s.name)).map((s) => ({
-        name: s.name, description: s.description ?? "", file: s.file,
+        name: s.name, project: s.project, description: s.description ?? "", file: s.file,
         args: [
           ...s.args.required.map((a) => ({ name: a.name, desc: a.desc ?? "", kind: "required" as const, default: null })),
           ...s.args.optional.map((a) => ({ name: a.name, desc: a.desc ?? "", kind: "optional" as const, default: a.default === undefined ? null : String(a.default) })),

@@ -5,6 +5,8 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { Progress } from "@/components/progress";
 import { Badge, Button, ErrorText, Field, Modal, Time } from "@/components/ui";
+import { useCan } from "@/lib/can";
+import { need } from "@/lib/permissions";
 import { useTRPC } from "@/lib/trpc";
 import { REQUEST_STATES as STATES, type RequestState as State } from "@hourglass/engine/states";
 
@@ -20,11 +22,14 @@ export default function RequestsPage() {
   const limit = 50;
   const found = useQuery(trpc.requests.find.queryOptions({ type: type || undefined, states, user: user || undefined, limit, offset }));
   const specs = useQuery(trpc.requests.specs.queryOptions());
+  const can = useCan();
+  const startable = specs.data?.requests.filter((r) => can.allows(need.request("start", { project: r.project, type: r.name })));
+  const cannotStart = !can.ready ? can.missing({ AllOf: [] }) : startable?.length === 0 ? "missing scope requests:start for every request type" : undefined;
   return (
     <div className="space-y-4">
       <div className="flex flex-wrap items-center gap-3">
         <h1 className="text-2xl font-semibold">Requests</h1>
-        <Button tone="primary" onClick={() => setStarting(true)}>Start a request</Button>
+        <Button tone="primary" onClick={() => setStarting(true)} disabled={cannotStart !== undefined} title={cannotStart}>Start a request</Button>
       </div>
       {specs.data && specs.data.errors.length > 0 && (
         <div role="alert" className="rounded-md bg-rose-50 p-3 text-sm text-rose-800 dark:bg-rose-950 dark:text-rose-200">
@@ -90,6 +95,9 @@ function StartRequest({ open, onClose }: { open: boolean; onClose: () => void })
   const [type, setType] = useState("");
   const [args, setArgs] = useState<Record<string, string>>({});
   const spec = specs.data?.requests.find((r) => r.name === type);
+  const can = useCan();
+  const cannot = (r: { project: string; name: string }) => can.missing(need.request("start", { project: r.project, type: r.name }));
+  const cannotStart = spec ? cannot(spec) : undefined;
   const create = useMutation(trpc.requests.create.mutationOptions({
     onSuccess: (r) => {
       void client.invalidateQueries({ queryKey: trpc.requests.find.queryKey() });
@@ -107,7 +115,11 @@ function StartRequest({ open, onClose }: { open: boolean; onClose: () => void })
         <Field label="Request type">
           <select aria-label="Request type" className="w-full rounded border border-slate-300 bg-white px-2 py-1 dark:border-slate-700 dark:bg-slate-900" value={type} onChange={(e) => (setType(e.target.value), setArgs({}), create.reset())}>
             <option value="">choose…</option>
-            {specs.data?.requests.map((r) => <option key={r.name} value={r.name}>{r.name}</option>)}
+            {specs.data?.requests.map((r) => (
+              <option key={r.name} value={r.name} disabled={can.ready && cannot(r) !== undefined} title={can.ready ? cannot(r) : undefined}>
+                {r.name}{!can.ready || cannot(r) === undefined ? "" : " (not allowed)"}
+              </option>
+            ))}
           </select>
         </Field>
         {spec?.description && <p className="text-sm text-slate-500">{spec.description}</p>}
@@ -120,7 +132,7 @@ function StartRequest({ open, onClose }: { open: boolean; onClose: () => void })
         <ErrorText error={create.error} />
         <div className="flex justify-end gap-2">
           <Button type="button" onClick={onClose}>Cancel</Button>
-          <Button tone="primary" type="submit" disabled={!spec || create.isPending}>Start</Button>
+          <Button tone="primary" type="submit" disabled={!spec || create.isPending || cannotStart !== undefined} title={cannotStart}>Start</Button>
         </div>
       </form>
     </Modal>

@@ -5,6 +5,8 @@ import { useParams } from "next/navigation";
 import { useEffect, useState } from "react";
 import { ChainGraph } from "@/components/chain-graph";
 import { Badge, Button, Card, ConfirmButton, ErrorText, Time } from "@/components/ui";
+import { useCan } from "@/lib/can";
+import { need } from "@/lib/permissions";
 import { LIVE_MS, useTRPC } from "@/lib/trpc";
 import { isFinalRequestState } from "@hourglass/engine/states";
 import { Progress } from "@/components/progress";
@@ -33,6 +35,8 @@ export default function RequestPage() {
   const suspend = useMutation(trpc.requests.suspend.mutationOptions({ onSuccess: refresh }));
   const resume = useMutation(trpc.requests.resume.mutationOptions({ onSuccess: refresh }));
   const r = request.data;
+  const can = useCan();
+  const cannot = (action: "stop" | "suspend" | "resume") => (r ? can.missing(need.request(action, r)) : undefined);
   return (
     <div className="space-y-4">
       <nav className="text-sm text-slate-500"><Link href="/requests" className="hover:underline">Requests</Link> / {id}</nav>
@@ -44,12 +48,12 @@ export default function RequestPage() {
             <span data-testid="request-state"><Badge state={r.state} /></span>
             <Progress done={r.finishedJobs} total={r.totalJobs} />
             <div className="ml-auto flex gap-2">
-              {r.state === "RUNNING" && <Button onClick={() => suspend.mutate({ id })} disabled={suspend.isPending}>Suspend</Button>}
-              {r.state === "SUSPENDED" && <Button onClick={() => resume.mutate({ id })} disabled={resume.isPending}>Resume</Button>}
+              {r.state === "RUNNING" && <Button onClick={() => suspend.mutate({ id })} disabled={suspend.isPending || cannot("suspend") !== undefined} title={cannot("suspend")}>Suspend</Button>}
+              {r.state === "SUSPENDED" && <Button onClick={() => resume.mutate({ id })} disabled={resume.isPending || cannot("resume") !== undefined} title={cannot("resume")}>Resume</Button>}
               {["PENDING", "RUNNING", "SUSPENDED"].includes(r.state) && (
                 <ConfirmButton label="Stop" tone="danger" title={`Stop request ${r.id}?`} confirmLabel="Stop request"
                   message="Running jobs are killed and no further job starts. This cannot be undone."
-                  open={confirmStop} setOpen={(o) => (stop.reset(), setConfirmStop(o))} busy={stop.isPending} error={stop.error} onConfirm={() => stop.mutate({ id })} />
+                  open={confirmStop} setOpen={(o) => (stop.reset(), setConfirmStop(o))} busy={stop.isPending} error={stop.error} disabledReason={cannot("stop")} onConfirm={() => stop.mutate({ id })} />
               )}
             </div>
           </div>

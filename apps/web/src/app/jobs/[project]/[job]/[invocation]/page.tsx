@@ -5,6 +5,8 @@ import { useParams } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
 import { TaskCard } from "@/components/task-card";
 import { Badge, Card, ConfirmButton, ErrorText, Time } from "@/components/ui";
+import { useCan } from "@/lib/can";
+import { need } from "@/lib/permissions";
 import { useTRPC } from "@/lib/trpc";
 
 const ACTIVE = ["STARTING", "RETRYING", "RUNNING"];
@@ -14,6 +16,7 @@ export default function InvocationPage() {
   const key = `${project}/${id}`;
   const trpc = useTRPC();
   const queryClient = useQueryClient();
+  const cannotAbort = useCan().missing(need.schedulerJob("manage", { project, id }));
   const inv = useQuery({
     ...trpc.scheduler.getInvocation.queryOptions({ job: key, invocationId: invocation }),
     refetchInterval: (q) => (q.state.data && !ACTIVE.includes(q.state.data.state) ? 5000 : 1000),
@@ -46,7 +49,7 @@ export default function InvocationPage() {
             {ACTIVE.includes(i.state) && (
               <ConfirmButton label="Abort" tone="danger" title={`Abort invocation ${i.id}?`} confirmLabel="Abort invocation"
                 message="Its task is killed and the invocation ends as ABORTED." open={confirm} setOpen={(o) => (abort.reset(), setConfirm(o))}
-                busy={abort.isPending} error={abort.error} onConfirm={() => abort.mutate({ job: key, invocationId: i.id })} />
+                busy={abort.isPending} error={abort.error} disabledReason={cannotAbort} onConfirm={() => abort.mutate({ job: key, invocationId: i.id })} />
             )}
           </div>
           <Card title="Invocation">

@@ -1,0 +1,6 @@
+"use client";
+import { RolesSection } from "@/components/access/roles-section";
+
+export default function RolesPage() {
+  return <RolesSection />;
+}

@@ -1,0 +1,6 @@
+"use client";
+import { PrincipalsSection } from "@/components/access/principals-section";
+
+export default function ServiceAccountsPage() {
+  return <PrincipalsSection kind="service" />;
+}
