@@ -60,6 +60,11 @@ function SignedIn() {
   return (
     <div className="ml-auto flex items-center gap-3 text-sm">
       {user && <span className="max-w-48 truncate text-slate-600 dark:text-slate-300" title={user.id} data-testid="signed-in-as">{user.displayName}</span>}
+      {user && (
+        <Link href="/tokens" className="rounded-md px-3 py-1.5 text-slate-600 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800">
+          Tokens
+        </Link>
+      )}
       <button
         type="button"
         onClick={() => signOut.mutate()}
