@@ -22,6 +22,8 @@ const schema = z.object({
   HOURGLASS_SCHEDULER_INTERVAL_MS: int(10).default(200),
   /** Directory of request specs (*.yaml); default: the repository's config/specs. */
   HOURGLASS_SPECS_DIR: z.string().min(1).optional(),
+  /** Roles and role bindings declared in a file (versioned, like LUCI's realms); default: the repository's config/access.yaml. */
+  HOURGLASS_ACCESS_FILE: z.string().min(1).optional(),
   /** A request suspended this long fails (default 1 hour). */
   HOURGLASS_SUSPENDED_TTL_MS: int(1000).default(3_600_000),
   /** When set, serves GET /health (liveness) and /health/ready (database) on 127.0.0.1:<port>. */

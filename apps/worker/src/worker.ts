@@ -6,7 +6,7 @@ import { createDatabase } from "@hourglass/db";
 import { checkDatabase, consoleLogger, createEngine } from "@hourglass/engine";
 import { createServer } from "node:http";
 import { join } from "node:path";
-import { ChainLoops, QueueWorker, SchedulerLoops } from "@hourglass/engine/worker";
+import { AccessConfigLoop, ChainLoops, QueueWorker, SchedulerLoops } from "@hourglass/engine/worker";
 import { childEnv, readEnv } from "./env.ts";
 import { handlers } from "./handlers.ts";
 
@@ -32,6 +32,10 @@ const chains = new ChainLoops(engine, {
   suspendedTtlMillis: env.HOURGLASS_SUSPENDED_TTL_MS,
   handlerTypes: Object.keys(handlers),
 });
+const accessConfig = new AccessConfigLoop(engine, {
+  file: env.HOURGLASS_ACCESS_FILE ?? join(import.meta.dirname, "..", "..", "..", "config", "access.yaml"),
+  intervalMs: 2000,
+});
 const worker = new QueueWorker(engine, {
   workerId: env.HOURGLASS_WORKER_ID,
   concurrency: env.HOURGLASS_WORKER_CONCURRENCY,
@@ -54,6 +58,7 @@ async function shutdown(signal: string) {
   logger.info(`received ${signal}; finishing running jobs`);
   scheduler.stop();
   chains.stop();
+  accessConfig.stop();
   await started.catch(() => {});
   await worker.stop();
   await db.close();
@@ -87,7 +92,7 @@ function serveHealth(port: number): void {
 
 async function start(): Promise<void> {
   if (env.HOURGLASS_WORKER_HEALTH_PORT) serveHealth(env.HOURGLASS_WORKER_HEALTH_PORT);
-  for (const step of [() => scheduler.start(), () => chains.start(), () => worker.start()]) {
+  for (const step of [() => scheduler.start(), () => chains.start(), () => accessConfig.start(), () => worker.start()]) {
     if (stopping) return;
     await step();
   }

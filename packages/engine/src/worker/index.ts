@@ -2,3 +2,4 @@ export { QueueWorker, DEFAULT_WORKER_OPTIONS, type QueueWorkerOptions } from "./
 export type { JobHandler, ExecutionInput, ExecutionResult } from "../executors/types.ts";
 export { SchedulerLoops, type SchedulerLoopOptions } from "./scheduler-loops.ts";
 export { ChainLoops, type ChainLoopOptions } from "./chain-loops.ts";
+export { AccessConfigLoop } from "./access-config-loop.ts";

@@ -85,9 +85,13 @@ export class Authenticator {
   }
 
   private async principalCaller(principalId: string, extra: Partial<ApiCaller>, cut?: string[]): Promise<ApiCaller> {
-    const p = await this.ctx.db.prisma.principal.findUnique({ where: { id: principalId } });
+    const [p, declared] = await Promise.all([
+      this.ctx.db.prisma.principal.findUnique({ where: { id: principalId } }),
+      this.ctx.db.prisma.configBinding.findUnique({ where: { principalId } }),
+    ]);
     if (!p || p.disabledAt) throw new HourglassError("UNAUTHENTICATED", "these credentials belong to an account that is disabled or gone");
-    let scopes = await this.roles.expand(p.scopes);
+    // its own scopes plus the bindings the access config file declares for it (access-config.ts)
+    let scopes = await this.roles.expand([...p.scopes, ...(declared?.scopes ?? [])]);
     if (cut) scopes = scopeIntersection(scopes, await this.roles.expand(cut));
     return { id: p.id, kind: p.kind === "USER" ? "user" : "service", displayName: p.displayName, scopes: new HeldScopes(scopes), ...extra };
   }

@@ -10,6 +10,7 @@ export { SESSION_TTL_MS, MAX_FAILED_SIGN_INS, LOCKOUT_MS } from "./credentials.t
 export type { PrincipalInfo } from "./principals.ts";
 export type { RoleInfo } from "./role-store.ts";
 export { MIN_PASSWORD_LENGTH } from "./passwords.ts";
+export { parseAccessConfig, syncAccessConfig, CONFIG_AUTHOR } from "./access-config.ts";
 
 /**
  * The access host: identities (users, service accounts), credentials
