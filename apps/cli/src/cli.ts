@@ -1,52 +1,18 @@
-import { readFileSync } from "node:fs";
-import { homedir } from "node:os";
 import { join } from "node:path";
 import { lintSpecs, readSpecDirectory, type SpecFile } from "@hourglass/engine/chains";
 import { isFinalRequestState } from "@hourglass/engine/states";
 import { Command, CommanderError, Option } from "commander";
 import { createApi, describeError, type Api } from "./client.ts";
 import { ConfigError, resolveSettings, type CliSettings } from "./config.ts";
+import { CliFailure } from "./failure.ts";
 import { formatInfo, formatLog, formatRequests, formatRunning, formatSpecs, formatStatus } from "./format.ts";
+import { addIdentityCommands } from "./identity.ts";
+import { processIo, type CliIo } from "./io.ts";
 import { promptArgs, type ArgToAsk } from "./prompt.ts";
 
+export type { CliIo } from "./io.ts";
+
 export const CLI_VERSION = "0.4.0";
-
-/** Everything the CLI touches outside itself, so tests can run it in-process. */
-export interface CliIo {
-  stdout: NodeJS.WritableStream;
-  stderr: NodeJS.WritableStream;
-  stdin: NodeJS.ReadableStream;
-  /** Whether missing args may be asked for (stdin is a terminal). */
-  interactive: boolean;
-  env: Record<string, string | undefined>;
-  home: string;
-  readFile: (path: string) => string | null;
-  now: () => number;
-  sleep: (ms: number) => Promise<void>;
-}
-
-function processIo(): CliIo {
-  return {
-    stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, interactive: Boolean(process.stdin.isTTY),
-    env: process.env, home: homedir(),
-    readFile: (path) => {
-      try {
-        return readFileSync(path, "utf8");
-      } catch {
-        return null;
-      }
-    },
-    now: Date.now, sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
-  };
-}
-
-
-/** A failure to report as one line; the command exits with `exitCode`. */
-class CliFailure extends Error {
-  constructor(message: string, readonly exitCode = 1) {
-    super(message);
-  }
-}
 
 /** Runs `hourglass <argv>`; resolves to the exit code. */
 export async function main(argv: string[], partial: Partial<CliIo> = {}): Promise<number> {
@@ -67,11 +33,25 @@ export async function main(argv: string[], partial: Partial<CliIo> = {}): Promis
     .showHelpAfterError("(run `hourglass --help` for the commands)");
 
   const json = () => Boolean(program.opts().json);
-  const api = (): Api => {
+  const flags = () => {
     const o = program.opts();
-    settings ??= resolveSettings({ flags: { addr: o.addr, config: o.config, timeout: o.timeout, token: o.token }, env: io.env, home: io.home, readFile: io.readFile });
-    return createApi(settings);
+    return { addr: o.addr, config: o.config, timeout: o.timeout, token: o.token };
   };
+  const notes = new Set<string>();
+  const note = (message: string) => {
+    if (notes.has(message)) return; // once per run
+    notes.add(message);
+    io.stderr.write(`hourglass: ${message}\n`);
+  };
+  /** `login` writes the config file, so it may be missing, and its mode is fixed rather than warned about. */
+  const resolved = (o: { login?: boolean } = {}): CliSettings => {
+    settings ??= resolveSettings({
+      flags: flags(), env: io.env, home: io.home, readFile: io.readFile, namedMayBeMissing: o.login,
+      ...(!o.login && { fileMode: io.fileMode, warn: (m: string) => note(`warning: ${m}`) }),
+    });
+    return settings;
+  };
+  const api = (): Api => createApi(resolved());
   const print = (value: unknown, text: () => string): void => void out(json() ? `${JSON.stringify(value, null, 2)}\n` : text());
 
   program.command("start")
@@ -195,6 +175,8 @@ export async function main(argv: string[], partial: Partial<CliIo> = {}): Promis
       const server = await api().requests.version.query();
       print({ cli: CLI_VERSION, server }, () => `hourglass CLI ${CLI_VERSION}\nserver ${server.version} (${server.api}) at ${settings!.addr}\n`);
     });
+
+  addIdentityCommands(program, { io, version: CLI_VERSION, flags, settings: resolved, api, print, note });
 
   try {
     if (argv.length === 0) {

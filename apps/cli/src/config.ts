@@ -18,7 +18,9 @@ export const DEFAULT_CONFIG_FILES = ["/etc/hourglass/cli.yaml", "~/.hourglass.ya
 
 const addr = z.url({ protocol: /^https?$/, error: "addr must be an http:// or https:// URL" });
 const timeout = z.coerce.number().int("timeout is whole milliseconds").min(1, "timeout must be at least 1 ms").max(3_600_000);
-const token = z.string().regex(/^hg_[0-9A-Za-z]{20}_[A-Za-z0-9_-]{43}$/, "token must be an Hourglass API token (hg_…), as `token create` prints");
+/** `hg_<id>_<secret>`: a 20-character id, then the 43-character secret (base64url, which may contain `_`). */
+export const TOKEN_PATTERN = /^hg_([0-9A-Za-z]{20})_[A-Za-z0-9_-]{43}$/;
+const token = z.string().regex(TOKEN_PATTERN, "token must be an Hourglass API token (hg_…), as `token create` prints");
 const fileSchema = z.object({ addr: addr.optional(), timeout: timeout.optional(), token: token.optional() }).strict();
 
 export class ConfigError extends Error {}
@@ -29,6 +31,34 @@ export interface ConfigSources {
   home: string;
   /** File contents, or null when the file does not exist. */
   readFile: (path: string) => string | null;
+  /** A file's permission bits (`stat` mode & 0o7777), or null when unknown; without it no mode is checked. */
+  fileMode?: (path: string) => number | null;
+  /** Told about a config file that holds a token and others may read (the caller prints it once). */
+  warn?: (message: string) => void;
+  /** A named config file that does not exist reads as empty instead of an error (`login` creates it). */
+  namedMayBeMissing?: boolean;
+}
+
+/** Permission bits that let group or others at a file (ssh refuses keys with any of them). */
+export const WIDE_MODE_BITS = 0o077;
+
+export const octal = (mode: number) => `0${(mode & 0o7777).toString(8).padStart(3, "0")}`;
+
+export const expandHome = (file: string, home: string) => (file.startsWith("~/") ? `${home}/${file.slice(2)}` : file);
+
+/**
+ * The one config file the CLI writes (`login`, `logout`): the named one
+ * (`--config` / HOURGLASS_CONFIG), else ~/.hourglass.yaml. `file` is as the
+ * user wrote it (for messages), `path` with ~ expanded.
+ */
+export function userConfigFile(s: Pick<ConfigSources, "flags" | "env" | "home">): { file: string; path: string } {
+  const file = s.flags.config ?? s.env.HOURGLASS_CONFIG ?? DEFAULT_CONFIG_FILES[DEFAULT_CONFIG_FILES.length - 1]!;
+  return { file, path: expandHome(file, s.home) };
+}
+
+/** The id of an API token (`hg_<id>_<secret>`): what `token list` shows and `token revoke` takes. */
+export function tokenId(token: string): string | null {
+  return TOKEN_PATTERN.exec(token)?.[1] ?? null;
 }
 
 /**
@@ -43,10 +73,10 @@ export function resolveSettings(s: ConfigSources): CliSettings {
   const files = named ? [named] : DEFAULT_CONFIG_FILES;
   const settings: CliSettings = { addr: DEFAULT_ADDR, timeoutMs: DEFAULT_TIMEOUT_MS, token: null };
   for (const file of files) {
-    const path = file.startsWith("~/") ? `${s.home}/${file.slice(2)}` : file;
+    const path = expandHome(file, s.home);
     const text = s.readFile(path);
     if (text === null) {
-      if (named) throw new ConfigError(`config file ${file} does not exist`);
+      if (named && !s.namedMayBeMissing) throw new ConfigError(`config file ${file} does not exist`);
       continue;
     }
     let data: unknown;
@@ -59,7 +89,14 @@ export function resolveSettings(s: ConfigSources): CliSettings {
     if (!parsed.success) throw new ConfigError(`${file}: ${parsed.error.issues.map((i) => `${i.path.join(".") || "(top level)"}: ${i.message}`).join("; ")}`);
     if (parsed.data.addr) settings.addr = parsed.data.addr;
     if (parsed.data.timeout) settings.timeoutMs = parsed.data.timeout;
-    if (parsed.data.token) settings.token = parsed.data.token;
+    if (parsed.data.token) {
+      settings.token = parsed.data.token;
+      const mode = s.fileMode?.(path) ?? null;
+      if (mode !== null && (mode & WIDE_MODE_BITS) !== 0) {
+        s.warn?.(`permissions ${octal(mode)} for ${file} are too open: it holds an API token that others may read;`
+          + ` run \`chmod 600 ${file}\``);
+      }
+    }
   }
   const pick = (value: string | undefined, what: string, schema: z.ZodType<unknown>) => {
     if (value === undefined) return undefined;

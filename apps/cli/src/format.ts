@@ -97,3 +97,42 @@ export function formatSpecs(specs: Outputs["requests"]["specs"], only?: string):
   if (!only && specs.errors.length) out += `\n${specs.errors.length} spec error(s) hide some types; run \`hourglass lint\` on the spec directory\n`;
   return out;
 }
+
+type Whoami = Outputs["access"]["whoami"];
+type TokenInfo = Outputs["access"]["listTokens"][number];
+type NewToken = Outputs["access"]["createToken"];
+
+/** Local date, `YYYY-MM-DD`. */
+export function day(ms: number | null): string {
+  if (ms === null) return "never";
+  const d = new Date(ms);
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+const expiry = (ms: number | null) => (ms === null ? "never" : time(ms));
+const fields = (rows: [string, string][]) => rows.map(([k, v]) => `${`${k}:`.padEnd(15)}${v}`).join("\n") + "\n";
+const scopeLines = (scopes: string[]) => (scopes.length ? scopes.join(`\n${" ".repeat(15)}`) : "(none)");
+
+export function formatWhoami(w: Whoami): string {
+  const rows: [string, string][] = [
+    ["id", w.id], ["kind", w.kind], ["display name", w.displayName], ["scopes", scopeLines(w.scopes)],
+  ];
+  if (w.tokenId) rows.push(["token", w.tokenId]);
+  return fields(rows);
+}
+
+export function formatNewToken(t: NewToken): string {
+  return fields([
+    ["token", t.token], ["clientId", t.clientId], ["accessToken", t.accessToken],
+    ["name", t.info.name], ["scopes", scopeLines(t.info.scopes)], ["expires", expiry(t.info.expiresAtTimestampMillis)],
+  ]) + "This is the only time the token is shown: store it now (send it as `Authorization: Bearer <token>`).\n";
+}
+
+export function formatTokens(tokens: TokenInfo[]): string {
+  if (tokens.length === 0) return "no tokens\n";
+  return table(["ID", "NAME", "SCOPES", "CREATED", "EXPIRES", "LAST USED", "REVOKED"], tokens.map((t) => [
+    t.id, t.name, t.scopes.join(",") || "(none)", time(t.createdAtTimestampMillis),
+    expiry(t.expiresAtTimestampMillis),
+    time(t.lastUsedAtTimestampMillis), t.revokedAtTimestampMillis === null ? "-" : time(t.revokedAtTimestampMillis),
+  ]));
+}

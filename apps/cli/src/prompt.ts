@@ -1,4 +1,5 @@
 import { createInterface } from "node:readline/promises";
+import { Writable } from "node:stream";
 
 export interface ArgToAsk {
   name: string;
@@ -33,4 +34,73 @@ export async function promptArgs(args: ArgToAsk[], input: NodeJS.ReadableStream,
     rl.close();
   }
   return answers;
+}
+
+/**
+ * Asks for a login (unless given) and a password. On a terminal the password
+ * is typed without echo: readline echoes to a stream that is muted the moment
+ * the login's line arrives, so even a password typed ahead is not shown.
+ * Lines are queued as they come, so one typed ahead is not lost either.
+ * Without a terminal nothing is echoed and the password is the first line of
+ * stdin, so a script can pipe it (`echo "$PW" | hourglass login --login me`);
+ * the caller must then give the login. Ctrl-C or the end of input rejects.
+ */
+export async function askCredentials(o: {
+  login?: string; input: NodeJS.ReadableStream; output: NodeJS.WritableStream; terminal: boolean;
+}): Promise<{ login: string; password: string }> {
+  let login = o.login?.trim() ?? "";
+  let muted = login !== "";
+  const echo = new Writable({
+    write(chunk, encoding, done) {
+      if (!muted) o.output.write(chunk, encoding);
+      done();
+    },
+  });
+  const rl = createInterface({ input: o.input, output: o.terminal ? echo : undefined, terminal: o.terminal });
+  const queue: string[] = [];
+  let ended: string | null = null;
+  let wake = () => {};
+  rl.on("line", (line: string) => {
+    if (!muted && line.trim()) muted = true; // the login: what follows is the password
+    queue.push(line);
+    wake();
+  });
+  rl.on("SIGINT", () => {
+    ended = "cancelled";
+    wake();
+  });
+  rl.on("close", () => {
+    ended ??= "input ended";
+    wake();
+  });
+  const next = async (what: string): Promise<string> => {
+    while (queue.length === 0) {
+      if (ended) throw new Error(`no ${what}: ${ended}`);
+      await new Promise<void>((r) => (wake = r));
+    }
+    return queue.shift()!;
+  };
+  try {
+    while (!login) {
+      rl.setPrompt("login: ");
+      rl.prompt(); // on a terminal only: without one readline has no output
+      login = (await next("login")).trim();
+    }
+    let password = ""; // as typed: spaces at either end are part of it
+    if (!o.terminal) {
+      password = await next("password");
+      if (!password) throw new Error("no password: the first line of stdin is empty");
+    }
+    while (!password) {
+      o.output.write("password: ");
+      try {
+        password = await next("password");
+      } finally {
+        o.output.write("\n");
+      }
+    }
+    return { login, password };
+  } finally {
+    rl.close();
+  }
 }
