@@ -73,6 +73,14 @@ test("an admin makes a reader of the e2e project, who sees its jobs and queues b
     await expect(dana.getByRole("button", { name: "Abort" })).toBeDisabled();
     await expect(dana.getByRole("button", { name: "Trigger" })).toHaveAttribute("title", `missing scope scheduler:trigger:${PROJECT}/manual`);
 
+    // another project's job is not listed and its page says "no such job", exactly as for a job that does not exist
+    await dana.goto("/jobs");
+    await expect(dana.locator('tr[data-project="other"]')).toHaveCount(0);
+    await dana.goto("/jobs/other/secret-job");
+    await expect(dana.getByRole("alert").filter({ hasText: "no such job" })).toHaveText("no such job: other/secret-job");
+    await dana.goto("/jobs/other/no-such-job");
+    await expect(dana.getByRole("alert").filter({ hasText: "no such job" })).toHaveText("no such job: other/no-such-job");
+
     // the project's queue, read-only; the other project's queue is not in the list and reads as missing
     await dana.goto("/queues");
     await expect(dana.locator(`tr[data-queue="${QUEUES.e2e}"]`)).toBeVisible();
