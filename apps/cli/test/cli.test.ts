@@ -9,12 +9,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { promisify } from "node:util";
-import { handleApiRequest } from "@hourglass/engine/api";
 import { createTestEngine, type TestEngine } from "@hourglass/engine/testing";
 import { ChainLoops, QueueWorker } from "@hourglass/engine/worker";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../src/cli.ts";
 import { DEFAULT_ADDR, resolveSettings } from "../src/config.ts";
+import { startApiServer } from "./api-server.ts";
 
 const SPECS = `sequences:
   greet:
@@ -55,18 +55,7 @@ beforeAll(async () => {
   const env = { PATH: process.env.PATH! };
   worker = new QueueWorker(t.engine, { workerId: "cli", pollIntervalMs: 20, concurrency: 5, childEnv: env, handlers: loops.handlers({ baseEnv: env }) });
   await worker.start();
-  server = createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const request = new Request(`http://127.0.0.1${req.url}`, {
-      method: req.method, headers: req.headers as Record<string, string>, body: req.method === "GET" ? undefined : Buffer.concat(chunks),
-    });
-    const response = await handleApiRequest(request, t.engine);
-    res.writeHead(response.status, Object.fromEntries(response.headers));
-    res.end(Buffer.from(await response.arrayBuffer()));
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  addr = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  ({ server, addr } = await startApiServer(t));
 });
 
 afterAll(async () => {

@@ -4,19 +4,19 @@
 // Config files live in a temporary home, read and written through the real
 // file functions, except where a test injects the mode.
 import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { HourglassError } from "@hourglass/engine";
-import { handleApiRequest, SESSION_COOKIE } from "@hourglass/engine/api";
+import { SESSION_COOKIE } from "@hourglass/engine/api";
 import { createTestEngine, type TestEngine } from "@hourglass/engine/testing";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { main, type CliIo } from "../src/cli.ts";
 import { resolveSettings } from "../src/config.ts";
 import { NOT_SIGNED_IN } from "../src/failure.ts";
+import { startApiServer } from "./api-server.ts";
 
 const PASSWORD = "a-long-password";
 let t: TestEngine;
@@ -52,19 +52,7 @@ async function sessionRoute(req: IncomingMessage, body: Buffer, res: ServerRespo
 beforeAll(async () => {
   t = await createTestEngine();
   await t.engine.access.principals.create({ kind: "user", name: "cli-user", password: PASSWORD, scopes: ["assume:project:demo:reader"], by: "test" });
-  server = createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    if (req.url === "/api/session") return sessionRoute(req, Buffer.concat(chunks), res);
-    const request = new Request(`http://127.0.0.1${req.url}`, {
-      method: req.method, headers: req.headers as Record<string, string>, body: req.method === "GET" ? undefined : Buffer.concat(chunks),
-    });
-    const response = await handleApiRequest(request, t.engine);
-    res.writeHead(response.status, Object.fromEntries(response.headers));
-    res.end(Buffer.from(await response.arrayBuffer()));
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  addr = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  ({ server, addr } = await startApiServer(t, { "/api/session": sessionRoute }));
 });
 
 afterAll(async () => {
