@@ -50,5 +50,6 @@ export async function enforceAccess(access: Access, ctx: { engine: Engine; calle
 }
 
 function demand(caller: ApiCaller, need: ScopeExpression): void {
-  if (!holds(caller, need)) throw new HourglassError("PERMISSION_DENIED", `${caller.id} may not do this: ${missingScopesMessage(caller.scopes, need)}`);
+  if (holds(caller, need)) return;
+  throw new HourglassError("PERMISSION_DENIED", `${caller.id} may not do this: ${missingScopesMessage(caller.scopes, need)}`);
 }

@@ -42,7 +42,11 @@ async function queueCheck(ctx: Ctx, name: string, action: ResourceAction<"queues
 /** A queue named by `name(input)`. */
 type ResourceAccess<I> = Extract<Access<I>, { kind: "resource" }>;
 
-export const onQueue = <I>(action: ResourceAction<"queues">, name: (input: I) => string, extra?: (input: I) => ScopeExpression[]): ResourceAccess<I> => ({
+export const onQueue = <I>(
+  action: ResourceAction<"queues">,
+  name: (input: I) => string,
+  extra?: (input: I) => ScopeExpression[],
+): ResourceAccess<I> => ({
   kind: "resource",
   resolve: (ctx, input) => queueCheck(ctx, name(input), action, extra?.(input)),
 });

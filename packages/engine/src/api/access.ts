@@ -7,7 +7,8 @@ import type { Access } from "./access-check.ts";
 import { plainProcedure, procedure, router } from "./trpc.ts";
 
 const scopeList = z.array(z.string().min(1).max(500)).max(500);
-const principalIdInput = z.object({ id: z.string().regex(/^(user|service):[a-z0-9][a-z0-9._@-]{0,99}$/, "a principal is user:<login> or service:<name>") });
+const principalId = z.string().regex(/^(user|service):[a-z0-9][a-z0-9._@-]{0,99}$/, "a principal is user:<login> or service:<name>");
+const principalIdInput = z.object({ id: principalId });
 const tokenIdInput = z.object({ id: z.string().regex(/^[0-9A-Za-z]{20}$/, "a token id is 20 letters and digits") });
 
 const createPrincipalInput = z.object({
@@ -44,7 +45,10 @@ const ownTokenOrManage: Access<{ id: string }> = {
   resolve: async (ctx, input) => {
     const token = await ctx.engine.access.credentials.token(input.id);
     const mine = token !== null && token.principalId === ctx.caller.id;
-    return { read: token === null ? null : mine ? { AllOf: [] } : ACCESS_MANAGE, notFound: () => new HourglassError("TOKEN_NOT_FOUND", `no such token: ${input.id}`) };
+    return {
+      read: token === null ? null : mine ? { AllOf: [] } : ACCESS_MANAGE,
+      notFound: () => new HourglassError("TOKEN_NOT_FOUND", `no such token: ${input.id}`),
+    };
   },
 };
 

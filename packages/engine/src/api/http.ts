@@ -67,6 +67,7 @@ function refusedCredentials(err: unknown, engine: Engine): Response {
   if (status === 0) throw err;
   const errorCode = status === 401 ? "UNAUTHENTICATED" : "DATABASE_UNAVAILABLE";
   const message = status === 401 ? (err as Error).message : "the database is unavailable (restarting or unreachable); retry shortly";
-  return Response.json({ error: { message, code: -32001, data: { code: status === 401 ? "UNAUTHORIZED" : "SERVICE_UNAVAILABLE", httpStatus: status, errorCode } } },
+  const code = status === 401 ? "UNAUTHORIZED" : "SERVICE_UNAVAILABLE";
+  return Response.json({ error: { message, code: -32001, data: { code, httpStatus: status, errorCode } } },
     { status, headers: status === 503 ? { "retry-after": "1" } : {} });
 }

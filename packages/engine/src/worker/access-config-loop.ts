@@ -21,7 +21,9 @@ export class AccessConfigLoop {
       try {
         const r = await syncAccessConfig(this.engine.ctx, this.o.file);
         const errors = r.errors.join("\n");
-        if (errors && errors !== this.lastErrors) this.engine.ctx.logger.error("access config has errors; keeping the last good one", { errors: r.errors });
+        if (errors && errors !== this.lastErrors) {
+          this.engine.ctx.logger.error("access config has errors; keeping the last good one", { errors: r.errors });
+        }
         this.lastErrors = errors;
       } catch (err) {
         reportFailure(this.engine.ctx, "access config sync failed", err);

@@ -37,7 +37,8 @@ export class ChainLoops {
 
   /** Creates the chains queue (waiting for the database if it is away), then starts the loop. */
   async start(): Promise<void> {
-    if (!(await untilDatabaseAnswers(this.engine.ctx, "chain runner start", () => this.engine.requests.ensureQueue(), () => this.stopped))) return;
+    const ready = await untilDatabaseAnswers(this.engine.ctx, "chain runner start", () => this.engine.requests.ensureQueue(), () => this.stopped);
+    if (!ready) return;
     const run = async () => {
       if (this.stopped) return;
       try {

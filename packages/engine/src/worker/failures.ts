@@ -17,7 +17,12 @@ export function reportFailure(ctx: EngineContext, what: string, err: unknown): b
  * away (with backoff); other errors are thrown. Gives up quietly, returning
  * false, once `stopped()` says the process is stopping.
  */
-export async function untilDatabaseAnswers(ctx: EngineContext, what: string, step: () => Promise<unknown>, stopped: () => boolean): Promise<boolean> {
+export async function untilDatabaseAnswers(
+  ctx: EngineContext,
+  what: string,
+  step: () => Promise<unknown>,
+  stopped: () => boolean,
+): Promise<boolean> {
   const backoff = new Backoff();
   while (!stopped()) {
     try {

@@ -206,7 +206,10 @@ export class Authenticator {
   }
 
   async revokeToken(id: string, by: string): Promise<TokenInfo> {
-    const r = await this.ctx.db.prisma.apiToken.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: this.ctx.clock.now(), revokedBy: by } });
+    const r = await this.ctx.db.prisma.apiToken.updateMany({
+      where: { id, revokedAt: null },
+      data: { revokedAt: this.ctx.clock.now(), revokedBy: by },
+    });
     const row = await this.ctx.db.prisma.apiToken.findUnique({ where: { id } });
     if (!row) throw new HourglassError("TOKEN_NOT_FOUND", `no such token: ${id}`);
     if (r.count > 0) this.forget("t", (c) => c.tokenId === id);

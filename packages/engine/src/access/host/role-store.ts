@@ -59,7 +59,10 @@ export class RoleStore {
     const data = { description: role.description, scopes: [...candidate.scopes], updatedAt: now, updatedBy: by };
     const row = await this.ctx.db.prisma.role.upsert({ where: { id: role.id }, create: { id: role.id, ...data }, update: data });
     this.cached = null;
-    return { id: row.id, description: row.description, scopes: row.scopes, builtIn: false, updatedAtTimestampMillis: now.getTime(), updatedBy: by };
+    return {
+      id: row.id, description: row.description, scopes: row.scopes, builtIn: false,
+      updatedAtTimestampMillis: now.getTime(), updatedBy: by,
+    };
   }
 
   async remove(id: string): Promise<{ deleted: boolean }> {
