@@ -1,7 +1,7 @@
 "use client";
 import type { ReactNode } from "react";
 import type { TaskRun } from "@hourglass/engine";
-import { Badge, Card, Time } from "./ui";
+import { Badge, Card, Output, Time } from "./ui";
 
 /** An invocation's task as getInvocation returns it (an executor config, or a request type and args). */
 type Task = { kind: string } & Record<string, unknown>;
@@ -32,16 +32,6 @@ function TaskConfig({ task }: { task: Task }) {
         <div key={label}><dt className="text-xs uppercase text-slate-500">{label}</dt><dd>{value}</dd></div>
       ))}
     </dl>
-  );
-}
-
-function Output({ label, text }: { label: string; text: string }) {
-  if (!text) return null;
-  return (
-    <div className="mt-2">
-      <div className="text-xs uppercase tracking-wide text-slate-500">{label}</div>
-      <pre data-output={label} className="mt-1 max-h-64 overflow-auto whitespace-pre-wrap break-all rounded bg-slate-900 p-2 font-mono text-xs text-slate-100">{text}</pre>
-    </div>
   );
 }
 

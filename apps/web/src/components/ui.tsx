@@ -181,3 +181,17 @@ export function Time({ ms, relative = true }: { ms: number | null | undefined; r
     </time>
   );
 }
+
+/** A captured output stream (stdout, stderr, a response body), labelled; nothing when empty. */
+export function Output({ label, text }: { label: string; text: string }) {
+  if (!text) return null;
+  return (
+    <div className="mt-2">
+      <div className="text-xs uppercase tracking-wide text-slate-500">{label}</div>
+      <pre data-output={label}
+        className="mt-1 max-h-64 overflow-auto whitespace-pre-wrap break-all rounded bg-slate-900 p-2 font-mono text-xs text-slate-100">
+        {text}
+      </pre>
+    </div>
+  );
+}

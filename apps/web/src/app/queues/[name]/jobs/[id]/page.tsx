@@ -4,7 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useParams } from "next/navigation";
 import type { ReactNode } from "react";
-import { Badge, Card, ErrorText, Time } from "@/components/ui";
+import { Badge, Card, ErrorText, Output, Time } from "@/components/ui";
 import { useTRPC } from "@/lib/trpc";
 
 export default function JobPage() {
@@ -95,12 +95,3 @@ function Item({ label, children }: { label: string; children: ReactNode }) {
   );
 }
 
-function Output({ label, text }: { label: string; text: string }) {
-  if (!text) return null;
-  return (
-    <div className="mt-2">
-      <div className="text-xs uppercase tracking-wide text-slate-500">{label}</div>
-      <pre data-output={label} className="mt-1 max-h-64 overflow-auto whitespace-pre-wrap break-all rounded bg-slate-900 p-2 font-mono text-xs text-slate-100">{text}</pre>
-    </div>
-  );
-}
