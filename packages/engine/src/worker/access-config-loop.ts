@@ -1,6 +1,6 @@
 import type { Engine } from "../engine.ts";
 import { syncAccessConfig } from "../access/host/access-config.ts";
-import { reportFailure } from "./failures.ts";
+import { Every } from "./every.ts";
 
 /**
  * Applies the access config file (roles and bindings, versioned with the
@@ -9,32 +9,25 @@ import { reportFailure } from "./failures.ts";
  * per distinct set of errors and changes nothing.
  */
 export class AccessConfigLoop {
-  private timer: NodeJS.Timeout | undefined;
-  private stopped = false;
+  private readonly passes: Every;
   private lastErrors = "";
 
-  constructor(private readonly engine: Engine, private readonly o: { file: string; intervalMs: number }) {}
+  constructor(private readonly engine: Engine, private readonly o: { file: string; intervalMs: number }) {
+    this.passes = new Every(engine.ctx, "access config sync");
+  }
 
-  async start(): Promise<void> {
-    const run = async () => {
-      if (this.stopped) return;
-      try {
-        const r = await syncAccessConfig(this.engine.ctx, this.o.file);
-        const errors = r.errors.join("\n");
-        if (errors && errors !== this.lastErrors) {
-          this.engine.ctx.logger.error("access config has errors; keeping the last good one", { errors: r.errors });
-        }
-        this.lastErrors = errors;
-      } catch (err) {
-        reportFailure(this.engine.ctx, "access config sync failed", err);
+  start(): Promise<void> {
+    return this.passes.start(this.o.intervalMs, async () => {
+      const r = await syncAccessConfig(this.engine.ctx, this.o.file);
+      const errors = r.errors.join("\n");
+      if (errors && errors !== this.lastErrors) {
+        this.engine.ctx.logger.error("access config has errors; keeping the last good one", { errors: r.errors });
       }
-      if (!this.stopped) this.timer = setTimeout(run, this.o.intervalMs);
-    };
-    await run();
+      this.lastErrors = errors;
+    });
   }
 
   stop(): void {
-    this.stopped = true;
-    clearTimeout(this.timer);
+    this.passes.stop();
   }
 }

@@ -5,7 +5,8 @@ import type { Engine } from "../engine.ts";
 import type { ExecuteOptions } from "../executors/index.ts";
 import type { JobHandler } from "../executors/types.ts";
 import { withTransaction } from "../transaction.ts";
-import { reportFailure, untilDatabaseAnswers } from "./failures.ts";
+import { Every } from "./every.ts";
+import { untilDatabaseAnswers } from "./failures.ts";
 
 export interface ChainLoopOptions {
   /** Directory of request spec files (*.yaml). */
@@ -25,10 +26,11 @@ export interface ChainLoopOptions {
  * this class contributes.
  */
 export class ChainLoops {
-  private timer: NodeJS.Timeout | undefined;
-  private stopped = false;
+  private readonly passes: Every;
 
-  constructor(private readonly engine: Engine, private readonly o: ChainLoopOptions) {}
+  constructor(private readonly engine: Engine, private readonly o: ChainLoopOptions) {
+    this.passes = new Every(engine.ctx, "chain pass");
+  }
 
   handlers(execute: ExecuteOptions): Record<string, JobHandler> {
     const runner = new ChainRunner(this.engine.ctx, execute);
@@ -37,23 +39,13 @@ export class ChainLoops {
 
   /** Creates the chains queue (waiting for the database if it is away), then starts the loop. */
   async start(): Promise<void> {
-    const ready = await untilDatabaseAnswers(this.engine.ctx, "chain runner start", () => this.engine.requests.ensureQueue(), () => this.stopped);
+    const ready = await untilDatabaseAnswers(this.engine.ctx, "chain runner start", () => this.engine.requests.ensureQueue(), () => this.passes.stopped);
     if (!ready) return;
-    const run = async () => {
-      if (this.stopped) return;
-      try {
-        await this.passOnce();
-      } catch (err) {
-        reportFailure(this.engine.ctx, "chain pass failed", err);
-      }
-      if (!this.stopped) this.timer = setTimeout(run, this.o.intervalMs);
-    };
-    await run();
+    await this.passes.start(this.o.intervalMs, () => this.passOnce());
   }
 
   stop(): void {
-    this.stopped = true;
-    clearTimeout(this.timer);
+    this.passes.stop();
   }
 
   /** One pass: reload specs, resume what a shutdown suspended, fail what stayed suspended too long. */

@@ -1,7 +1,8 @@
 import type { Engine } from "../engine.ts";
 import type { ExecuteOptions } from "../executors/index.ts";
 import type { JobHandler } from "../executors/types.ts";
-import { reportFailure, untilDatabaseAnswers } from "./failures.ts";
+import { Every } from "./every.ts";
+import { untilDatabaseAnswers } from "./failures.ts";
 import { syncCatalog } from "../scheduler/host/catalog-sync.ts";
 import { InvocationRunner } from "../scheduler/host/invocations.ts";
 import { runTicksOnce, TICK_BATCH } from "../scheduler/host/ticks.ts";
@@ -26,8 +27,7 @@ export interface SchedulerLoopOptions {
  * locks the rows it works on (SKIP LOCKED).
  */
 export class SchedulerLoops {
-  private timers: NodeJS.Timeout[] = [];
-  private stopped = false;
+  private readonly passes: Every;
 
   /**
    * For the QueueWorker's `claimAheadMs`: tick timers are claimed this long
@@ -35,7 +35,9 @@ export class SchedulerLoops {
    */
   readonly claimAheadMs: Record<string, number> = { [INVOCATIONS_QUEUE]: TIMER_CLAIM_AHEAD_MS };
 
-  constructor(private readonly engine: Engine, private readonly o: SchedulerLoopOptions) {}
+  constructor(private readonly engine: Engine, private readonly o: SchedulerLoopOptions) {
+    this.passes = new Every(engine.ctx, "scheduler pass");
+  }
 
   /** The handler that runs invocations; register it with the QueueWorker. */
   handlers(execute: ExecuteOptions): Record<string, JobHandler> {
@@ -48,34 +50,20 @@ export class SchedulerLoops {
     const created = await untilDatabaseAnswers(this.engine.ctx, "scheduler start", () => this.engine.internal.queues.createQueue({ id: "scheduler" }, {
       name: INVOCATIONS_QUEUE, claimTimeoutMillis: 60_000,
       executor: { kind: "handler", name: INVOCATION_HANDLER, retryDelayMillis: 1000 },
-    }), () => this.stopped);
+    }), () => this.passes.stopped);
     if (!created) return;
-    await this.every(this.o.catalogIntervalMs, () => syncCatalog(this.engine.ctx, this.o.projectsDir));
+    await this.passes.start(this.o.catalogIntervalMs, () => syncCatalog(this.engine.ctx, this.o.projectsDir));
     // Separate loops, each draining its backlog: a steady trickle of triage
     // (finished invocations) must not hold back a minute's worth of ticks.
-    await this.every(this.o.intervalMs, async () => {
-      while ((await runTicksOnce(this.engine.ctx)).due === TICK_BATCH && !this.stopped);
+    await this.passes.start(this.o.intervalMs, async () => {
+      while ((await runTicksOnce(this.engine.ctx)).due === TICK_BATCH && !this.passes.stopped);
     });
-    await this.every(this.o.intervalMs, async () => {
-      while ((await runTriageOnce(this.engine.ctx)) > 0 && !this.stopped);
+    await this.passes.start(this.o.intervalMs, async () => {
+      while ((await runTriageOnce(this.engine.ctx)) > 0 && !this.passes.stopped);
     });
   }
 
   stop(): void {
-    this.stopped = true;
-    for (const t of this.timers) clearTimeout(t);
-  }
-
-  private async every(ms: number, task: () => Promise<unknown>): Promise<void> {
-    const run = async () => {
-      if (this.stopped) return;
-      try {
-        await task();
-      } catch (err) {
-        reportFailure(this.engine.ctx, "scheduler pass failed", err);
-      }
-      if (!this.stopped) this.timers.push(setTimeout(run, ms));
-    };
-    await run();
+    this.passes.stop();
   }
 }
