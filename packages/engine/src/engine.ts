@@ -11,6 +11,7 @@ import { JobReads } from "./queue/reads.ts";
 import { Access } from "./access/host/index.ts";
 import { Requests } from "./chains/service.ts";
 import { Scheduler } from "./scheduler/service.ts";
+import { EventLog } from "./events/log.ts";
 
 export interface EngineOptions {
   db: Database;
@@ -30,6 +31,8 @@ export interface Engine {
   maintenance: QueueMaintenance;
   scheduler: Scheduler;
   requests: Requests;
+  /** The event log: every transition and operator action (histories, audit, live pages, the event stream). */
+  events: EventLog;
   /** Identities, credentials, roles and which project each resource is in (access/host). */
   access: Access;
   /** The engine's own paths, without the public API's checks (LUCI's EngineInternal); never behind a transport. */
@@ -43,6 +46,7 @@ export interface EngineInternal {
 
 export function createEngine(options: EngineOptions): Engine {
   const ctx: EngineContext = { db: options.db, clock: options.clock ?? systemClock, logger: options.logger ?? consoleLogger("engine") };
+  const events = new EventLog(ctx);
   const admin = new QueueAdmin(ctx);
   const queues = new Queues(ctx, admin);
   const jobs = new Jobs(ctx, queues);
@@ -51,11 +55,12 @@ export function createEngine(options: EngineOptions): Engine {
     ctx,
     queues,
     jobs,
-    reads: new JobReads(ctx, queues),
+    reads: new JobReads(ctx, queues, events),
     bulk: new BulkActions(ctx, queues),
     maintenance: new QueueMaintenance(ctx, jobs),
     scheduler: new Scheduler(ctx, options.random, { invocationsAborted: (caller, ids) => requests.stopForInvocations(caller, ids) }),
     requests,
+    events,
     access: new Access(ctx),
     internal: { queues: admin },
   };

@@ -18,3 +18,5 @@ export { SESSION_TTL_MS, MIN_PASSWORD_LENGTH } from "./access/host/index.ts";
 export { ensureAdmin, FIRST_ADMIN, type EnsuredAdmin } from "./access/host/first-run.ts";
 export { DEMO_USERS, DEMO_SERVICE_ACCOUNTS } from "./demo.ts";
 export { signInWithSingleSignOn, singleSignOnLogin, SINGLE_SIGN_ON_CREATOR, type SingleSignOnClaims, type SingleSignOnOptions, type SingleSignOnResult } from "./access/host/single-sign-on.ts";
+export * as events from "./events/index.ts";
+export type { EventInfo, EventInput, EntityKind } from "./events/index.ts";

@@ -51,6 +51,7 @@ const TABLE: Record<string, { level: Level; input?: (who: Who) => unknown; notFo
   "queues.pauseQueue": { level: "owner", input: () => ({ name: "q_p1" }), notFound: "QUEUE_NOT_FOUND" },
   "queues.resumeQueue": { level: "owner", input: () => ({ name: "q_p1" }), notFound: "QUEUE_NOT_FOUND" },
   "queues.getJobDetails": { level: "reader", input: () => ({ jobDescriptor }), notFound: "QUEUE_NOT_FOUND" },
+  "queues.jobHistory": { level: "reader", input: () => ({ jobDescriptor }), notFound: "QUEUE_NOT_FOUND" },
   "scheduler.getProjects": { level: "signedIn" },
   "scheduler.getJobs": { level: "signedIn", input: () => ({ project: "p1" }) },
   "scheduler.getJob": { level: "reader", input: () => ({ job: "p1/job" }), notFound: "JOB_NOT_FOUND" },

@@ -298,7 +298,7 @@ describe("lease resurrection and GC", () => {
     expect(await jobState(one)).toMatchObject({ jobState: "PENDING", attemptsRemaining: 1 });
     expect((await jobState(two)).jobState).toBe("FAILED");
     const details = await ok("query", "queues.getJobDetails", { jobDescriptor: one });
-    expect(details.history.at(-1)).toMatchObject({ state: "PENDING", by: "resurrector" });
+    expect(details.history.at(-1)).toMatchObject({ state: "PENDING", by: "system:resurrector" });
   });
 
   it("GC deletes finished jobs after the queue's retention", async () => {

@@ -65,4 +65,6 @@ export const queuesRouter = router({
     .mutation(({ ctx, input }) => ctx.engine.queues.resumeQueue(ctx.caller, input.name)),
   getJobDetails: procedure(onJob("read", (i: { jobDescriptor: string }) => i.jobDescriptor), s.jobDescriptorInput)
     .query(({ ctx, input }) => ctx.engine.reads.getJobDetails(input.jobDescriptor)),
+  jobHistory: procedure(onJob("read", (i: { jobDescriptor: string }) => i.jobDescriptor), s.jobHistoryInput)
+    .query(({ ctx, input }) => ctx.engine.reads.jobHistory(input.jobDescriptor, input.after)),
 });

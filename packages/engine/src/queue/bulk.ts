@@ -29,13 +29,14 @@ export class BulkActions {
     return { retried };
   }
 
-  async deleteJobs(_caller: Caller, input: DeleteJobsInput): Promise<{ deleted: number }> {
+  async deleteJobs(caller: Caller, input: DeleteJobsInput): Promise<{ deleted: number }> {
     refuseSystemQueue(input.queueName, "delete jobs of");
     await this.queues.row(input.queueName);
     const deleted = await deleteJobs(
       this.ctx.db.sql,
       { queueName: input.queueName, state: input.jobState, priority: input.priority, bodyRegex: input.bodyRegexToMatch, now: this.ctx.clock.now() },
       input.limit,
+      caller.id,
     ).catch((err) => translatePgError(err, {}));
     return { deleted };
   }

@@ -8,6 +8,8 @@ import { countJobs } from "./sql/countJobs.ts";
 import { scanJobsOfPriority, type ScannedRow } from "./sql/scanJobs.ts";
 import type { QueueJobState } from "./states.ts";
 import type { AttemptInfo, HistoryEntry, JobInfo } from "./types.ts";
+import type { EventLog } from "../events/log.ts";
+import { jobHistory } from "./history.ts";
 
 export { CONTINUATION_END, CONTINUATION_START, decodeContinuation, encodeContinuation } from "./continuation.ts";
 
@@ -28,32 +30,14 @@ function rowToInfo(queueName: string, row: ScannedRow & { body?: string }): JobI
   };
 }
 
-/**
- * The stored history plus the entries the hot path leaves to the job's
- * columns, in time order: the current claim while IN_PROGRESS, and the last
- * claim and its success ack once SUCCEEDED (attributed to the claimer).
- */
-function withCurrentClaim(
-  history: HistoryEntry[],
-  job: { state: string; claimedAt: Date | null; claimDescriptor: string | null; claimCount: number; finishedAt: Date | null },
-): HistoryEntry[] {
-  const entries = [...history];
-  if ((job.state === "IN_PROGRESS" || job.state === "SUCCEEDED") && job.claimedAt && job.claimDescriptor) {
-    const by = job.claimDescriptor.slice(job.claimDescriptor.indexOf("@") + 1);
-    entries.push({ at: job.claimedAt.toISOString(), state: "IN_PROGRESS", by, note: `claimed, attempt ${job.claimCount}` });
-    if (job.state === "SUCCEEDED" && job.finishedAt) {
-      entries.push({ at: job.finishedAt.toISOString(), state: "SUCCEEDED", by, note: "acked succeeded" });
-    }
-  }
-  return entries
-    .map((e, i) => ({ e, i, t: Date.parse(e.at) }))
-    .sort((a, b) => a.t - b.t || a.i - b.i)
-    .map(({ e }) => e);
-}
-
 export interface JobDetails extends JobInfo {
   body: string;
+  /** The first page of its history, oldest first (see jobHistory for the rest). */
   history: HistoryEntry[];
+  /** Pass to jobHistory as `after` for the next page; null when the history is complete. */
+  historyNext: string | null;
+  /** How many events the job has. */
+  historyTotal: number;
   attempts: AttemptInfo[];
   claimedAtTimestampMillis: number | null;
   finishedAtTimestampMillis: number | null;
@@ -66,6 +50,7 @@ export class JobReads {
   constructor(
     private readonly ctx: EngineContext,
     private readonly queues: Queues,
+    private readonly events: EventLog,
   ) {}
 
   /** PinLater's lookupJobs: a map from descriptor to info; unknown descriptors are left out. */
@@ -101,7 +86,7 @@ export class JobReads {
         run_after: job.runAfter, updated_at: job.updatedAt, claim_descriptor: job.claimDescriptor,
       }),
       body: job.body,
-      history: withCurrentClaim(job.history as unknown as HistoryEntry[], job),
+      ...(await this.jobHistory(jobDescriptor, undefined, job)),
       claimedAtTimestampMillis: job.claimedAt?.getTime() ?? null,
       finishedAtTimestampMillis: job.finishedAt?.getTime() ?? null,
       expiresAtTimestampMillis: job.expiresAt?.getTime() ?? null,
@@ -118,6 +103,19 @@ export class JobReads {
         error: a.error,
       })),
     };
+  }
+
+  /** A page of a job's history from the event log (complete: nothing is capped), oldest first. */
+  async jobHistory(
+    jobDescriptor: string,
+    after?: string,
+    known?: { state: string; claimedAt: Date | null; claimDescriptor: string | null },
+  ): Promise<{ history: HistoryEntry[]; historyNext: string | null; historyTotal: number }> {
+    const { queueName, id } = parseJobDescriptor(jobDescriptor);
+    const job = known ?? (await this.ctx.db.prisma.queueJob.findFirst({ where: { id: BigInt(id), queueName } }));
+    if (!job) throw new HourglassError("JOB_NOT_FOUND", `job ${jobDescriptor} does not exist (it may have been deleted by GC)`);
+    const page = await this.events.history("queue_job", id, { after, limit: 200 });
+    return { history: jobHistory(page.events, job, page.next === null), historyNext: page.next, historyTotal: page.total };
   }
 
   /** Capped at COUNT_CAP (PinLater caps at 100k per shard); `capped` says the true count may be higher. */

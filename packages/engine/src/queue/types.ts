@@ -41,6 +41,8 @@ export interface HistoryEntry {
   state: QueueJobState;
   by: string;
   note: string;
+  /** The event it comes from (absent for a claim, which is shown from the event that ended it). */
+  eventId?: string;
 }
 
 export interface AttemptInfo {

@@ -1,4 +1,4 @@
-import { historyEntry, JOBS_CHANNEL } from "../../queue/sql/queryable.ts";
+import { EVENT_COLUMNS, JOBS_CHANNEL } from "../../queue/sql/queryable.ts";
 
 /** How chain jobs ride the internal queue (dispatch and the completion below agree). */
 export const CHAIN_QUEUE_JOB = { priority: 2, attempts: 5 } as const;
@@ -32,12 +32,15 @@ WITH r AS (
    WHERE request_id = $1 AND id = ANY($10::text[]) AND EXISTS (SELECT 1 FROM j)
   RETURNING id, waiting_deps, state
 ), ready AS (
-  INSERT INTO queue_job (queue_name, body, priority, run_after, attempts_allowed, attempts_remaining, custom_status, created_at, updated_at, history)
-  SELECT $11, $1 || '/' || c.id, ${CHAIN_QUEUE_JOB.priority}, $4, ${CHAIN_QUEUE_JOB.attempts}, ${CHAIN_QUEUE_JOB.attempts}, $1, $4, $4,
-         jsonb_build_array(${historyEntry("$4::timestamptz", "'PENDING'", "'chains'", "'enqueued'")})
+  INSERT INTO queue_job (queue_name, body, priority, run_after, attempts_allowed, attempts_remaining, custom_status, created_at, updated_at)
+  SELECT $11, $1 || '/' || c.id, ${CHAIN_QUEUE_JOB.priority}, $4, ${CHAIN_QUEUE_JOB.attempts}, ${CHAIN_QUEUE_JOB.attempts}, $1, $4, $4
     FROM children c, r
    WHERE c.waiting_deps = 0 AND c.state = 'PENDING' AND r.state = 'RUNNING' AND r.failed_jobs = 0
-  RETURNING 1
+  RETURNING id
+), ready_events AS (
+  INSERT INTO event_log (${EVENT_COLUMNS})
+  SELECT $4, q.project, 'queue_job', ready.id::text, 'enqueued', NULL, 'PENDING', '', 'system:chains', NULL
+    FROM ready, queue q WHERE q.name = $11
 )
 SELECT (SELECT state FROM r) AS state, (SELECT failed_jobs FROM r) AS failed_jobs, EXISTS (SELECT 1 FROM j) AS completed,
        (SELECT count(pg_notify('${JOBS_CHANNEL}', $11)) FROM (SELECT 1 FROM ready LIMIT 1) due)::int AS notified`;

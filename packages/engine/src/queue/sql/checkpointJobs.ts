@@ -1,4 +1,4 @@
-import { closeClaim, historyEntry, type Queryable } from "./queryable.ts";
+import { actorOf, claimPayload, EVENT_COLUMNS, type Queryable } from "./queryable.ts";
 
 const CHANGES = `(c.move_to_pending OR c.new_body IS NOT NULL OR coalesce(c.prepend_status, '') <> '' OR c.attempts IS NOT NULL)`;
 
@@ -7,9 +7,10 @@ const CHANGES = `(c.move_to_pending OR c.new_body IS NOT NULL OR coalesce(c.prep
  * and optionally replaces the body, resets the allowed attempts, prepends to
  * the custom status or moves the job back to PENDING. Guarded like acks: a
  * checkpoint from a stale claim matches no row and is a no-op. A bare
- * keep-alive writes no history entry, so heartbeats do not flood it.
+ * keep-alive writes no event, so heartbeats do not flood the log.
  */
 const SQL = `
+WITH moved AS (
 UPDATE queue_job j SET
   body = coalesce(c.new_body, j.body),
   state = (CASE WHEN c.move_to_pending THEN 'PENDING' ELSE 'IN_PROGRESS' END)::"QueueJobState",
@@ -19,18 +20,21 @@ UPDATE queue_job j SET
   custom_status = CASE WHEN coalesce(c.prepend_status, '') = '' THEN j.custom_status
                        ELSE left(c.prepend_status || j.custom_status, 4000) END,
   expires_at = CASE WHEN c.move_to_pending THEN NULL ELSE $2::timestamptz + q.claim_timeout_millis * interval '1 millisecond' END,
-  updated_at = $2,
-  history = CASE WHEN c.move_to_pending
-                 THEN ${closeClaim(historyEntry("$2::timestamptz", "'PENDING'", "$3::text", "'checkpointed, moved to pending'"))}
-                 WHEN ${CHANGES}
-                 THEN hg_history_push(j.history, ${historyEntry("$2::timestamptz", "'IN_PROGRESS'", "$3::text", "'checkpointed'")})
-                 ELSE j.history END
+  updated_at = $2
 FROM unnest($4::bigint[], $5::text[], $6::bool[], $7::timestamptz[], $8::int[], $9::text[], $10::text[])
        AS c(id, new_body, move_to_pending, run_after, attempts, prepend_status, claim_descriptor),
      queue q
 WHERE j.id = ANY($4::bigint[]) AND j.id = c.id AND j.queue_name = $1 AND q.name = $1 AND j.state = 'IN_PROGRESS'
   AND (c.claim_descriptor IS NULL OR j.claim_descriptor = c.claim_descriptor)
-RETURNING j.id::text AS id, j.state, j.run_after`;
+RETURNING j.id, j.state, j.run_after, q.project, j.claim_descriptor, j.claimed_at, ${CHANGES} AS changed
+), ev AS (
+  INSERT INTO event_log (${EVENT_COLUMNS})
+  SELECT $2, project, 'queue_job', id::text, 'checkpointed', 'IN_PROGRESS', state::text,
+         CASE WHEN state = 'PENDING' THEN 'moved to pending' ELSE '' END, ${actorOf("$3::text")},
+         CASE WHEN state = 'PENDING' THEN ${claimPayload("moved")} END
+    FROM moved WHERE changed
+)
+SELECT id::text AS id, state, run_after FROM moved`;
 
 export interface Checkpoint {
   id: string;

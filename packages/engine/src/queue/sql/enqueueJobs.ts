@@ -1,10 +1,12 @@
-import { historyEntry, JOBS_CHANNEL, JOBS_DUE_CHANNEL, type Queryable } from "./queryable.ts";
+import { actorOf, EVENT_COLUMNS, JOBS_CHANNEL, JOBS_DUE_CHANNEL, type Queryable } from "./queryable.ts";
 
 /**
- * Inserts a batch of jobs in one statement and, when any is due now, wakes
- * listening workers; when some are due later, tells them when the earliest
- * is, so they wake then instead of at their next poll. Ids come back in
- * input order (one sequence, one statement, ORDER BY ord). A missing queue fails the foreign key (23503).
+ * Inserts a batch of jobs and their `enqueued` events in one statement and,
+ * when any is due now, wakes listening workers; when some are due later,
+ * tells them when the earliest is, so they wake then instead of at their next
+ * poll. Ids come back in input order (one sequence, one statement, ORDER BY
+ * ord). A missing queue fails the foreign key (23503). Run on a caller's
+ * transaction, the jobs commit or roll back with the caller's own rows.
  */
 const SQL = `
 WITH input AS (
@@ -12,11 +14,15 @@ WITH input AS (
     WITH ORDINALITY AS t(body, priority, run_after, attempts, custom_status, ord)
 ), ins AS (
   INSERT INTO queue_job (queue_name, body, priority, run_after, attempts_allowed, attempts_remaining,
-                         custom_status, created_at, updated_at, history)
-  SELECT $1, body, priority, coalesce(run_after, $7), attempts, attempts, custom_status, $7, $7,
-         jsonb_build_array(${historyEntry("$7::timestamptz", "'PENDING'", "$8::text", "'enqueued'")})
+                         custom_status, created_at, updated_at)
+  SELECT $1, body, priority, coalesce(run_after, $7), attempts, attempts, custom_status, $7, $7
     FROM input ORDER BY ord
   RETURNING id, run_after
+), ev AS (
+  INSERT INTO event_log (${EVENT_COLUMNS})
+  SELECT $7, coalesce((SELECT project FROM queue WHERE name = $1), 'default'), 'queue_job', ins.id::text, 'enqueued',
+         NULL, 'PENDING', '', ${actorOf("$8::text")}, NULL
+    FROM ins
 )
 SELECT id::text AS id,
        (SELECT count(pg_notify('${JOBS_CHANNEL}', $1)) FROM (SELECT 1 FROM ins WHERE run_after <= $7 LIMIT 1) due)::int AS notified,

@@ -1,4 +1,7 @@
 import type { Sql } from "@hourglass/db";
+import { EVENT_COLUMNS } from "../../events/sql/columns.ts";
+
+export { EVENT_COLUMNS };
 
 /**
  * Where hand-written SQL runs. Hot-path statements pass a name so they are
@@ -12,13 +15,12 @@ import type { Sql } from "@hourglass/db";
  */
 export type Queryable = Sql;
 
-/** Builds one history entry (see hg_history_push in the first migration). */
-export const historyEntry = (at: string, state: string, by: string, note: string) =>
-  `jsonb_build_object('at', ${at}, 'state', ${state}, 'by', ${by}, 'note', ${note})`;
+/** The actor recorded for `by`: a caller's id as it is ("user:…"), a worker's name as "worker:<name>". */
+export const actorOf = (by: string) => `(CASE WHEN strpos(${by}, ':') > 0 THEN ${by} ELSE 'worker:' || ${by} END)`;
 
-/** History update for a job leaving IN_PROGRESS: its claim's entry, then `entry`. */
-export const closeClaim = (entry: string) =>
-  `hg_history_append(j.history, jsonb_build_array(hg_claim_entry(j.claimed_at, j.claim_descriptor, j.claim_count), ${entry}))`;
+/** A job's last claim, as its events carry it: the history shows the claim beside the transition that ended it. */
+export const claimPayload = (j: string) =>
+  `jsonb_build_object('claim', ${j}.claim_descriptor, 'claimedAt', ${j}.claimed_at)`;
 
 /** The channel enqueue and retry notify on; the payload is the queue name. */
 export const JOBS_CHANNEL = "hourglass_jobs";
@@ -27,11 +29,19 @@ export const JOBS_DUE_CHANNEL = "hourglass_jobs_due";
 
 /**
  * The SET list of a release: a claim handed back to PENDING with its attempt
- * returned (not the job's fault), no lease, and a history entry saying why.
+ * returned (not the job's fault) and no lease. Its event says why.
  */
-export const releaseAssignments = (nowParam: string, byParam: string, note: string) => `
+export const releaseAssignments = (nowParam: string) => `
   state = 'PENDING',
   attempts_remaining = least(j.attempts_remaining + 1, j.attempts_allowed),
   expires_at = NULL,
-  updated_at = ${nowParam},
-  history = ${closeClaim(historyEntry(`${nowParam}::timestamptz`, "'PENDING'", `${byParam}::text`, note))}`;
+  updated_at = ${nowParam}`;
+
+/**
+ * The event of a release, over `moved` (RETURNING id, project, claim_descriptor, claimed_at): IN_PROGRESS → PENDING.
+ */
+export const releaseEvents = (nowParam: string, byParam: string, reason: string) => `
+INSERT INTO event_log (${EVENT_COLUMNS})
+SELECT ${nowParam}::timestamptz, m.project, 'queue_job', m.id::text, 'released', 'IN_PROGRESS', 'PENDING', ${reason},
+       ${actorOf(`${byParam}::text`)}, ${claimPayload("m")}
+  FROM moved m`;

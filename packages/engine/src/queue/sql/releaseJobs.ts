@@ -1,4 +1,4 @@
-import { releaseAssignments, type Queryable } from "./queryable.ts";
+import { releaseAssignments, releaseEvents, type Queryable } from "./queryable.ts";
 
 /**
  * Hands claimed jobs back to PENDING without counting the attempt: a worker
@@ -7,10 +7,14 @@ import { releaseAssignments, type Queryable } from "./queryable.ts";
  * due time stays: a job claimed ahead of it is not made due by its release.
  */
 const SQL = `
-UPDATE queue_job j SET ${releaseAssignments("$1", "$2", "'released unfinished by ' || $2")}
-FROM unnest($3::bigint[], $4::text[]) AS r(id, claim_descriptor)
+WITH moved AS (
+UPDATE queue_job j SET ${releaseAssignments("$1")}
+FROM unnest($3::bigint[], $4::text[]) AS r(id, claim_descriptor), queue q
 WHERE j.id = ANY($3::bigint[]) AND j.id = r.id AND j.state = 'IN_PROGRESS' AND j.claim_descriptor = r.claim_descriptor
-RETURNING j.id::text AS id, j.queue_name`;
+  AND q.name = j.queue_name
+RETURNING j.id, j.queue_name, q.project, j.claim_descriptor, j.claimed_at
+), ev AS (${releaseEvents("$1", "$2", "'released unfinished'")})
+SELECT id::text AS id, queue_name FROM moved`;
 
 export async function releaseJobs(db: Queryable, jobs: { id: string; claimDescriptor: string }[], now: Date, by: string) {
   if (jobs.length === 0) return [];

@@ -1,4 +1,4 @@
-import { releaseAssignments, type Queryable } from "./queryable.ts";
+import { releaseAssignments, releaseEvents, type Queryable } from "./queryable.ts";
 
 /**
  * Hands back the jobs of a claim whose answer never reached the claimer: the
@@ -11,10 +11,14 @@ import { releaseAssignments, type Queryable } from "./queryable.ts";
  * attempt is given back.
  */
 const SQL = `
-UPDATE queue_job j SET ${releaseAssignments("$3", "$4", "'claim lost with its connection; released by ' || $4")}
+WITH moved AS (
+UPDATE queue_job j SET ${releaseAssignments("$3")}
+FROM queue q
 WHERE j.queue_name = $1 AND j.state = 'IN_PROGRESS' AND j.claimed_at = $2
-  AND j.claim_descriptor = j.claim_count::text || '@' || $4
-RETURNING j.id::text AS id`;
+  AND j.claim_descriptor = j.claim_count::text || '@' || $4 AND q.name = $1
+RETURNING j.id, q.project, j.claim_descriptor, j.claimed_at
+), ev AS (${releaseEvents("$3", "$4", "'claim lost with its connection'")})
+SELECT id::text AS id FROM moved`;
 
 export async function releaseUnansweredClaim(db: Queryable, queueName: string, claimedAt: Date, now: Date, by: string) {
   const r = await db.query<{ id: string }>(SQL, [queueName, claimedAt, now, by]);

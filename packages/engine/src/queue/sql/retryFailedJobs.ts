@@ -1,4 +1,4 @@
-import { historyEntry, JOBS_CHANNEL, type Queryable } from "./queryable.ts";
+import { actorOf, EVENT_COLUMNS, JOBS_CHANNEL, type Queryable } from "./queryable.ts";
 
 /**
  * PinLater's retryFailedJobs: up to $4 FAILED jobs (optionally of one
@@ -13,10 +13,14 @@ WITH picked AS (
 ), moved AS (
   UPDATE queue_job j SET
     state = 'PENDING', attempts_allowed = $6::int, attempts_remaining = $6::int, run_after = $5::timestamptz,
-    finished_at = NULL, expires_at = NULL, updated_at = $2,
-    history = hg_history_push(j.history, ${historyEntry("$2::timestamptz", "'PENDING'", "$7::text", "'retried (' || $6::int || ' attempts allowed)'")})
+    finished_at = NULL, expires_at = NULL, updated_at = $2
   FROM picked WHERE j.id = picked.id
   RETURNING j.id
+), ev AS (
+  INSERT INTO event_log (${EVENT_COLUMNS})
+  SELECT $2, q.project, 'queue_job', moved.id::text, 'retried', 'FAILED', 'PENDING', $6::int || ' attempts allowed',
+         ${actorOf("$7::text")}, NULL
+    FROM moved, queue q WHERE q.name = $1
 )
 SELECT count(*)::int AS n,
        (SELECT count(pg_notify('${JOBS_CHANNEL}', $1)) WHERE $5::timestamptz <= $2::timestamptz AND EXISTS (SELECT 1 FROM moved))::int AS notified
