@@ -9,6 +9,8 @@ export function graphileWorker(): Peer {
   const logFactory = () => () => {};
   return {
     name: "graphile-worker",
+    // graphile-worker deletes a job when it completes
+    finishedSql: `SELECT ($1::int - count(*))::int AS n FROM graphile_worker._private_jobs`,
     async setup(u) {
       url = u;
       await runMigrations({ connectionString: url, logger: new (await import("graphile-worker")).Logger(logFactory) });

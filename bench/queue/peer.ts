@@ -8,5 +8,10 @@ export interface Peer {
   /** Start consuming; `onJob` must be called once per job as its handler starts. */
   startWorker(onJob: (id: number) => void): Promise<void>;
   stopWorker(): Promise<void>;
+  /**
+   * SQL returning `n`: how many of the `$1` drained jobs are finished in the
+   * database by the system's own record of it (the durable-drain clock).
+   */
+  finishedSql: string;
   teardown(): Promise<void>;
 }

@@ -6,6 +6,7 @@ export function pgBoss(): Peer {
   let boss: PgBoss;
   return {
     name: "pg-boss",
+    finishedSql: `SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'bench' AND state = 'completed' AND $1::int > 0`,
     async setup(url) {
       boss = new PgBoss({ connectionString: url, max: 10, useListenNotify: true });
       boss.on("error", () => {});
