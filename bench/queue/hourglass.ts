@@ -1,13 +1,13 @@
 import { createDatabase, migrate, type Database } from "@hourglass/db";
 import { createEngine, silentLogger, type Engine } from "@hourglass/engine";
-import { QueueWorker } from "@hourglass/engine/worker";
+import { createWorker, type HourglassWorker } from "@hourglass/engine/worker";
 import type { Peer } from "./peer.ts";
 
 /** Hourglass at the settings its README recommends for throughput (the same shape as graphile-worker's). */
 export function hourglass(): Peer {
   let db: Database;
   let engine: Engine;
-  let worker: QueueWorker | null = null;
+  let worker: HourglassWorker | null = null;
   const caller = { id: "bench" };
   return {
     name: "hourglass",
@@ -25,7 +25,7 @@ export function hourglass(): Peer {
       });
     },
     async startWorker(onJob) {
-      worker = new QueueWorker(engine, {
+      worker = createWorker(engine, {
         workerId: "bench-worker",
         concurrency: 24,
         prefetch: 500,

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { promisify } from "node:util";
 import { createTestEngine, type TestEngine } from "@hourglass/engine/testing";
-import { ChainLoops, QueueWorker } from "@hourglass/engine/worker";
+import { createWorker, type HourglassWorker } from "@hourglass/engine/worker";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../src/cli.ts";
 import { DEFAULT_ADDR, resolveSettings } from "../src/config.ts";
@@ -42,24 +42,23 @@ const SPECS = `sequences:
 
 const specs = mkdtempSync(join(tmpdir(), "hourglass-cli-specs-"));
 let t: TestEngine;
-let worker: QueueWorker;
-let loops: ChainLoops;
+let worker: HourglassWorker;
 let server: Server;
 let addr: string;
 
 beforeAll(async () => {
   t = await createTestEngine();
   writeFileSync(join(specs, "cli.yaml"), SPECS);
-  loops = new ChainLoops(t.engine, { specsDir: specs, intervalMs: 200, suspendedTtlMillis: 3_600_000, handlerTypes: [] });
-  await loops.start();
   const env = { PATH: process.env.PATH! };
-  worker = new QueueWorker(t.engine, { workerId: "cli", pollIntervalMs: 20, concurrency: 5, childEnv: env, handlers: loops.handlers({ baseEnv: env }) });
+  worker = createWorker(t.engine, {
+    workerId: "cli", pollIntervalMs: 20, concurrency: 5, childEnv: env,
+    chains: { specsDir: specs, intervalMs: 200, suspendedTtlMillis: 3_600_000 },
+  });
   await worker.start();
   ({ server, addr } = await startApiServer(t));
 });
 
 afterAll(async () => {
-  loops?.stop();
   await worker?.stop();
   await new Promise((r) => server?.close(r));
   await t?.close();

@@ -6,7 +6,7 @@ import { createDatabase } from "@hourglass/db";
 import { checkDatabase, consoleLogger, createEngine } from "@hourglass/engine";
 import { createServer } from "node:http";
 import { join } from "node:path";
-import { AccessConfigLoop, ChainLoops, QueueWorker, SchedulerLoops } from "@hourglass/engine/worker";
+import { createWorker } from "@hourglass/engine/worker";
 import { childEnv, readEnv } from "./env.ts";
 import { handlers } from "./handlers.ts";
 
@@ -20,23 +20,7 @@ const db = createDatabase(env.DATABASE_URL, {
   outageLog: (level, message, fields) => logger[level](message, fields),
 });
 const engine = createEngine({ db, logger });
-const shellEnv = childEnv(process.env);
-const scheduler = new SchedulerLoops(engine, {
-  projectsDir: env.HOURGLASS_PROJECTS_DIR ?? join(import.meta.dirname, "..", "..", "..", "config", "projects"),
-  intervalMs: env.HOURGLASS_SCHEDULER_INTERVAL_MS,
-  catalogIntervalMs: 2000,
-});
-const chains = new ChainLoops(engine, {
-  specsDir: env.HOURGLASS_SPECS_DIR ?? join(import.meta.dirname, "..", "..", "..", "config", "specs"),
-  intervalMs: 2000,
-  suspendedTtlMillis: env.HOURGLASS_SUSPENDED_TTL_MS,
-  handlerTypes: Object.keys(handlers),
-});
-const accessConfig = new AccessConfigLoop(engine, {
-  file: env.HOURGLASS_ACCESS_FILE ?? join(import.meta.dirname, "..", "..", "..", "config", "access.yaml"),
-  intervalMs: 2000,
-});
-const worker = new QueueWorker(engine, {
+const worker = createWorker(engine, {
   workerId: env.HOURGLASS_WORKER_ID,
   concurrency: env.HOURGLASS_WORKER_CONCURRENCY,
   prefetch: env.HOURGLASS_WORKER_PREFETCH,
@@ -44,9 +28,22 @@ const worker = new QueueWorker(engine, {
   wakeups: env.HOURGLASS_WAKEUPS ?? (embedded ? "poll" : "listen"),
   maintenanceIntervalMs: env.HOURGLASS_MAINTENANCE_INTERVAL_MS,
   shutdownGraceMs: env.HOURGLASS_SHUTDOWN_GRACE_MS,
-  childEnv: shellEnv,
-  handlers: { ...handlers, ...scheduler.handlers({ baseEnv: shellEnv, handlers }), ...chains.handlers({ baseEnv: shellEnv, handlers }) },
-  claimAheadMs: scheduler.claimAheadMs,
+  childEnv: childEnv(process.env),
+  handlers,
+  scheduler: {
+    projectsDir: env.HOURGLASS_PROJECTS_DIR ?? join(import.meta.dirname, "..", "..", "..", "config", "projects"),
+    intervalMs: env.HOURGLASS_SCHEDULER_INTERVAL_MS,
+    catalogIntervalMs: 2000,
+  },
+  chains: {
+    specsDir: env.HOURGLASS_SPECS_DIR ?? join(import.meta.dirname, "..", "..", "..", "config", "specs"),
+    intervalMs: 2000,
+    suspendedTtlMillis: env.HOURGLASS_SUSPENDED_TTL_MS,
+  },
+  accessConfig: {
+    file: env.HOURGLASS_ACCESS_FILE ?? join(import.meta.dirname, "..", "..", "..", "config", "access.yaml"),
+    intervalMs: 2000,
+  },
 });
 
 // Signals are heard from the first moment: a stop during start-up waits for the step in flight, skips
@@ -56,10 +53,6 @@ async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
   logger.info(`received ${signal}; finishing running jobs`);
-  scheduler.stop();
-  chains.stop();
-  accessConfig.stop();
-  await started.catch(() => {});
   await worker.stop();
   await db.close();
   process.exit(0);
@@ -92,10 +85,7 @@ function serveHealth(port: number): void {
 
 async function start(): Promise<void> {
   if (env.HOURGLASS_WORKER_HEALTH_PORT) serveHealth(env.HOURGLASS_WORKER_HEALTH_PORT);
-  for (const step of [() => scheduler.start(), () => chains.start(), () => accessConfig.start(), () => worker.start()]) {
-    if (stopping) return;
-    await step();
-  }
+  await worker.start();
   if (stopping) return;
   // Tests and the start script wait for this line.
   console.log(`hourglass worker ready id=${env.HOURGLASS_WORKER_ID}`);

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCaller } from "../src/api/root.ts";
 import { createEngine } from "../src/engine.ts";
 import { silentLogger } from "../src/logger.ts";
-import { QueueWorker } from "../src/worker/index.ts";
+import { createWorker } from "../src/worker/index.ts";
 import { until } from "./helpers.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "hourglass-embedded-"));
@@ -62,7 +62,7 @@ describe("embedded database", () => {
     const engine = createEngine({ db, logger: silentLogger });
     const api = createCaller({ engine, caller: testCaller("emb") });
     await api.queues.createQueue({ name: "emb_noop", executor: { kind: "noop" } });
-    const worker = new QueueWorker(engine, { workerId: "emb-worker", wakeups: "poll", pollIntervalMs: 20, concurrency: 8 });
+    const worker = createWorker(engine, { workerId: "emb-worker", wakeups: "poll", pollIntervalMs: 20, concurrency: 8 });
     await worker.start();
     try {
       await api.queues.enqueueJobs({ queueName: "emb_noop", jobs: Array.from({ length: 200 }, (_, i) => ({ body: `${i}` })) });
@@ -70,6 +70,6 @@ describe("embedded database", () => {
     } finally {
       await worker.stop();
     }
-    expect(worker.stats.succeeded).toBe(200);
+    expect(worker.queue.stats.succeeded).toBe(200);
   });
 });
