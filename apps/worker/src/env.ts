@@ -28,7 +28,13 @@ const schema = z.object({
   HOURGLASS_SUSPENDED_TTL_MS: int(1000).default(3_600_000),
   /** When set, serves GET /health (liveness) and /health/ready (database) on 127.0.0.1:<port>. */
   HOURGLASS_WORKER_HEALTH_PORT: int(1).max(65535).optional(),
+  /** Days events are kept in projects whose file sets no `event_retention`. */
+  HOURGLASS_EVENT_RETENTION_DAYS: int(1).default(30),
+  /** When set, the health port's GET /metrics wants `Authorization: Bearer <it>`; unset = open. */
+  HOURGLASS_METRICS_TOKEN: z.string().min(1).optional(),
   HOURGLASS_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  /** "json" or "pretty"; unset = pretty when stdout is a terminal, JSON lines otherwise. */
+  HOURGLASS_LOG_FORMAT: z.enum(["json", "pretty"]).optional(),
 });
 
 export type WorkerEnv = z.infer<typeof schema>;

@@ -44,6 +44,7 @@ const worker = createWorker(engine, {
     file: env.HOURGLASS_ACCESS_FILE ?? join(import.meta.dirname, "..", "..", "..", "config", "access.yaml"),
     intervalMs: 2000,
   },
+  eventRetention: { defaultDays: env.HOURGLASS_EVENT_RETENTION_DAYS, intervalMs: 60_000 },
 });
 
 // Signals are heard from the first moment: a stop during start-up waits for the step in flight, skips

@@ -82,6 +82,14 @@ export class EventLog {
     return endCursor(this.ctx.db.sql);
   }
 
+  /** Projects whose files set their own event retention (days). */
+  async retentionByProject(): Promise<Map<string, number>> {
+    const r = await this.ctx.db.sql.query<{ id: string; days: number }>(
+      `SELECT id, event_retention_days AS days FROM scheduler_project WHERE event_retention_days IS NOT NULL`,
+    );
+    return new Map(r.rows.map((row) => [row.id, row.days]));
+  }
+
   /**
    * Deletes events past their project's retention (`retentionDays` per
    * project; every other project keeps `defaultDays`), at most `maxBatches`

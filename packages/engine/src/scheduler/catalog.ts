@@ -71,7 +71,11 @@ const jobSchema = z.object({
   description: z.string().max(2000).optional(),
 });
 
-const projectSchema = z.object({ jobs: z.array(jobSchema).max(100_000, "a project has at most 100,000 jobs") });
+const projectSchema = z.object({
+  jobs: z.array(jobSchema).max(100_000, "a project has at most 100,000 jobs"),
+  /** How long the project's events are kept (a duration such as 90d); default 30 days. */
+  event_retention: z.string().optional(),
+});
 
 export interface JobDefinition {
   id: string;
@@ -89,6 +93,8 @@ export interface ProjectDefinition {
   id: string;
   revision: string;
   jobs: JobDefinition[];
+  /** Days its events are kept; null = the installation's default. */
+  eventRetentionDays: number | null;
 }
 
 export interface CatalogError {
@@ -147,8 +153,16 @@ export function parseProject(fileName: string, text: string): ParseResult {
       if (!ids.has(target)) errors.push({ file: fileName, line: lineOf(["jobs", index, "triggers", k]), message: `job "${j.id}" triggers "${target}", which this project does not define` });
     }),
   );
+  let eventRetentionDays: number | null = null;
+  if (parsed.data.event_retention !== undefined) {
+    const ms = durationOrError(parsed.data.event_retention);
+    if (typeof ms === "string") errors.push({ file: fileName, line: lineOf(["event_retention"]), message: `event_retention: ${ms}` });
+    else if (ms < 86_400_000) errors.push({ file: fileName, line: lineOf(["event_retention"]), message: "event_retention is at least 1d" });
+    else eventRetentionDays = Math.floor(ms / 86_400_000);
+  }
   if (errors.length > 0) return { ok: false, errors };
-  return { ok: true, project: { id: projectId, revision: createHash("sha256").update(text).digest("hex").slice(0, 12), jobs } };
+  const revision = createHash("sha256").update(text).digest("hex").slice(0, 12);
+  return { ok: true, project: { id: projectId, revision, jobs, eventRetentionDays } };
 }
 
 function durationOrError(text: string): number | string {

@@ -2,6 +2,7 @@ import type { Engine } from "../engine.ts";
 import type { JobHandler } from "../executors/types.ts";
 import { AccessConfigLoop } from "./access-config-loop.ts";
 import { ChainLoops, type ChainLoopOptions } from "./chain-loops.ts";
+import { EventRetention, type EventRetentionOptions } from "./event-retention.ts";
 import { DEFAULT_WORKER_OPTIONS, QueueWorker, type QueueWorkerOptions } from "./queue-worker.ts";
 import { SchedulerLoops, type SchedulerLoopOptions } from "./scheduler-loops.ts";
 
@@ -21,6 +22,8 @@ export interface CreateWorkerOptions extends Partial<Omit<QueueWorkerOptions, "h
   chains?: Omit<ChainLoopOptions, "handlerTypes"> & { handlerTypes?: string[] };
   /** Sync the access config file. */
   accessConfig?: { file: string; intervalMs: number };
+  /** Delete events past their project's retention (every worker may; they are safe together). */
+  eventRetention?: EventRetentionOptions;
   /** More parts, started after the built-in loops and before the queue runtime, stopped first. */
   parts?: WorkerPart[];
   /** Per-queue claim-ahead on top of the scheduler's own. */
@@ -52,8 +55,8 @@ export class HourglassWorker {
       ? new ChainLoops(engine, { ...o.chains, handlerTypes: o.chains.handlerTypes ?? Object.keys(handlers) })
       : null;
     this.accessConfig = o.accessConfig ? new AccessConfigLoop(engine, o.accessConfig) : null;
-    this.parts = o.parts ?? [];
-    const { scheduler: _s, chains: _c, accessConfig: _a, parts: _p, ...queueOptions } = o;
+    this.parts = [...(o.eventRetention ? [new EventRetention(engine, o.eventRetention)] : []), ...(o.parts ?? [])];
+    const { scheduler: _s, chains: _c, accessConfig: _a, parts: _p, eventRetention: _e, ...queueOptions } = o;
     this.queue = new QueueWorker(engine, {
       ...DEFAULT_WORKER_OPTIONS,
       ...queueOptions,

@@ -4,3 +4,4 @@ export { SchedulerLoops, type SchedulerLoopOptions } from "./scheduler-loops.ts"
 export { ChainLoops, type ChainLoopOptions } from "./chain-loops.ts";
 export { AccessConfigLoop } from "./access-config-loop.ts";
 export { createWorker, HourglassWorker, type CreateWorkerOptions, type WorkerPart } from "./create-worker.ts";
+export { EventRetention, type EventRetentionOptions } from "./event-retention.ts";

@@ -62,7 +62,11 @@ async function syncProject(ctx: EngineContext, fileName: string, project: Projec
     );
     const current = await sql.query<{ revision: string; errors: unknown }>(`SELECT revision, errors FROM scheduler_project WHERE id = $1 FOR UPDATE`, [project.id]);
     if (current.rows[0]!.revision === project.revision && current.rows[0]!.errors === null) return false;
-    await sql.query(`UPDATE scheduler_project SET revision = $2, file_name = $3, loaded_at = $4, errors = NULL WHERE id = $1`, [project.id, project.revision, fileName, now]);
+    await sql.query(
+      `UPDATE scheduler_project SET revision = $2, file_name = $3, loaded_at = $4, errors = NULL, event_retention_days = $5
+        WHERE id = $1`,
+      [project.id, project.revision, fileName, now, project.eventRetentionDays],
+    );
     const existing = await sql.query<{ key: string; definition: JobDefinition; removed_at: Date | null; paused_at: Date | null; next_tick_at: Date | null; last_slot_at: Date | null }>(
       `SELECT key, definition, removed_at, paused_at, next_tick_at, last_slot_at FROM scheduler_job WHERE project_id = $1`,
       [project.id],
