@@ -1,9 +1,10 @@
 "use client";
 import { QUEUE_JOB_STATE_DOC, isFinal } from "@hourglass/engine/states";
-import { useQuery } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import type { HistoryEntry } from "@hourglass/engine";
 import Link from "next/link";
 import { useParams } from "next/navigation";
-import type { ReactNode } from "react";
+import { useState, type ReactNode } from "react";
 import { Badge, Card, ErrorText, Output, Time } from "@/components/ui";
 import { useTRPC } from "@/lib/trpc";
 
@@ -48,15 +49,7 @@ export default function JobPage() {
           </Card>
           <div className="grid gap-5 lg:grid-cols-[1fr_2fr]">
             <Card title="History">
-              <ol className="space-y-3 text-sm" aria-label="History">
-                {[...j.history].reverse().map((h, i) => (
-                  <li key={i} className="border-l-2 border-slate-200 pl-3 dark:border-slate-700">
-                    <div className="flex items-center gap-2"><Badge state={h.state} /><Time ms={Date.parse(h.at)} /></div>
-                    <div className="mt-1 text-slate-600 dark:text-slate-300">{h.note} <span className="text-slate-400">· {h.by}</span></div>
-                  </li>
-                ))}
-              </ol>
-              {j.history.length >= 20 && <p className="mt-3 text-xs text-slate-500">Only the newest 20 transitions are kept.</p>}
+              <JobHistory descriptor={descriptor} first={j.history} next={j.historyNext} total={j.historyTotal} />
             </Card>
             <Card title="Attempts">
               {j.attempts.length === 0 && (
@@ -95,3 +88,41 @@ function Item({ label, children }: { label: string; children: ReactNode }) {
   );
 }
 
+
+/** The job's complete history from the event log, oldest first; later pages load on demand. */
+function JobHistory(props: { descriptor: string; first: HistoryEntry[]; next: string | null; total: number }) {
+  const trpc = useTRPC();
+  const client = useQueryClient();
+  const [later, setLater] = useState<{ entries: HistoryEntry[]; next: string | null }>({ entries: [], next: null });
+  const [loading, setLoading] = useState(false);
+  const next = later.entries.length > 0 ? later.next : props.next;
+  const loadMore = async () => {
+    if (!next) return;
+    setLoading(true);
+    try {
+      const page = await client.fetchQuery(trpc.queues.jobHistory.queryOptions({ jobDescriptor: props.descriptor, after: next }));
+      setLater((l) => ({ entries: [...l.entries, ...page.history], next: page.historyNext }));
+    } finally {
+      setLoading(false);
+    }
+  };
+  return (
+    <>
+      <p className="mb-3 text-xs text-slate-500">{props.total} events, oldest first</p>
+      <ol className="space-y-3 text-sm" aria-label="History">
+        {[...props.first, ...later.entries].map((h, i) => (
+          <li key={i} className="border-l-2 border-slate-200 pl-3 dark:border-slate-700">
+            <div className="flex items-center gap-2"><Badge state={h.state} /><Time ms={Date.parse(h.at)} /></div>
+            <div className="mt-1 text-slate-600 dark:text-slate-300">{h.note} <span className="text-slate-400">· {h.by}</span></div>
+          </li>
+        ))}
+      </ol>
+      {next && (
+        <button type="button" className="mt-3 text-sm text-blue-600 hover:underline disabled:opacity-50"
+          disabled={loading} onClick={() => void loadMore()}>
+          {loading ? "Loading…" : "Load later events"}
+        </button>
+      )}
+    </>
+  );
+}
