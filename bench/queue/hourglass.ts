@@ -11,6 +11,7 @@ export function hourglass(): Peer {
   const caller = { id: "bench" };
   return {
     name: "hourglass",
+    eventsSql: `SELECT count(*)::int AS n FROM event_log`,
     finishedSql: `SELECT count(*)::int AS n FROM queue_job WHERE queue_name = 'bench' AND state = 'SUCCEEDED' AND $1::int > 0`,
     async setup(url) {
       await migrate(url);

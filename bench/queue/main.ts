@@ -36,6 +36,8 @@ interface Result {
   enqueue: number;
   drain: number;
   durable: number;
+  /** Events written per second during the drain (for a system that keeps an event log). */
+  eventsPerSec: number | null;
   p50: number;
   p95: number;
   p99: number;
@@ -59,6 +61,17 @@ async function measure(make: () => Peer, run: number): Promise<Result> {
 
     // 2. drain: start the worker on the full queue; one clock stops when the last job starts,
     // the other when every completion is in the database (polled on a connection of its own)
+    const countEvents = async () => {
+      if (!peer.eventsSql) return 0;
+      const c = new pg.Client({ connectionString: url });
+      await c.connect();
+      try {
+        return (await c.query<{ n: number }>(peer.eventsSql)).rows[0]!.n;
+      } finally {
+        await c.end();
+      }
+    };
+    const eventsBefore = await countEvents();
     const seen = new Uint8Array(N);
     let started = 0;
     let duplicates = 0;
@@ -74,8 +87,10 @@ async function measure(make: () => Peer, run: number): Promise<Result> {
     await probe.connect();
     const finished = async () => (await probe.query<{ n: number }>(peer.finishedSql, [N])).rows[0]!.n;
     while ((await finished()) < N) await sleep(2);
-    const durable = N / ((performance.now() - t0) / 1000);
+    const drainSeconds = (performance.now() - t0) / 1000;
+    const durable = N / drainSeconds;
     await probe.end();
+    const eventsPerSec = peer.eventsSql ? ((await countEvents()) - eventsBefore) / drainSeconds : null;
     if (duplicates > 0) throw new Error(`${peer.name}: ${duplicates} job(s) ran more than once`);
     await peer.stopWorker();
 
@@ -93,8 +108,8 @@ async function measure(make: () => Peer, run: number): Promise<Result> {
     }
     await peer.stopWorker();
     samples.sort((a, b) => a - b);
-    const r = { enqueue, drain, durable, p50: pct(samples, 50), p95: pct(samples, 95), p99: pct(samples, 99) };
-    console.error(`  ${peer.name} run ${run + 1}: enqueue ${r.enqueue.toFixed(0)}/s, drain ${r.drain.toFixed(0)}/s (durable ${r.durable.toFixed(0)}/s), p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms`);
+    const r = { enqueue, drain, durable, eventsPerSec, p50: pct(samples, 50), p95: pct(samples, 95), p99: pct(samples, 99) };
+    console.error(`  ${peer.name} run ${run + 1}: enqueue ${r.enqueue.toFixed(0)}/s, drain ${r.drain.toFixed(0)}/s (durable ${r.durable.toFixed(0)}/s${r.eventsPerSec === null ? "" : `, ${r.eventsPerSec.toFixed(0)} events/s`}), p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms`);
     return r;
   } finally {
     await peer.teardown().catch(() => {});
@@ -103,7 +118,7 @@ async function measure(make: () => Peer, run: number): Promise<Result> {
 }
 
 function summarize(runs: Result[], key: keyof Result): { median: number; min: number; max: number } {
-  const xs = runs.map((r) => r[key]).sort((a, b) => a - b);
+  const xs = runs.map((r) => r[key] ?? 0).sort((a, b) => a - b);
   return { median: xs[Math.floor(xs.length / 2)]!, min: xs[0]!, max: xs.at(-1)! };
 }
 
@@ -124,6 +139,7 @@ for (const [name, runs] of results) {
   console.log(`| ${name} | ${fmt(summarize(runs, "enqueue"))} | ${fmt(summarize(runs, "drain"))} | ${fmt(summarize(runs, "durable"))} | ${summarize(runs, "p50").median.toFixed(2)} / ${summarize(runs, "p95").median.toFixed(2)} / ${summarize(runs, "p99").median.toFixed(2)} |`);
 }
 const hg = results.get("hourglass");
+if (hg) console.log(`\nHourglass wrote ${fmt(summarize(hg, "eventsPerSec"))} events/s to its event log during the drain.`);
 if (hg) {
   console.log(`\nHourglass / peer (higher is better for throughput, lower for latency):`);
   for (const [name, runs] of results) {

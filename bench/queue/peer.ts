@@ -13,5 +13,7 @@ export interface Peer {
    * database by the system's own record of it (the durable-drain clock).
    */
   finishedSql: string;
+  /** SQL returning `n`: rows in the system's event / history log, if it keeps one (events written per second). */
+  eventsSql?: string;
   teardown(): Promise<void>;
 }
