@@ -3,15 +3,18 @@
 // SIGTERM / SIGINT stop it gracefully: running jobs finish (or are released
 // after the grace period).
 import { createDatabase } from "@hourglass/db";
-import { checkDatabase, consoleLogger, createEngine } from "@hourglass/engine";
-import { createServer } from "node:http";
+import { createEngine } from "@hourglass/engine";
+import { createMetrics } from "@hourglass/engine/metrics";
+import { logFormat, pinoLogger } from "@hourglass/engine/pino-logger";
 import { join } from "node:path";
 import { createWorker } from "@hourglass/engine/worker";
 import { childEnv, readEnv } from "./env.ts";
 import { handlers } from "./handlers.ts";
+import { serveHealth } from "./health-server.ts";
 
 const env = readEnv(process.env);
-const logger = consoleLogger("worker", env.HOURGLASS_LOG_LEVEL);
+// JSON lines (readable ones on a terminal); the engine's messages carry entity ids as fields
+const logger = pinoLogger({ name: "worker", level: env.HOURGLASS_LOG_LEVEL, format: logFormat(env.HOURGLASS_LOG_FORMAT, process.stdout.isTTY === true) });
 const embedded = env.HOURGLASS_EMBEDDED_DB === "1";
 const db = createDatabase(env.DATABASE_URL, {
   poolMax: env.HOURGLASS_DB_POOL_MAX,
@@ -19,7 +22,9 @@ const db = createDatabase(env.DATABASE_URL, {
   preparedStatements: !embedded,
   outageLog: (level, message, fields) => logger[level](message, fields),
 });
-const engine = createEngine({ db, logger });
+// this worker's counters, the database gauges and Node's process metrics, served at the health port's /metrics
+const metrics = createMetrics({ processMetrics: true });
+const engine = createEngine({ db, logger, metrics });
 const worker = createWorker(engine, {
   workerId: env.HOURGLASS_WORKER_ID,
   concurrency: env.HOURGLASS_WORKER_CONCURRENCY,
@@ -69,27 +74,17 @@ process.on("uncaughtException", (err) => {
   process.exit(1);
 });
 
-/** Optional health port for process managers: liveness (the process answers) and readiness (the database does). */
-function serveHealth(port: number): void {
-  const server = createServer(async (req, res) => {
-    const ready = req.url === "/health/ready";
-    if (req.url !== "/health" && !ready) return void res.writeHead(404).end();
-    const database = ready ? await checkDatabase(engine.ctx) : undefined;
-    const ok = !stopping && (database?.ok ?? true);
-    res.writeHead(ok ? 200 : 503, { "content-type": "application/json" });
-    res.end(JSON.stringify({ status: stopping ? "stopping" : ok ? "ok" : "unavailable", workerId: env.HOURGLASS_WORKER_ID, database }));
-  });
-  server.on("error", (err) => logger.error("health port failed", { port, error: err.message }));
-  server.listen(port, "127.0.0.1");
-  server.unref();
-}
-
 async function start(): Promise<void> {
-  if (env.HOURGLASS_WORKER_HEALTH_PORT) serveHealth(env.HOURGLASS_WORKER_HEALTH_PORT);
+  if (env.HOURGLASS_WORKER_HEALTH_PORT) {
+    serveHealth({
+      port: env.HOURGLASS_WORKER_HEALTH_PORT, engine, workerId: env.HOURGLASS_WORKER_ID, stopping: () => stopping,
+      metricsToken: env.HOURGLASS_METRICS_TOKEN, logger,
+    });
+  }
   await worker.start();
   if (stopping) return;
   // Tests and the start script wait for this line.
-  console.log(`hourglass worker ready id=${env.HOURGLASS_WORKER_ID}`);
+  logger.info("hourglass worker ready", { workerId: env.HOURGLASS_WORKER_ID });
 }
 const started = start();
 // a signal main.ts heard while this module was loading

@@ -2,6 +2,8 @@ import type { Database } from "@hourglass/db";
 import { systemClock, type Clock } from "./clock.ts";
 import type { EngineContext } from "./context.ts";
 import { consoleLogger, type Logger } from "./logger.ts";
+import { readDatabaseGauges } from "./metrics/database.ts";
+import { createMetrics, type Metrics } from "./metrics/metrics.ts";
 import { BulkActions } from "./queue/bulk.ts";
 import { Jobs } from "./queue/jobs.ts";
 import { QueueAdmin } from "./queue/admin.ts";
@@ -17,6 +19,8 @@ export interface EngineOptions {
   db: Database;
   clock?: Clock;
   logger?: Logger;
+  /** Where the engine counts what it does (default: a registry of its own, without process metrics). */
+  metrics?: Metrics;
   /** Randomness for interval schedules' first run (tests pass a fixed one). */
   random?: () => number;
 }
@@ -45,7 +49,10 @@ export interface EngineInternal {
 }
 
 export function createEngine(options: EngineOptions): Engine {
-  const ctx: EngineContext = { db: options.db, clock: options.clock ?? systemClock, logger: options.logger ?? consoleLogger("engine") };
+  const ctx: EngineContext = {
+    db: options.db, clock: options.clock ?? systemClock, logger: options.logger ?? consoleLogger("engine"), metrics: options.metrics ?? createMetrics(),
+  };
+  ctx.metrics.beforeScrape = readDatabaseGauges(ctx, ctx.metrics);
   const events = new EventLog(ctx);
   const admin = new QueueAdmin(ctx);
   const queues = new Queues(ctx, admin);

@@ -1,9 +1,11 @@
 // The web app's composition root: one engine per server process, built from
 // validated environment. Only server code imports this module.
 import { createDatabase } from "@hourglass/db";
-import { consoleLogger, createEngine, type Engine } from "@hourglass/engine";
+import { createEngine, type Engine } from "@hourglass/engine";
 import { DEFAULT_MAX_REQUEST_BYTES, type ApiOptions } from "@hourglass/engine/api";
+import { createMetrics } from "@hourglass/engine/metrics";
 import { z } from "zod";
+import { webLogger } from "./logger";
 import { requestPolicy } from "./request-policy";
 
 const envSchema = z.object({
@@ -13,6 +15,8 @@ const envSchema = z.object({
   HOURGLASS_EMBEDDED_DB: z.enum(["0", "1"]).default("0"),
   /** Largest API request body in bytes; larger ones get 413. */
   HOURGLASS_API_MAX_REQUEST_BYTES: z.coerce.number().int().min(1024).default(DEFAULT_MAX_REQUEST_BYTES),
+  /** When set, GET /metrics wants `Authorization: Bearer <it>`; unset = open. */
+  HOURGLASS_METRICS_TOKEN: z.string().min(1).optional(),
 });
 
 const globalForEngine = globalThis as unknown as { hourglassEngine?: Engine; hourglassApiOptions?: ApiOptions };
@@ -21,26 +25,33 @@ export function getEngine(): Engine {
   if (!globalForEngine.hourglassEngine) {
     // Read at first request, not at import: `next build` imports this module without a database.
     const env = envSchema.parse(process.env);
-    const logger = consoleLogger("web");
+    const logger = webLogger();
     const db = createDatabase(env.DATABASE_URL, {
       poolMax: env.HOURGLASS_DB_POOL_MAX,
       applicationName: "hourglass-web",
       preparedStatements: env.HOURGLASS_EMBEDDED_DB !== "1",
       outageLog: (level, message, fields) => logger[level](message, fields),
     });
-    globalForEngine.hourglassEngine = createEngine({ db, logger });
+    // the engine's counters, the database gauges and Node's process metrics, served at /metrics
+    const metrics = createMetrics({ processMetrics: true });
+    globalForEngine.hourglassEngine = createEngine({ db, logger, metrics });
   }
   return globalForEngine.hourglassEngine;
 }
 
-/** How the API route serves requests: the size limit from the environment, internal errors to the console. */
+/** The token /metrics wants (HOURGLASS_METRICS_TOKEN), or undefined when it is open. */
+export function getMetricsToken(): string | undefined {
+  return envSchema.parse(process.env).HOURGLASS_METRICS_TOKEN;
+}
+
+/** How the API route serves requests: the size limit from the environment, internal errors to the log. */
 export function getApiOptions(): ApiOptions {
   if (!globalForEngine.hourglassApiOptions) {
     const env = envSchema.parse(process.env);
     globalForEngine.hourglassApiOptions = {
       policy: requestPolicy(),
       maxRequestBytes: env.HOURGLASS_API_MAX_REQUEST_BYTES,
-      onError: (message) => console.error(`[api] ${message}`),
+      onError: (message) => webLogger().error("api: internal error", { error: message }),
     };
   }
   return globalForEngine.hourglassApiOptions;

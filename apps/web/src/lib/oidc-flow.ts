@@ -9,6 +9,7 @@ import { HourglassError, SESSION_TTL_MS, signInWithSingleSignOn, type Engine, ty
 import { sessionCookie } from "@hourglass/engine/session-cookie";
 import * as oidc from "openid-client";
 import { z } from "zod";
+import { webLogger } from "./logger";
 import type { OidcConfig } from "./oidc-config";
 import { servedOverHttps } from "./request-policy";
 import { safeNextPath, SIGN_IN_PATH } from "./sign-in-paths";
@@ -105,7 +106,7 @@ export async function startSingleSignOn(req: Request, config: OidcConfig): Promi
   try {
     client = await clientFor(config);
   } catch (err) {
-    console.error(`[sso] discovery of ${config.issuer.href} failed: ${describe(err)}`);
+    webLogger().error("sso: discovery failed", { issuer: config.issuer.href, error: describe(err) });
     return toSignIn("unavailable", next, []);
   }
   const flow: Flow = { verifier: oidc.randomPKCECodeVerifier(), state: oidc.randomState(), nonce: oidc.randomNonce(), next };
@@ -181,19 +182,19 @@ export async function finishSingleSignOn(req: Request, config: OidcConfig, engin
   } catch (err) {
     const message = describe(err);
     if (err instanceof HourglassError && err.code === "PERMISSION_DENIED") {
-      console.warn(`[sso] refused: ${message}`);
+      webLogger().warn("sso: refused", { error: message });
       return toSignIn("denied", flow.next, [cleared]);
     }
     if (err instanceof oidc.AuthorizationResponseError || err instanceof oidc.ResponseBodyError) {
-      console.warn(`[sso] the identity provider answered ${err.error}: ${err.error_description ?? message}`);
+      webLogger().warn("sso: the identity provider answered an error", { error: err.error, description: err.error_description ?? message });
       return toSignIn("provider", flow.next, [cleared]);
     }
     if (err instanceof oidc.ClientError && /"state"/.test(message)) {
       // a callback for another start than this browser's last (an older tab) or a forged one
-      console.warn(`[sso] ${message}`);
+      webLogger().warn("sso: callback refused", { error: message });
       return toSignIn("expired", flow.next, [cleared]);
     }
-    console.error(`[sso] sign-in failed: ${message}`);
+    webLogger().error("sso: sign-in failed", { error: message });
     return toSignIn("failed", flow.next, [cleared]);
   }
 }

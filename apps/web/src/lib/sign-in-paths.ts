@@ -7,11 +7,12 @@ export const SIGN_IN_PATH = "/sign-in";
  * Whether a request for `pathname` is a dashboard page, which the proxy sends
  * to the sign-in page when it carries no session cookie. The API answers
  * for itself (401), and the sign-in page, Next's assets and the icon are
- * served to anyone.
+ * served to anyone, as is /metrics (Prometheus has no session; it answers
+ * 401 itself when HOURGLASS_METRICS_TOKEN is set).
  */
 export function isDashboardPage(pathname: string): boolean {
   const under = (prefix: string) => pathname === prefix || pathname.startsWith(`${prefix}/`);
-  return !under("/api") && !under(SIGN_IN_PATH) && !under("/_next") && !pathname.startsWith("/favicon");
+  return !under("/api") && !under(SIGN_IN_PATH) && !under("/_next") && !pathname.startsWith("/favicon") && !under("/metrics");
 }
 
 /** The sign-in page's URL that returns to `path` (a path with its query) afterwards. */

@@ -96,6 +96,7 @@ export class Jobs {
       }
     }
     const claimed = await claimJobs(this.ctx.db.sql, input.queueName, limit, this.ctx.clock.now(), caller.id, input.dryRun);
+    if (!input.dryRun && claimed.length > 0) this.ctx.metrics.claims.inc({ queue: input.queueName }, claimed.length);
     const response: DequeueResponse = { jobs: {}, jobMetadata: {} };
     for (const job of claimed) {
       const d = formatJobDescriptor(input.queueName, job.id);
@@ -163,8 +164,10 @@ export class Jobs {
    * limit. `aheadMs` also claims jobs falling due that much later, for the
    * caller to hold until they are due.
    */
-  claim(queueName: string, limit: number, claimer: string, aheadMs = 0, now = this.ctx.clock.now()): Promise<ClaimedJob[]> {
-    return claimJobs(this.ctx.db.sql, queueName, limit, now, claimer, false, new Date(now.getTime() + aheadMs));
+  async claim(queueName: string, limit: number, claimer: string, aheadMs = 0, now = this.ctx.clock.now()): Promise<ClaimedJob[]> {
+    const jobs = await claimJobs(this.ctx.db.sql, queueName, limit, now, claimer, false, new Date(now.getTime() + aheadMs));
+    if (jobs.length > 0) this.ctx.metrics.claims.inc({ queue: queueName }, jobs.length);
+    return jobs;
   }
 
   /** Queues bound to an executor, for workers. A queue whose stored executor no longer validates is left out. */
@@ -242,6 +245,7 @@ export class Jobs {
   private async applyAcks(queueName: string, acks: Ack[], by: string) {
     const now = this.ctx.clock.now();
     const rows = await ackJobs(this.ctx.db.sql, queueName, acks, now, by);
+    countAcks(this.ctx, queueName, acks.length, rows);
     await this.notifyIfDue(queueName, rows, now);
     return rows;
   }
@@ -254,4 +258,12 @@ export class Jobs {
   async notify(queueName: string): Promise<void> {
     await this.ctx.db.sql.query(`SELECT pg_notify('${JOBS_CHANNEL}', $1)`, [queueName]);
   }
+}
+
+/** Ack outcomes for `hourglass_queue_acks_total`: by the state each applied ack left its job in; the rest were stale. */
+function countAcks(ctx: EngineContext, queue: string, sent: number, applied: { state: string }[]): void {
+  const by = { succeeded: 0, retried: 0, failed: 0 };
+  for (const r of applied) by[r.state === "SUCCEEDED" ? "succeeded" : r.state === "PENDING" ? "retried" : "failed"]++;
+  for (const [outcome, n] of Object.entries(by)) if (n > 0) ctx.metrics.acks.inc({ queue, outcome }, n);
+  if (sent > applied.length) ctx.metrics.acks.inc({ queue, outcome: "stale" }, sent - applied.length);
 }

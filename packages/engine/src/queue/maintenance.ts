@@ -28,6 +28,7 @@ export class QueueMaintenance {
           pending++;
           queues.add(r.queue_name);
         } else failed++;
+        this.ctx.metrics.leaseExpiries.inc({ queue: r.queue_name, outcome: r.state === "PENDING" ? "retried" : "failed" });
       }
       for (const q of queues) await this.jobs.notify(q);
       if (rows.length < MAINTENANCE_BATCH) break;

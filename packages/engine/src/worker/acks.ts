@@ -67,7 +67,7 @@ export class Acks {
           const giveUp = lost ? Date.now() >= this.giveUpAt : ++this.failures >= MAX_ACK_TRIES;
           if (!lost || giveUp) {
             this.log.error(giveUp ? "acking failed; dropping the batch, its leases will lapse" : "acking failed; will retry", {
-              queueName, jobs: results.length, error: (err as Error).message,
+              queue: queueName, jobs: results.length, error: (err as Error).message,
             });
           }
           if (giveUp) {

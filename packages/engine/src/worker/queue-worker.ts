@@ -344,7 +344,7 @@ export class QueueWorker {
     while (this.unanswered.length > 0) {
       const { queueName, claimedAt } = this.unanswered[0]!;
       const n = await this.engine.jobs.releaseUnansweredClaim(queueName, claimedAt, this.o.workerId);
-      if (n > 0) this.log.info("released jobs of a claim whose answer was lost with its connection", { queueName, jobs: n });
+      if (n > 0) this.log.info("released jobs of a claim whose answer was lost with its connection", { queue: queueName, jobs: n });
       this.unanswered.shift();
     }
   }
@@ -387,7 +387,7 @@ export class QueueWorker {
       const kept = await this.engine.jobs.extendLeases(queueName, held, this.o.workerId);
       for (const h of held) if (kept.has(h.id)) h.leasedAt = now;
       const lost = held.filter((h) => !kept.has(h.id));
-      if (lost.length) this.log.warn("lost claims (lease lapsed or job deleted); their results will be ignored", { queueName, jobs: lost.length });
+      if (lost.length) this.log.warn("lost claims (lease lapsed or job deleted); their results will be ignored", { queue: queueName, jobs: lost.length });
     }
   }
 

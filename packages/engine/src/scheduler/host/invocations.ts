@@ -66,7 +66,7 @@ export class InvocationRunner {
         const timer = setTimeout(resolve, FINISH_YIELD_MS);
         void this.fires.idle().then(() => (clearTimeout(timer), resolve()));
       });
-      return withTransaction(ctx.db.pool, (sql) => finishInTransaction(sql, ctx.clock.now(), items), { retryDeadlocks: true });
+      return countFinished(ctx, items, await withTransaction(ctx.db.pool, (sql) => finishInTransaction(sql, ctx.clock.now(), items), { retryDeadlocks: true }));
     });
   }
 
@@ -81,6 +81,7 @@ export class InvocationRunner {
     if (timerOf !== null) {
       // a tick timer: fire the tick; a quiet job's invocation starts right here
       started = await this.fires.add({ timerId: queueJobId, jobKey: timerOf });
+      if (started) observeTickLag(ctx, started, now());
       const mine = started?.id ?? (await sql.query<{ id: string }>(
         `SELECT id::text AS id FROM scheduler_invocation WHERE timer_job_id = $1`, [queueJobId])).rows[0]?.id;
       if (!mine) return { succeeded: true }; // stale timer, or its tick went to triage
@@ -89,6 +90,7 @@ export class InvocationRunner {
       id = input.body;
       // the common case: STARTING / RETRYING -> RUNNING
       started = await this.launches.add({ id, line: logLine(now(), "launching the task") });
+      if (started) observeTickLag(ctx, started, now());
     }
     started ??= await this.relaunch(id);
     if (!started) return { succeeded: true }; // finished or aborted meanwhile, or relaunched by someone else
@@ -277,8 +279,29 @@ async function triageTouched(sql: Sql, now: Date, touched: string[], targets: Se
 }
 
 /** Ends invocations outside a batch (abort from the API); true for each that was still in one of its `from` states. */
-export function finish(ctx: EngineContext, items: Finish[]): Promise<boolean[]> {
-  return withTransaction(ctx.db.pool, (sql) => finishInTransaction(sql, ctx.clock.now(), items), { retryDeadlocks: true });
+export async function finish(ctx: EngineContext, items: Finish[]): Promise<boolean[]> {
+  return countFinished(ctx, items, await withTransaction(ctx.db.pool, (sql) => finishInTransaction(sql, ctx.clock.now(), items), { retryDeadlocks: true }));
+}
+
+/** Counts the ends that applied in `hourglass_invocations_finished_total`; returns `ended` (after the commit). */
+function countFinished(ctx: EngineContext, items: Finish[], ended: boolean[]): boolean[] {
+  items.forEach((item, i) => ended[i] && ctx.metrics.invocationsFinished.inc({ state: item.to }));
+  return ended;
+}
+
+/**
+ * `hourglass_scheduler_tick_lag_seconds`: for each cron slot an invocation
+ * just started RUNNING with (its incoming cron triggers name their slot), how
+ * long after the slot that was. Whether the tick timer started it on the dot
+ * or a triage did later, this is the delay a user of the schedule sees.
+ */
+function observeTickLag(ctx: EngineContext, started: StartedInvocation, runningAt: Date): void {
+  if (!Array.isArray(started.incoming_triggers)) return;
+  for (const t of started.incoming_triggers as { emittedBy?: string; properties?: { slot?: unknown } }[]) {
+    if (t?.emittedBy !== "cron" || typeof t.properties?.slot !== "string") continue;
+    const slotAt = Date.parse(t.properties.slot);
+    if (Number.isFinite(slotAt)) ctx.metrics.tickLag.observe(Math.max(0, runningAt.getTime() - slotAt) / 1000);
+  }
 }
 
 /**

@@ -67,7 +67,7 @@ export class TaskOutputLog {
       .then(() => appendDebugLogText(this.sql, this.invocationId, text))
       .catch((err: Error) => {
         // output is best effort: the run's result (and its bounded output) is recorded separately
-        this.logger.warn("task output not written to the debug log", { invocation: this.invocationId, error: err.message });
+        this.logger.warn("task output not written to the debug log", { invocationId: this.invocationId, error: err.message });
       });
     return this.writing;
   }
