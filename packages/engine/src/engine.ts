@@ -9,9 +9,11 @@ import { Jobs } from "./queue/jobs.ts";
 import { QueueAdmin } from "./queue/admin.ts";
 import { QueueMaintenance } from "./queue/maintenance.ts";
 import { Queues } from "./queue/queues.ts";
+import { queueInternal, type QueueInternal } from "./queue/internal.ts";
 import { JobReads } from "./queue/reads.ts";
 import { Access } from "./access/host/index.ts";
 import { Requests } from "./chains/service.ts";
+import { endRequestInvocations } from "./scheduler/host/request-link.ts";
 import { Scheduler } from "./scheduler/service.ts";
 import { EventLog } from "./events/log.ts";
 
@@ -46,6 +48,8 @@ export interface Engine {
 export interface EngineInternal {
   /** Administration of any queue, Hourglass's own (`hourglass_*`) included. */
   queues: QueueAdmin;
+  /** Enqueue typed internal jobs inside a caller's transaction (queue/internal.ts). */
+  queue: QueueInternal;
 }
 
 export function createEngine(options: EngineOptions): Engine {
@@ -57,7 +61,10 @@ export function createEngine(options: EngineOptions): Engine {
   const admin = new QueueAdmin(ctx);
   const queues = new Queues(ctx, admin);
   const jobs = new Jobs(ctx, queues);
-  const requests = new Requests(ctx, admin);
+  // chains and the scheduler talk through hooks, never through each other's hosts
+  const requests = new Requests(ctx, admin, events, {
+    requestsEnded: (sql, now, ended) => endRequestInvocations(sql, now, ended),
+  });
   return {
     ctx,
     queues,
@@ -69,6 +76,6 @@ export function createEngine(options: EngineOptions): Engine {
     requests,
     events,
     access: new Access(ctx),
-    internal: { queues: admin },
+    internal: { queues: admin, queue: queueInternal },
   };
 }

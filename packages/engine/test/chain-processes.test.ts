@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { encodeCarrier } from "../src/queue/carriers.ts";
 import { createTestEngine, type TestEngine } from "../src/testing.ts";
 import { until, WorkerProcess } from "./helpers.ts";
 
@@ -62,9 +63,11 @@ async function startHanging(key: string) {
   const hang = (await t.api.requests.jobChain({ id: req.id })).jobs.find((j) => j.name === "hang")!;
   let holder: WorkerProcess | undefined;
   await until(async () => {
-    // the queue job carrying the hanging try (body <request>/<job>), claimed by the worker running it
+    // the queue job carrying the hanging try, claimed by the worker running it
+    const body = encodeCarrier("chain_job", { requestId: req.id, jobId: hang.id });
     const claim = (await t.engine.ctx.db.sql.query<{ claim_descriptor: string }>(
-      `SELECT claim_descriptor FROM queue_job WHERE queue_name = 'hourglass_chains' AND state = 'IN_PROGRESS' AND body = $1`, [`${req.id}/${hang.id}`])).rows[0];
+      `SELECT claim_descriptor FROM queue_job WHERE queue_name = 'hourglass_chains' AND state = 'IN_PROGRESS' AND body = $1`,
+      [body])).rows[0];
     // the shell has really started (its marker file exists), not just the try's log row
     const running = existsSync(join(scratch, key)) && (await tries(req.id)).some((l) => l.state === "RUNNING");
     holder = claim && running ? workers.find((w) => claim.claim_descriptor.endsWith(`@${w.id}`)) : undefined;

@@ -35,8 +35,16 @@ export const requestsRouter = router({
     const visible = await Promise.all(running.jobs.map((j) => seen.requestType(j.requestType)));
     return { ...running, jobs: running.jobs.filter((_, i) => visible[i]) };
   }),
-  start: procedure(onRequest("start", id), s.requestIdInput).mutation(({ ctx, input }) => ctx.engine.requests.start(ctx.caller, input.id)),
-  stop: procedure(onRequest("stop", id), s.requestIdInput).mutation(({ ctx, input }) => ctx.engine.requests.stop(ctx.caller, input.id)),
-  suspend: procedure(onRequest("suspend", id), s.requestIdInput).mutation(({ ctx, input }) => ctx.engine.requests.suspend(ctx.caller, input.id)),
-  resume: procedure(onRequest("resume", id), s.requestIdInput).mutation(({ ctx, input }) => ctx.engine.requests.resume(ctx.caller, input.id)),
+  history: procedure(onRequest("read", id), s.historyInput)
+    .query(({ ctx, input }) => ctx.engine.requests.history(ctx.caller, input)),
+  jobHistory: procedure(onRequest("read", id), s.jobHistoryInput)
+    .query(({ ctx, input }) => ctx.engine.requests.jobHistory(ctx.caller, input)),
+  start: procedure(onRequest("start", id), s.requestIdInput)
+    .mutation(({ ctx, input }) => ctx.engine.requests.start(ctx.caller, input.id)),
+  stop: procedure(onRequest("stop", id), s.requestActionInput)
+    .mutation(({ ctx, input }) => ctx.engine.requests.stop(ctx.caller, input.id, input.reason)),
+  suspend: procedure(onRequest("suspend", id), s.requestActionInput)
+    .mutation(({ ctx, input }) => ctx.engine.requests.suspend(ctx.caller, input.id, input.reason)),
+  resume: procedure(onRequest("resume", id), s.requestActionInput)
+    .mutation(({ ctx, input }) => ctx.engine.requests.resume(ctx.caller, input.id, input.reason)),
 });

@@ -7,8 +7,6 @@
  * same whatever its children's number of parents.
  */
 
-export type ChainJobState = "PENDING" | "RUNNING" | "COMPLETE" | "FAIL" | "STOPPED";
-
 export interface SequenceTries { id: string; parentId: string | null; retry: number; tries: number }
 
 export type FailureDecision =

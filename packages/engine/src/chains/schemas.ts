@@ -17,8 +17,22 @@ export const createRequestInput = z.object({
 });
 export type CreateRequestInput = z.infer<typeof createRequestInput>;
 
+const jobId = z.string().regex(/^j[1-9][0-9]{0,5}$/, "a job id is j<number>");
+
 export const requestIdInput = z.object({ id: requestId });
-export const logInput = z.object({ requestId, jobId: z.string().regex(/^j[1-9][0-9]{0,5}$/, "a job id is j<number>").optional() });
+/** Stop, suspend, resume: the request, and why (recorded in its history and the audit log). */
+export const requestActionInput = z.object({ id: requestId, reason: z.string().max(500).default("") });
+export const logInput = z.object({ requestId, jobId: jobId.optional() });
+
+/** A page of history: events after `after` (the previous page's `next`), oldest first. */
+const historyPage = {
+  after: z.string().regex(/^[0-9]{1,19}$/, "after is the previous page's next").optional(),
+  limit: z.int().min(1).max(500).default(100),
+};
+export const historyInput = z.object({ id: requestId, ...historyPage });
+export type HistoryInput = z.infer<typeof historyInput>;
+export const jobHistoryInput = z.object({ id: requestId, jobId, ...historyPage });
+export type JobHistoryInput = z.infer<typeof jobHistoryInput>;
 export const runningInput = z.object({ requestId: requestId.optional() });
 
 export const findRequestsInput = z.object({

@@ -1,14 +1,21 @@
 import { randomBytes } from "node:crypto";
 import type { Caller, EngineContext } from "../context.ts";
 import { HourglassError } from "../errors.ts";
+import type { EventLog, HistoryPage } from "../events/log.ts";
 import type { QueueAdmin } from "../queue/admin.ts";
 import { withTransaction } from "../transaction.ts";
 import { ChainError, expandRequest } from "./expand.ts";
-import { endLinkedInvocations } from "./host/invocation-link.ts";
+import { tellEnded, type ChainHooks } from "./hooks.ts";
 import { CHAIN_JOB_HANDLER, CHAINS_QUEUE, dispatchReady, failIfIdle } from "./host/runner.ts";
 import { loadSpecs } from "./host/spec-sync.ts";
-import type { CreateRequestInput, FindRequestsInput } from "./schemas.ts";
-import { FINAL_REQUEST_STATES } from "./states.ts";
+import type { CreateRequestInput, FindRequestsInput, HistoryInput, JobHistoryInput } from "./schemas.ts";
+import { insertChain } from "./sql/insertChain.ts";
+import { insertRequest } from "./sql/insertRequest.ts";
+import { resumeRequest } from "./sql/resumeRequest.ts";
+import { startRequest } from "./sql/startRequest.ts";
+import { stopRequest } from "./sql/stopRequest.ts";
+import { suspendRequest } from "./sql/suspendRequest.ts";
+import { STOPPABLE_REQUEST_STATES, type RequestState } from "./states.ts";
 
 export const HOURGLASS_VERSION = "0.4.0";
 
@@ -51,7 +58,13 @@ function newRequestId(): string {
 export class Requests {
   private queueReady = false;
 
-  constructor(private readonly ctx: EngineContext, private readonly queues: QueueAdmin) {}
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly queues: QueueAdmin,
+    private readonly events: EventLog,
+    /** Told of request ends in their transactions; chain runners get the same hooks. */
+    readonly hooks: ChainHooks = {},
+  ) {}
 
   /** Request types: valid `request: true` sequences, with their args. */
   async specs(_caller: Caller) {
@@ -82,26 +95,11 @@ export class Requests {
     const id = newRequestId();
     const now = this.ctx.clock.now();
     await withTransaction(this.ctx.db.pool, async (sql) => {
-      await sql.query(
-        `INSERT INTO request (id, type, project, state, "user", args, created_at, total_jobs, spec_revision, invocation_id)
-         VALUES ($1, $2, $9, 'PENDING', $3, $4, $5, $6, $7, $8)`,
-        [id, input.type, caller.id, JSON.stringify(chain.args), now, chain.jobs.length, specs.revision, links.invocationId ?? null,
-          specs.sequences.get(input.type)?.project ?? "default"]);
-      const s = chain.sequences;
-      await sql.query(
-        `INSERT INTO chain_sequence (request_id, id, name, label, parent_id, retry, start_job, end_job)
-         SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::text[], $8::text[])`,
-        [id, s.map((x) => x.id), s.map((x) => x.name), s.map((x) => x.label), s.map((x) => x.parentId), s.map((x) => x.retry), s.map((x) => x.startJob), s.map((x) => x.endJob)]);
-      const j = chain.jobs;
-      await sql.query(
-        `INSERT INTO chain_job (request_id, id, name, type, role, sequence_id, deps, next, args, runtime_args, sets, retry, retry_wait_millis, waiting_deps)
-         SELECT $1, u.id, u.name, u.type, u.role, u.seq, ARRAY(SELECT jsonb_array_elements_text(u.deps)), ARRAY(SELECT jsonb_array_elements_text(u.next)),
-                u.args, u.runtime_args, u.sets, u.retry, u.wait, jsonb_array_length(u.deps)
-           FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::jsonb[], $8::jsonb[], $9::jsonb[], $10::jsonb[], $11::jsonb[], $12::int[], $13::int[])
-                AS u(id, name, type, role, seq, deps, next, args, runtime_args, sets, retry, wait)`,
-        [id, j.map((x) => x.id), j.map((x) => x.name), j.map((x) => x.type), j.map((x) => x.role), j.map((x) => x.sequenceId),
-          j.map((x) => JSON.stringify(x.deps)), j.map((x) => JSON.stringify(x.next)), j.map((x) => JSON.stringify(x.args)),
-          j.map((x) => JSON.stringify(x.runtimeArgs)), j.map((x) => JSON.stringify(x.sets)), j.map((x) => x.retry), j.map((x) => x.retryWaitMillis)]);
+      await insertRequest(sql, {
+        id, type: input.type, project: specs.sequences.get(input.type)?.project ?? "default", user: caller.id,
+        args: chain.args, totalJobs: chain.jobs.length, specRevision: specs.revision, invocationId: links.invocationId ?? null,
+      }, now, caller.id);
+      await insertChain(sql, id, chain.sequences, chain.jobs);
     });
     return this.get(caller, id);
   }
@@ -119,23 +117,26 @@ export class Requests {
     return { ...request, running: running.jobs };
   }
 
-  /** PENDING -> RUNNING: dispatches the chain's first job. */
-  async start(caller: Caller, id: string) {
+  /** PENDING → RUNNING: dispatches the chain's first job. */
+  async start(caller: Caller, id: string, reason = "") {
     await this.ensureQueue();
     const now = this.ctx.clock.now();
     await this.transition(caller, id, ["PENDING"], "RUNNING", async (sql) => {
-      await sql.query(`UPDATE request SET started_at = $2 WHERE id = $1`, [id, now]);
-      await dispatchReady(sql, now, id);
+      if (!(await startRequest(sql, id, now, caller.id, reason))) return false;
+      await dispatchReady(sql, now, id, caller.id);
+      return true;
     });
     return this.get(caller, id);
   }
 
   /** Ends the request: running jobs are killed (their tries logged as STOPPED), nothing more starts. */
-  async stop(caller: Caller, id: string) {
+  async stop(caller: Caller, id: string, reason = "") {
     const now = this.ctx.clock.now();
-    await this.transition(caller, id, ["PENDING", "RUNNING", "SUSPENDED"], "STOPPED", async (sql) => {
-      await sql.query(`UPDATE chain_job SET state = 'STOPPED', finished_at = $2 WHERE request_id = $1 AND state IN ('PENDING', 'RUNNING')`, [id, now]);
-      await endLinkedInvocations(sql, now, [id], caller.id);
+    await this.transition(caller, id, STOPPABLE_REQUEST_STATES, "STOPPED", async (sql) => {
+      const stopped = await stopRequest(sql, id, now, caller.id, reason);
+      if (!stopped) return false;
+      await tellEnded(this.hooks, sql, now, [{ requestId: id, invocationId: stopped.invocationId, state: "STOPPED", by: caller.id }]);
+      return true;
     });
     return this.get(caller, id);
   }
@@ -143,38 +144,49 @@ export class Requests {
   /** Stops the unfinished requests started by these scheduler invocations (they were aborted). */
   async stopForInvocations(caller: Caller, invocationIds: string[]): Promise<void> {
     if (invocationIds.length === 0) return;
-    const r = await this.ctx.db.sql.query<{ id: string }>(
-      `SELECT id FROM request WHERE invocation_id = ANY($1::bigint[]) AND state IN ('PENDING', 'RUNNING', 'SUSPENDED')`, [invocationIds]);
-    for (const { id } of r.rows) {
-      await this.stop(caller, id).catch((err: unknown) => {
+    const r = await this.ctx.db.sql.query<{ id: string; invocation_id: string }>(
+      `SELECT id, invocation_id::text AS invocation_id FROM request
+        WHERE invocation_id = ANY($1::bigint[]) AND state::text = ANY($2::text[])`, [invocationIds, STOPPABLE_REQUEST_STATES]);
+    for (const { id, invocation_id } of r.rows) {
+      await this.stop(caller, id, `its scheduler invocation ${invocation_id} was aborted`).catch((err: unknown) => {
         if (!(err instanceof HourglassError && err.code === "CONFLICT")) throw err; // it ended meanwhile
       });
     }
   }
 
   /** Pauses the request with its progress kept: running jobs are interrupted and rerun on resume. */
-  async suspend(caller: Caller, id: string) {
+  async suspend(caller: Caller, id: string, reason = "") {
     const now = this.ctx.clock.now();
-    await this.transition(caller, id, ["RUNNING"], "SUSPENDED", (sql) =>
-      sql.query(`UPDATE request SET suspended_at = $2, suspend_reason = 'operator' WHERE id = $1`, [id, now]).then(() => undefined));
+    await this.transition(caller, id, ["RUNNING"], "SUSPENDED", (sql) => suspendRequest(sql, id, now, "operator", caller.id, reason));
     return this.get(caller, id);
   }
 
   /**
-   * SUSPENDED -> RUNNING: every job whose parents completed is dispatched
+   * SUSPENDED → RUNNING: every job whose parents completed is dispatched
    * again; a request with a job that failed for good fails instead (once no
    * try of it still runs).
    */
-  async resume(caller: Caller, id: string) {
+  async resume(caller: Caller, id: string, reason = "") {
     await this.ensureQueue();
     const now = this.ctx.clock.now();
     await this.transition(caller, id, ["SUSPENDED"], "RUNNING", async (sql) => {
-      const r = await sql.query<{ failed_jobs: number }>(
-        `UPDATE request SET suspended_at = NULL, suspend_reason = NULL WHERE id = $1 RETURNING failed_jobs`, [id]);
-      if (r.rows[0]!.failed_jobs > 0) await failIfIdle(sql, now, id);
-      else await dispatchReady(sql, now, id);
+      const failedJobs = await resumeRequest(sql, id, now, caller.id, reason);
+      if (failedJobs === null) return false;
+      if (failedJobs > 0) await failIfIdle(sql, now, id, this.hooks, caller.id);
+      else await dispatchReady(sql, now, id, caller.id);
+      return true;
     });
     return this.get(caller, id);
+  }
+
+  /** The request's history from the event log: created, every state change and who made it; oldest first. */
+  history(_caller: Caller, input: HistoryInput): Promise<HistoryPage> {
+    return this.events.history("request", input.id, { after: input.after, limit: input.limit });
+  }
+
+  /** One chain job's history from the event log: each try's begin and end, stops, resets; oldest first. */
+  jobHistory(_caller: Caller, input: JobHistoryInput): Promise<HistoryPage> {
+    return this.events.history("chain_job", `${input.id}/${input.jobId}`, { after: input.after, limit: input.limit });
   }
 
   /** The chain: jobs (with state and tries), edges, and sequences for grouping. */
@@ -252,15 +264,16 @@ export class Requests {
     return { version: HOURGLASS_VERSION, api: "requests/v1" };
   }
 
-  private async transition(caller: Caller, id: string, from: string[], to: string, then: (sql: import("@hourglass/db").Sql) => Promise<void>) {
-    const moved = await withTransaction(this.ctx.db.pool, async (sql) => {
-      const r = await sql.query(
-        `UPDATE request SET state = $3::text::"RequestState", finished_at = CASE WHEN $3::text = ANY($4::text[]) THEN $5::timestamptz END WHERE id = $1 AND state::text = ANY($2::text[])`,
-        [id, from, to, FINAL_REQUEST_STATES, this.ctx.clock.now()]);
-      if (r.rowCount === 0) return false;
-      await then(sql);
-      return true;
-    });
+  /**
+   * Runs `move` (a guarded transition and what goes with it) in one
+   * transaction; when it did not move, the request was not in one of `from`:
+   * a CONFLICT that says which state it is in.
+   */
+  private async transition(
+    caller: Caller, id: string, from: readonly RequestState[], to: RequestState,
+    move: (sql: import("@hourglass/db").Sql) => Promise<boolean>,
+  ) {
+    const moved = await withTransaction(this.ctx.db.pool, move);
     if (!moved) {
       const current = await this.get(caller, id);
       throw new HourglassError("CONFLICT", `request ${id} is ${current.state}; it must be ${from.join(" or ")} to become ${to}`);

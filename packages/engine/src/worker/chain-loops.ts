@@ -1,12 +1,17 @@
+import { tellEnded } from "../chains/hooks.ts";
 import { ChainRunner, CHAIN_JOB_HANDLER } from "../chains/host/runner.ts";
-import { endLinkedInvocations } from "../chains/host/invocation-link.ts";
 import { syncSpecs } from "../chains/host/spec-sync.ts";
+import { expireSuspendedRequests } from "../chains/sql/expireSuspendedRequests.ts";
 import type { Engine } from "../engine.ts";
+import { systemActor, workerActor } from "../events/kinds.ts";
 import type { ExecuteOptions } from "../executors/index.ts";
 import type { JobHandler } from "../executors/types.ts";
 import { withTransaction } from "../transaction.ts";
 import { Every } from "./every.ts";
 import { untilDatabaseAnswers } from "./failures.ts";
+
+/** Requests failed for staying suspended too long, per pass (the rest wait for the next pass). */
+const EXPIRE_BATCH = 1000;
 
 export interface ChainLoopOptions {
   /** Directory of request spec files (*.yaml). */
@@ -17,6 +22,8 @@ export interface ChainLoopOptions {
   suspendedTtlMillis: number;
   /** Job types this worker runs besides noop / shell / http: its handlers' names. */
   handlerTypes: string[];
+  /** The worker's name: chain-job tries it runs are recorded as "worker:<name>" (absent: "system:chains"). */
+  workerId?: string;
 }
 
 /**
@@ -27,13 +34,16 @@ export interface ChainLoopOptions {
  */
 export class ChainLoops {
   private readonly passes: Every;
+  /** Who this worker's chain writes are recorded as. */
+  private readonly actor: string;
 
   constructor(private readonly engine: Engine, private readonly o: ChainLoopOptions) {
     this.passes = new Every(engine.ctx, "chain pass");
+    this.actor = o.workerId ? workerActor(o.workerId) : systemActor("chains");
   }
 
   handlers(execute: ExecuteOptions): Record<string, JobHandler> {
-    const runner = new ChainRunner(this.engine.ctx, execute);
+    const runner = new ChainRunner(this.engine.ctx, execute, { hooks: this.engine.requests.hooks, actor: this.actor });
     return { [CHAIN_JOB_HANDLER]: (job, signal) => runner.run(job, signal) };
   }
 
@@ -53,16 +63,17 @@ export class ChainLoops {
     const { ctx, requests } = this.engine;
     await syncSpecs(ctx, this.o.specsDir, this.o.handlerTypes);
     const now = ctx.clock.now();
+    const ttl = this.o.suspendedTtlMillis;
     await withTransaction(ctx.db.pool, async (sql) => {
-      const expired = await sql.query<{ id: string }>(
-        `UPDATE request SET state = 'FAIL', finished_at = $1 WHERE state = 'SUSPENDED' AND suspended_at < $2 RETURNING id`,
-        [now, new Date(now.getTime() - this.o.suspendedTtlMillis)]);
-      await endLinkedInvocations(sql, now, expired.rows.map((r) => r.id));
+      const expired = await expireSuspendedRequests(sql, now, new Date(now.getTime() - ttl), EXPIRE_BATCH,
+        systemActor("chains"), `suspended for longer than ${ttl} ms`);
+      await tellEnded(requests.hooks, sql, now, expired.map((e) => ({ requestId: e.id, invocationId: e.invocationId, state: "FAIL" })));
     });
     const orphans = await ctx.db.sql.query<{ id: string }>(
       `SELECT id FROM request WHERE state = 'SUSPENDED' AND suspend_reason = 'worker-shutdown' ORDER BY suspended_at LIMIT 100`);
     for (const { id } of orphans.rows) {
-      await requests.resume({ id: "hourglass-worker" }, id).catch(() => {}); // another worker got there first
+      // another worker may get there first: its resume wins, this one is a CONFLICT
+      await requests.resume({ id: this.actor }, id, "resumed after its worker shut down").catch(() => {});
     }
   }
 }

@@ -52,7 +52,9 @@ export class HourglassWorker {
     const execute = { baseEnv: childEnv, handlers };
     this.scheduler = o.scheduler ? new SchedulerLoops(engine, o.scheduler) : null;
     this.chains = o.chains
-      ? new ChainLoops(engine, { ...o.chains, handlerTypes: o.chains.handlerTypes ?? Object.keys(handlers) })
+      ? new ChainLoops(engine, {
+        ...o.chains, handlerTypes: o.chains.handlerTypes ?? Object.keys(handlers), workerId: o.workerId,
+      })
       : null;
     this.accessConfig = o.accessConfig ? new AccessConfigLoop(engine, o.accessConfig) : null;
     this.parts = [...(o.eventRetention ? [new EventRetention(engine, o.eventRetention)] : []), ...(o.parts ?? [])];
