@@ -17,8 +17,10 @@ export interface PinoLoggerOptions {
   /** Colours in the pretty format (default: when it is stdout and stdout is a terminal). */
   colorize?: boolean;
   /**
-   * Where lines go; default stdout, written synchronously so a process that
-   * exits right after logging (process.exit after shutdown) loses no line.
+   * Where every line goes. Default: debug and info to stdout, warn and error
+   * to stderr (as the console logger did, so a runner that shows only stderr
+   * still shows problems), written synchronously so a process that exits
+   * right after logging (process.exit after shutdown) loses no line.
    */
   destination?: DestinationStream;
   /** Fields on every line (e.g. workerId). */
@@ -37,17 +39,21 @@ export function logFormat(setting: string | undefined, stdoutIsTerminal: boolean
 
 export function pinoLogger(options: PinoLoggerOptions): Logger {
   const format = options.format ?? "json";
-  const destination = format === "pretty"
+  const stream = (fd: 1 | 2, destination: DestinationStream | number = fd): DestinationStream => format === "pretty"
     ? pretty({
-        colorize: options.colorize ?? (!options.destination && process.stdout.isTTY === true),
+        colorize: options.colorize ?? (!options.destination && (fd === 1 ? process.stdout : process.stderr).isTTY === true),
         singleLine: true,
         translateTime: "SYS:HH:MM:ss.l",
         ignore: "pid,hostname,name",
         messageFormat: "[{name}] {msg}",
-        destination: options.destination ?? 1,
+        destination,
         sync: true,
       })
-    : options.destination ?? pino.destination({ dest: 1, sync: true });
+    : typeof destination === "number" ? pino.destination({ dest: destination, sync: true }) : destination;
+  // dedupe: a line goes only to the stream of the highest level it reaches
+  const destination = options.destination
+    ? stream(1, options.destination)
+    : pino.multistream([{ level: "trace", stream: stream(1) }, { level: "warn", stream: stream(2) }], { dedupe: true });
   const base = pino({
     name: options.name,
     level: options.level ?? "info",
