@@ -16,6 +16,7 @@ import { Requests } from "./chains/service.ts";
 import { endRequestInvocations } from "./scheduler/host/request-link.ts";
 import { Scheduler } from "./scheduler/service.ts";
 import { EventLog } from "./events/log.ts";
+import { EventFeed } from "./events/feed.ts";
 
 export interface EngineOptions {
   db: Database;
@@ -25,6 +26,8 @@ export interface EngineOptions {
   metrics?: Metrics;
   /** Randomness for interval schedules' first run (tests pass a fixed one). */
   random?: () => number;
+  /** How the live event feed learns of new events: "listen" (default) or "poll" (the embedded database). */
+  eventWakeups?: "listen" | "poll";
 }
 
 /** The domain core. Apps build one with their database, clock and logger; it never reads the environment. */
@@ -39,6 +42,8 @@ export interface Engine {
   requests: Requests;
   /** The event log: every transition and operator action (histories, audit, live pages, the event stream). */
   events: EventLog;
+  /** The live feed of the log for this process's streams (events/feed.ts); reads nothing until someone subscribes. */
+  feed: EventFeed;
   /** Identities, credentials, roles and which project each resource is in (access/host). */
   access: Access;
   /** The engine's own paths, without the public API's checks (LUCI's EngineInternal); never behind a transport. */
@@ -75,6 +80,7 @@ export function createEngine(options: EngineOptions): Engine {
     scheduler: new Scheduler(ctx, options.random, { invocationsAborted: (caller, ids) => requests.stopForInvocations(caller, ids) }),
     requests,
     events,
+    feed: new EventFeed(ctx, events, { wakeups: options.eventWakeups ?? "listen" }),
     access: new Access(ctx),
     internal: { queues: admin, queue: queueInternal },
   };

@@ -1,0 +1,16 @@
+import type { Sql } from "@hourglass/db";
+import type { Cursor } from "../cursor.ts";
+
+/**
+ * Whether any committed event lies beyond the cursor. Asked right after a
+ * follow that returned everything it could: a yes means events of finished
+ * transactions wait behind an older transaction still running (follow reads
+ * only below the snapshot's xmin), so the reader must look again shortly —
+ * that older transaction may write no event, and then nothing would wake it.
+ */
+const SQL = `SELECT EXISTS (SELECT 1 FROM event_log WHERE (tx, id) > ($1::bigint, $2::bigint)) AS held`;
+
+export async function eventsAfter(db: Sql, after: Cursor): Promise<boolean> {
+  const r = await db.query<{ held: boolean }>(SQL, [after.tx.toString(), after.id.toString()], "hg_events_after");
+  return r.rows[0]?.held ?? false;
+}
