@@ -57,7 +57,7 @@ describe("several worker processes", () => {
     const calls = server.callsOf(d!);
     expect(calls.map((c) => c.attempt)).toEqual([1, 2]);
     const info = (await t.api.queues.getJobDetails({ jobDescriptor: d! }));
-    expect(info.history.some((h) => h.by === "resurrector")).toBe(true);
+    expect(info.history.some((h) => h.by === "system:resurrector")).toBe(true);
     expect(info.claimDescriptor).not.toContain(victim.id);
     expect(info.attempts.at(-1)).toMatchObject({ succeeded: true, httpStatus: 200, stdout: "second time lucky" });
   });
