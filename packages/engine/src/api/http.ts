@@ -62,7 +62,7 @@ export async function handleApiRequest(req: Request, engine: Engine, options: Ap
 }
 
 /** Credentials that do not authenticate: 401 (or 503 when the database could not be asked). */
-function refusedCredentials(err: unknown, engine: Engine): Response {
+export function refusedCredentials(err: unknown, engine: Engine): Response {
   const status = isHourglassError(err) && err.code === "UNAUTHENTICATED" ? 401 : engine.ctx.db.outage.failed(err) ? 503 : 0;
   if (status === 0) throw err;
   const errorCode = status === 401 ? "UNAUTHENTICATED" : "DATABASE_UNAVAILABLE";

@@ -1,4 +1,5 @@
 import { accessRouter } from "./access.ts";
+import { alertsRouter } from "./alerts.ts";
 import { queuesRouter } from "./queues.ts";
 import { requestsRouter } from "./requests.ts";
 import { schedulerRouter } from "./scheduler.ts";
@@ -9,12 +10,14 @@ export const appRouter = router({
   scheduler: schedulerRouter,
   requests: requestsRouter,
   access: accessRouter,
+  alerts: alertsRouter,
 });
 
 export type AppRouter = typeof appRouter;
 export const createCaller = createCallerFactory(appRouter);
 export type { ApiContext } from "./trpc.ts";
 export { handleApiRequest, TRPC_ENDPOINT, type ApiOptions } from "./http.ts";
+export { CHANGES_ENDPOINT, EVENTS_ENDPOINT, handleChangesRequest, handleEventStreamRequest, type EventStreamOptions } from "./event-stream.ts";
 export { DEFAULT_MAX_REQUEST_BYTES } from "./request-size.ts";
 export { checkRequest, hostAllowed, LOOPBACK_HOSTS, type RequestPolicy } from "./request-guard.ts";
 export { SESSION_COOKIE, credentialsOf } from "./credentials-of.ts";

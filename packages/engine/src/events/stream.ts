@@ -29,9 +29,10 @@ export interface EventStreamOptions {
 
 /**
  * One step of a stream: events it takes, oldest first, and which filters
- * they matched; or a gap (events were skipped, see catchUpLimit). `cursor` is
- * the stream's position after it: resuming after it misses nothing and
- * repeats nothing.
+ * they matched (none when only its position moved: the first item, and
+ * stretches of the log it does not take); or a gap (events were skipped, see
+ * catchUpLimit). `cursor` is the stream's position after it: resuming after
+ * it misses nothing and repeats nothing.
  */
 export interface StreamItem {
   events: EventInfo[];
@@ -118,6 +119,8 @@ export async function* streamEvents(
     const end = await log.end();
     // a position past the end (a cursor of another database) would wait forever: it starts at the end
     let position = o.after && !cursorAfter(o.after, end) ? o.after : end;
+    // first, where the stream starts (the feed is already delivering from no later than this)
+    yield { events: [], topics: new Set(), cursor: formatCursor(position), gap: false };
     for (;;) {
       // catching up: the log from `position`, until a read comes back short
       inbox.overflowed = false;
@@ -129,7 +132,7 @@ export async function* streamEvents(
         if (batch.length > 0) {
           const [taken] = await selectEvents(batch, [selector], feed.refs);
           position = parseCursor(batch[batch.length - 1]!.cursor)!;
-          if (taken!.events.length > 0) yield { ...taken!, cursor: formatCursor(position), gap: false };
+          yield { ...taken!, cursor: formatCursor(position), gap: false }; // empty: only the position moved
         }
         if (batch.length < batchSize) break;
         if (o.catchUpLimit !== undefined && read >= o.catchUpLimit) {
