@@ -46,9 +46,10 @@ export type RefName = keyof EventRefs;
 const text = (v: unknown) => (typeof v === "string" && v.length > 0 ? v : undefined);
 
 /**
- * The references an event gives by itself: its own entity, and what writers
- * put in its payload (`queue`, `job`, `request` / `requestId`, `type`).
- * References its kind cannot have are null.
+ * The references an event gives by itself: its own entity (a trigger's id
+ * starts with its job's key), and what writers put in its payload (`queue`,
+ * `job`, `request` / `requestId`, `type`). References its kind cannot have
+ * are null.
  */
 export function knownRefs(e: EventInfo): EventRefs {
   const p = e.payload ?? {};
@@ -60,8 +61,12 @@ export function knownRefs(e: EventInfo): EventRefs {
     case "scheduler_job":
       return { queue: null, job: e.entityId, request: null, requestType: null };
     case "invocation":
-    case "trigger":
       return { queue: null, job: text(p.job), request: null, requestType: null };
+    case "trigger": {
+      // "<project>/<job>:<trigger id>" (scheduler/trigger-states.ts); job keys hold no ':'
+      const colon = e.entityId.indexOf(":");
+      return { queue: null, job: colon > 0 ? e.entityId.slice(0, colon) : (text(p.job) ?? null), request: null, requestType: null };
+    }
     case "request":
       return { queue: null, job: null, request: e.entityId, requestType: text(p.type) };
     case "chain_job":

@@ -1,6 +1,6 @@
 import type { Sql } from "@hourglass/db";
 import type { EventRefs } from "./feed-match.ts";
-import { jobsOfInvocations, jobsOfTriggers, queuesOfJobs, typesOfRequests } from "./sql/eventRefs.ts";
+import { jobsOfInvocations, queuesOfJobs, typesOfRequests } from "./sql/eventRefs.ts";
 import type { EventInfo } from "./types.ts";
 
 const CACHE_SIZE = 20_000;
@@ -20,14 +20,13 @@ class BoundedMap extends Map<string, string> {
 
 /**
  * Looks up the references events do not carry, for a whole batch at once: a
- * queue job's queue, an invocation's or trigger's job, a chain job's request
+ * queue job's queue, an invocation's job, a chain job's request
  * and a request's type. None of them ever changes for a given id, so answers
  * are cached; a row that is gone resolves to null (not cached).
  */
 export class EventRefResolver {
   private readonly queues = new BoundedMap(CACHE_SIZE);
   private readonly invocationJobs = new BoundedMap(CACHE_SIZE);
-  private readonly triggerJobs = new BoundedMap(CACHE_SIZE);
   private readonly types = new BoundedMap(CACHE_SIZE);
 
   constructor(private readonly db: Sql) {}
@@ -41,7 +40,6 @@ export class EventRefResolver {
     await this.resolve(wanting("queue", "queue_job"), byId, this.queues, (ids) => queuesOfJobs(this.db, ids), (e, v) => (of(e).queue = v));
     await this.resolve(wanting("job", "invocation"), byId, this.invocationJobs, (ids) => jobsOfInvocations(this.db, ids),
       (e, v) => (of(e).job = v));
-    await this.resolve(wanting("job", "trigger"), byId, this.triggerJobs, (ids) => jobsOfTriggers(this.db, ids), (e, v) => (of(e).job = v));
 
     // a chain job's entity id starts with its request's id ("<request>/<job>" or "<request>:<job>")
     for (const e of wanting("request", "chain_job")) {

@@ -20,13 +20,6 @@ export async function jobsOfInvocations(db: Sql, ids: string[]): Promise<Map<str
   return new Map(r.rows.map((row) => [row.id, row.key]));
 }
 
-/** The scheduler job of each trigger (by its row id). */
-export async function jobsOfTriggers(db: Sql, ids: string[]): Promise<Map<string, string>> {
-  const r = await db.query<{ id: string; key: string }>(
-    `SELECT id::text AS id, job_key AS key FROM scheduler_trigger WHERE id = ANY($1::bigint[])`, [ids]);
-  return new Map(r.rows.map((row) => [row.id, row.key]));
-}
-
 /** The type of each request. */
 export async function typesOfRequests(db: Sql, ids: string[]): Promise<Map<string, string>> {
   const r = await db.query<{ id: string; type: string }>(`SELECT id, type FROM request WHERE id = ANY($1::text[])`, [ids]);
