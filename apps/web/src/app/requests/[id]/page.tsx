@@ -8,8 +8,9 @@ import { Badge, Button, Card, ConfirmButton, ErrorText, Time } from "@/component
 import { useCan } from "@/lib/can";
 import { need } from "@/lib/permissions";
 import { LIVE_MS, useTRPC } from "@/lib/trpc";
-import { isFinalRequestState } from "@hourglass/engine/states";
+import { isFinalRequestState, isStoppableRequestState } from "@hourglass/engine/states";
 import { Progress } from "@/components/progress";
+import { RequestHistory } from "@/components/request-history";
 
 /** One request: state, progress, args, Stop / Suspend / Resume, the live job-chain graph and the tries of the chosen job. */
 export default function RequestPage() {
@@ -50,7 +51,7 @@ export default function RequestPage() {
             <div className="ml-auto flex gap-2">
               {r.state === "RUNNING" && <Button onClick={() => suspend.mutate({ id })} disabled={suspend.isPending || cannot("suspend") !== undefined} title={cannot("suspend")}>Suspend</Button>}
               {r.state === "SUSPENDED" && <Button onClick={() => resume.mutate({ id })} disabled={resume.isPending || cannot("resume") !== undefined} title={cannot("resume")}>Resume</Button>}
-              {["PENDING", "RUNNING", "SUSPENDED"].includes(r.state) && (
+              {isStoppableRequestState(r.state) && (
                 <ConfirmButton label="Stop" tone="danger" title={`Stop request ${r.id}?`} confirmLabel="Stop request"
                   message="Running jobs are killed and no further job starts. This cannot be undone."
                   open={confirmStop} setOpen={(o) => (stop.reset(), setConfirmStop(o))} busy={stop.isPending} error={stop.error} disabledReason={cannot("stop")} onConfirm={() => stop.mutate({ id })} />
@@ -77,36 +78,47 @@ export default function RequestPage() {
           <Card title="Job chain">
             {chain.data && <ChainGraph jobs={chain.data.jobs} sequences={chain.data.sequences} selected={selected} onSelect={setSelected} />}
           </Card>
-          {selected && <JobTries requestId={id} jobId={selected} name={chain.data?.jobs.find((j) => j.id === selected)?.name ?? selected} />}
+          {selected && (
+            <JobTries requestId={id} jobId={selected} live={!isFinalRequestState(r.state)}
+              name={chain.data?.jobs.find((j) => j.id === selected)?.name ?? selected} />
+          )}
+          <Card title="History">
+            <RequestHistory requestId={id} live={!isFinalRequestState(r.state)} />
+          </Card>
         </>
       )}
     </div>
   );
 }
 
-function JobTries({ requestId, jobId, name }: { requestId: string; jobId: string; name: string }) {
+function JobTries({ requestId, jobId, name, live }: { requestId: string; jobId: string; name: string; live: boolean }) {
   const trpc = useTRPC();
   const log = useQuery(trpc.requests.log.queryOptions({ requestId, jobId }));
   return (
-    <Card title={`Tries of ${name} (${jobId})`}>
-      <ErrorText error={log.error} />
-      {log.data?.length === 0 && <p className="text-sm text-slate-500">No tries yet.</p>}
-      <div className="space-y-3" data-testid="job-tries">
-        {log.data?.map((l) => (
-          <div key={l.try} className="rounded border border-slate-200 p-3 text-sm dark:border-slate-700">
-            <div className="flex flex-wrap items-center gap-3">
-              <span className="font-semibold">Try {l.try}</span><Badge state={l.state} />
-              <span className="text-slate-500">{l.type}</span>
-              <Time ms={l.startedAt} />
-              {l.finishedAt && <span>{((l.finishedAt - l.startedAt) / 1000).toFixed(1)} s</span>}
-              {l.exitCode !== null && <span>exit {l.exitCode}</span>}
+    <div className="grid gap-4 lg:grid-cols-[2fr_1fr]">
+      <Card title={`Tries of ${name} (${jobId})`}>
+        <ErrorText error={log.error} />
+        {log.data?.length === 0 && <p className="text-sm text-slate-500">No tries yet.</p>}
+        <div className="space-y-3" data-testid="job-tries">
+          {log.data?.map((l) => (
+            <div key={l.try} className="rounded border border-slate-200 p-3 text-sm dark:border-slate-700">
+              <div className="flex flex-wrap items-center gap-3">
+                <span className="font-semibold">Try {l.try}</span><Badge state={l.state} />
+                <span className="text-slate-500">{l.type}</span>
+                <Time ms={l.startedAt} />
+                {l.finishedAt && <span>{((l.finishedAt - l.startedAt) / 1000).toFixed(1)} s</span>}
+                {l.exitCode !== null && <span>exit {l.exitCode}</span>}
+              </div>
+              {l.error && <p className="mt-1 text-rose-700 dark:text-rose-300">{l.error}</p>}
+              {l.stdout && <pre className="mt-2 max-h-60 overflow-auto whitespace-pre-wrap rounded bg-slate-900 p-2 font-mono text-xs text-slate-100">{l.stdout}</pre>}
+              {l.stderr && <pre className="mt-2 max-h-60 overflow-auto whitespace-pre-wrap rounded bg-rose-950 p-2 font-mono text-xs text-rose-100">{l.stderr}</pre>}
             </div>
-            {l.error && <p className="mt-1 text-rose-700 dark:text-rose-300">{l.error}</p>}
-            {l.stdout && <pre className="mt-2 max-h-60 overflow-auto whitespace-pre-wrap rounded bg-slate-900 p-2 font-mono text-xs text-slate-100">{l.stdout}</pre>}
-            {l.stderr && <pre className="mt-2 max-h-60 overflow-auto whitespace-pre-wrap rounded bg-rose-950 p-2 font-mono text-xs text-rose-100">{l.stderr}</pre>}
-          </div>
-        ))}
-      </div>
-    </Card>
+          ))}
+        </div>
+      </Card>
+      <Card title={`History of ${name}`}>
+        <RequestHistory key={jobId} requestId={requestId} jobId={jobId} live={live} />
+      </Card>
+    </div>
   );
 }
