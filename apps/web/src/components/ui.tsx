@@ -1,6 +1,7 @@
 "use client";
 import { useEffect, useRef, type ButtonHTMLAttributes, type ReactNode } from "react";
 import { relativeTime } from "@/lib/format";
+import { useNow } from "@/lib/now";
 
 export { relativeTime };
 
@@ -173,11 +174,12 @@ export const inputClass = `w-full ${controlClass}`;
 
 /** A time in the viewer's zone, relative when recent; UTC on hover. */
 export function Time({ ms, relative = true }: { ms: number | null | undefined; relative?: boolean }) {
+  const now = useNow();
   if (ms === null || ms === undefined) return <span className="text-slate-400">—</span>;
   const d = new Date(ms);
   return (
     <time dateTime={d.toISOString()} title={`${d.toISOString().replace("T", " ").replace(".000Z", "Z")} (UTC)`}>
-      {relative ? relativeTime(ms) : d.toLocaleString()}
+      {relative ? relativeTime(ms, now) : d.toLocaleString()}
     </time>
   );
 }

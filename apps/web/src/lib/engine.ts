@@ -2,7 +2,7 @@
 // validated environment. Only server code imports this module.
 import { createDatabase } from "@hourglass/db";
 import { createEngine, type Engine } from "@hourglass/engine";
-import { DEFAULT_MAX_REQUEST_BYTES, type ApiOptions } from "@hourglass/engine/api";
+import { DEFAULT_MAX_REQUEST_BYTES, type ApiOptions, type EventStreamOptions } from "@hourglass/engine/api";
 import { createMetrics } from "@hourglass/engine/metrics";
 import { z } from "zod";
 import { webLogger } from "./logger";
@@ -19,7 +19,11 @@ const envSchema = z.object({
   HOURGLASS_METRICS_TOKEN: z.string().min(1).optional(),
 });
 
-const globalForEngine = globalThis as unknown as { hourglassEngine?: Engine; hourglassApiOptions?: ApiOptions };
+const globalForEngine = globalThis as unknown as {
+  hourglassEngine?: Engine;
+  hourglassApiOptions?: ApiOptions;
+  hourglassStreamOptions?: EventStreamOptions;
+};
 
 export function getEngine(): Engine {
   if (!globalForEngine.hourglassEngine) {
@@ -34,7 +38,9 @@ export function getEngine(): Engine {
     });
     // the engine's counters, the database gauges and Node's process metrics, served at /metrics
     const metrics = createMetrics({ processMetrics: true });
-    globalForEngine.hourglassEngine = createEngine({ db, logger, metrics });
+    // the live event feed LISTENs on a server; the embedded database delivers no notification across connections
+    const eventWakeups = env.HOURGLASS_EMBEDDED_DB === "1" ? "poll" : "listen";
+    globalForEngine.hourglassEngine = createEngine({ db, logger, metrics, eventWakeups });
   }
   return globalForEngine.hourglassEngine;
 }
@@ -55,4 +61,13 @@ export function getApiOptions(): ApiOptions {
     };
   }
   return globalForEngine.hourglassApiOptions;
+}
+
+/** How /api/events and /api/events/changes serve: the API's host policy, stream errors to the log. */
+export function getEventStreamOptions(): EventStreamOptions {
+  globalForEngine.hourglassStreamOptions ??= {
+    policy: requestPolicy(),
+    onError: (message) => webLogger().error("event stream: internal error", { error: message }),
+  };
+  return globalForEngine.hourglassStreamOptions;
 }

@@ -8,7 +8,11 @@ import { SIGN_IN_PATH, signInUrl } from "./sign-in-paths";
 
 export const { TRPCProvider, useTRPC } = createTRPCContext<AppRouter>();
 
-/** How often open pages refetch: updates appear without a reload. */
+/**
+ * Pages no longer poll: they refetch when the event log says their topics
+ * changed (lib/live.ts). Kept only for pages not yet on live topics.
+ * @deprecated use useLive
+ */
 export const LIVE_MS = 1500;
 
 /** Whether `err` is the API's 401: no session, or one that expired or was ended; the user must sign in again. */
@@ -37,7 +41,7 @@ export function Providers({ children }: { children: ReactNode }) {
         mutationCache: new MutationCache({ onError: toSignInWhenNotSignedIn }),
         defaultOptions: {
           queries: {
-            refetchInterval: LIVE_MS,
+            // no refetchInterval: pages refetch when the event log says their data changed (useLive)
             staleTime: 500,
             retry: (count, err) => count < 2 && !(err instanceof TRPCClientError && err.data?.httpStatus < 500),
           },

@@ -2,6 +2,7 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { Badge, ErrorText, Time } from "@/components/ui";
+import { useLive } from "@/lib/live";
 import { useTRPC } from "@/lib/trpc";
 
 const COLUMNS = ["RUNNING", "SCHEDULED", "WAITING", "PAUSED"] as const;
@@ -10,6 +11,7 @@ const COLUMNS = ["RUNNING", "SCHEDULED", "WAITING", "PAUSED"] as const;
 export default function ProjectsPage() {
   const trpc = useTRPC();
   const projects = useQuery(trpc.scheduler.getProjects.queryOptions());
+  useLive([{ filter: { entityKinds: ["scheduler_job", "invocation", "project"] }, invalidate: [trpc.scheduler.getProjects.queryFilter()] }]);
   return (
     <div className="space-y-4">
       <h1 className="text-2xl font-semibold">Jobs</h1>

@@ -5,6 +5,7 @@ import { useState } from "react";
 import { QueueForm } from "@/components/queue-form";
 import { QueueTable } from "@/components/queue-table";
 import { Button, ErrorText, Modal } from "@/components/ui";
+import { useLive } from "@/lib/live";
 import { createInput } from "@/lib/queue-settings";
 import { useTRPC } from "@/lib/trpc";
 
@@ -13,6 +14,7 @@ export default function QueuesPage() {
   const router = useRouter();
   const queryClient = useQueryClient();
   const queues = useQuery(trpc.queues.getQueueSummaries.queryOptions());
+  useLive([{ filter: { entityKinds: ["queue", "queue_job"] }, invalidate: [trpc.queues.getQueueSummaries.queryFilter()] }]);
   const [creating, setCreating] = useState(false);
   const create = useMutation(
     trpc.queues.createQueue.mutationOptions({

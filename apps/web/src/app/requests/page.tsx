@@ -7,6 +7,7 @@ import { Progress } from "@/components/progress";
 import { Badge, Button, ErrorText, Field, Modal, Time } from "@/components/ui";
 import { useCan } from "@/lib/can";
 import { need } from "@/lib/permissions";
+import { useLive } from "@/lib/live";
 import { useTRPC } from "@/lib/trpc";
 import { REQUEST_STATES as STATES, type RequestState as State } from "@hourglass/engine/states";
 
@@ -22,6 +23,8 @@ export default function RequestsPage() {
   const limit = 50;
   const found = useQuery(trpc.requests.find.queryOptions({ type: type || undefined, states, user: user || undefined, limit, offset }));
   const specs = useQuery(trpc.requests.specs.queryOptions());
+  // a request's state and its progress (its chain jobs finishing)
+  useLive([{ filter: { entityKinds: ["request", "chain_job"] }, invalidate: [trpc.requests.find.queryFilter()] }]);
   const can = useCan();
   const startable = specs.data?.requests.filter((r) => can.allows(need.request("start", { project: r.project, type: r.name })));
   const cannotStart = !can.ready ? can.missing({ AllOf: [] }) : startable?.length === 0 ? "missing scope requests:start for every request type" : undefined;

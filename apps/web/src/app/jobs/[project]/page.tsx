@@ -5,6 +5,7 @@ import { useParams, useRouter, useSearchParams } from "next/navigation";
 import { Suspense, useState } from "react";
 import { Flavor, JobActions } from "@/components/job-actions";
 import { Badge, Button, ErrorText, Time } from "@/components/ui";
+import { useLive } from "@/lib/live";
 import { useTRPC } from "@/lib/trpc";
 
 export default function ProjectPage() {
@@ -19,6 +20,10 @@ function ProjectJobs() {
   const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
   const jobs = useQuery(trpc.scheduler.getJobs.queryOptions({ project, cursor: cursors[cursors.length - 1], pageSize: 100 }));
   const projects = useQuery(trpc.scheduler.getProjects.queryOptions());
+  useLive([{
+    filter: { projects: [project], entityKinds: ["scheduler_job", "invocation", "trigger", "project"] },
+    invalidate: [trpc.scheduler.pathFilter()],
+  }]);
   const meta = projects.data?.find((p) => p.id === project);
   const rows = jobs.data?.jobs.filter((j) => !filter || j.state === filter) ?? [];
   return (

@@ -8,12 +8,15 @@ import { ExecutorSummary } from "@/components/executor-summary";
 import { JobsTable } from "@/components/jobs-table";
 import { QueueActions } from "@/components/queue-actions";
 import { Badge, Card, ErrorText, formatCount, formatMillis, Time } from "@/components/ui";
+import { useLive } from "@/lib/live";
 import { useTRPC } from "@/lib/trpc";
 
 export default function QueuePage() {
   const { name } = useParams<{ name: string }>();
   const trpc = useTRPC();
   const summary = useQuery(trpc.queues.getQueueSummary.queryOptions({ name }));
+  // the queue's events and its jobs': its counts, settings and job list refetch when they change
+  useLive([{ filter: { queue: name }, invalidate: [trpc.queues.pathFilter()] }]);
   const q = summary.data;
   return (
     <div className="space-y-5">

@@ -6,6 +6,7 @@ import { useState } from "react";
 import { InvocationChart } from "@/components/invocation-chart";
 import { Flavor, JobActions } from "@/components/job-actions";
 import { Badge, Button, Card, ErrorText, relativeTime, Time } from "@/components/ui";
+import { useLive } from "@/lib/live";
 import { useTRPC } from "@/lib/trpc";
 
 export default function JobPage() {
@@ -18,6 +19,8 @@ export default function JobPage() {
   const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
   const finished = useQuery({ ...trpc.scheduler.getInvocations.queryOptions({ job: key, finishedOnly: true, pageSize: 25, cursor: cursors[cursors.length - 1] }), placeholderData: keepPreviousData });
   const recent = useQuery(trpc.scheduler.getInvocations.queryOptions({ job: key, pageSize: 50 }));
+  // the job's events, its invocations' and its triggers'
+  useLive([{ filter: { job: key }, invalidate: [trpc.scheduler.pathFilter()] }]);
   const j = job.data;
   return (
     <div className="space-y-5">

@@ -7,6 +7,7 @@ import { TaskCard } from "@/components/task-card";
 import { Badge, Card, ConfirmButton, ErrorText, Time } from "@/components/ui";
 import { useCan } from "@/lib/can";
 import { need } from "@/lib/permissions";
+import { useLive } from "@/lib/live";
 import { useTRPC } from "@/lib/trpc";
 
 const ACTIVE = ["STARTING", "RETRYING", "RUNNING"];
@@ -17,10 +18,11 @@ export default function InvocationPage() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const cannotAbort = useCan().missing(need.schedulerJob("manage", { project, id }));
-  const inv = useQuery({
-    ...trpc.scheduler.getInvocation.queryOptions({ job: key, invocationId: invocation }),
-    refetchInterval: (q) => (q.state.data && !ACTIVE.includes(q.state.data.state) ? 5000 : 1000),
-  });
+  const inv = useQuery(trpc.scheduler.getInvocation.queryOptions({ job: key, invocationId: invocation }));
+  useLive([{
+    filter: { entityKinds: ["invocation"], entityId: invocation },
+    invalidate: [trpc.scheduler.getInvocation.queryFilter({ job: key, invocationId: invocation })],
+  }]);
   const [confirm, setConfirm] = useState(false);
   const abort = useMutation(trpc.scheduler.abortInvocation.mutationOptions({
     onSuccess: async () => {

@@ -6,17 +6,20 @@ import Link from "next/link";
 import { useParams } from "next/navigation";
 import { useState, type ReactNode } from "react";
 import { Badge, Card, ErrorText, Output, Time } from "@/components/ui";
+import { useLive } from "@/lib/live";
 import { useTRPC } from "@/lib/trpc";
 
 export default function JobPage() {
   const { name, id } = useParams<{ name: string; id: string }>();
   const descriptor = `${name}:${id}`;
   const trpc = useTRPC();
-  const job = useQuery({
-    ...trpc.queues.getJobDetails.queryOptions({ jobDescriptor: descriptor }),
-    // a finished job changes only if an operator retries it; keep polling slower
-    refetchInterval: (q) => (q.state.data && isFinal(q.state.data.jobState) ? 5000 : 1000),
-  });
+  const job = useQuery(trpc.queues.getJobDetails.queryOptions({ jobDescriptor: descriptor }));
+  // the job's own events, and its queue's (a claim is one event of the queue naming its jobs)
+  const refetch = [trpc.queues.getJobDetails.queryFilter({ jobDescriptor: descriptor })];
+  useLive([
+    { filter: { entityKinds: ["queue_job"], entityId: id }, invalidate: refetch },
+    { filter: { entityKinds: ["queue"], entityId: name, actions: ["claimed"] }, invalidate: refetch },
+  ]);
   const j = job.data;
   return (
     <div className="space-y-5">
