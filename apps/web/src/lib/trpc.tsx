@@ -4,6 +4,7 @@ import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from "@ta
 import { createTRPCClient, httpBatchLink, TRPCClientError } from "@trpc/client";
 import { createTRPCContext } from "@trpc/tanstack-react-query";
 import { useState, type ReactNode } from "react";
+import { LiveProvider } from "./live";
 import { SIGN_IN_PATH, signInUrl } from "./sign-in-paths";
 
 export const { TRPCProvider, useTRPC } = createTRPCContext<AppRouter>();
@@ -53,7 +54,7 @@ export function Providers({ children }: { children: ReactNode }) {
   return (
     <QueryClientProvider client={queryClient}>
       <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>
-        {children}
+        <LiveProvider>{children}</LiveProvider>
       </TRPCProvider>
     </QueryClientProvider>
   );

@@ -8,6 +8,7 @@ import type { CreatedToken } from "@/components/access/types";
 import { Card, ErrorText } from "@/components/ui";
 import { tokenDefaults } from "@/lib/bindings";
 import { useWhoami } from "@/lib/session";
+import { useLive } from "@/lib/live";
 import { useTRPC } from "@/lib/trpc";
 
 /**
@@ -19,7 +20,9 @@ export default function MyTokensPage() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const me = useWhoami();
-  const tokens = useQuery({ ...trpc.access.listTokens.queryOptions({}), refetchInterval: 10_000 });
+  const tokens = useQuery(trpc.access.listTokens.queryOptions({}));
+  // token events are seen by access administrators; anyone else's list changes by their own actions here
+  useLive([{ filter: { entityKinds: ["token"] }, invalidate: [trpc.access.listTokens.queryFilter()] }]);
   const held = me.data?.scopes;
   const bindings = held?.filter((s) => s.startsWith("assume:")) ?? [];
   const granted = useQuery({ ...trpc.access.expandScopes.queryOptions({ scopes: bindings }), enabled: held !== undefined, refetchInterval: false });

@@ -2,6 +2,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useWhoami } from "@/lib/session";
+import { useLive } from "@/lib/live";
 import { useTRPC } from "@/lib/trpc";
 import { Badge, Button, ConfirmDialog, ErrorText, Modal, Time } from "../ui";
 import { CreatePrincipalForm, EditPrincipalForm, PasswordForm } from "./principal-forms";
@@ -24,7 +25,8 @@ export function PrincipalsSection({ kind }: { kind: PrincipalKind }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const me = useWhoami().data;
-  const list = useQuery({ ...trpc.access.listPrincipals.queryOptions(), refetchInterval: 10_000 });
+  const list = useQuery(trpc.access.listPrincipals.queryOptions());
+  useLive([{ filter: { entityKinds: ["principal", "token", "role"] }, invalidate: [trpc.access.listPrincipals.queryFilter()] }]);
   const [dialog, setDialog] = useState<Dialog | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [created, setCreated] = useState<CreatedToken | null>(null);

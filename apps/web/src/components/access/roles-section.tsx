@@ -3,6 +3,7 @@ import { ADMIN_ROLE, PROJECT_ROLE_LEVELS, predefinedRole, projectRoleId } from "
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { parseScopeLines } from "@/lib/bindings";
+import { useLive } from "@/lib/live";
 import { useTRPC } from "@/lib/trpc";
 import { Button, Card, ConfirmDialog, ErrorText, Field, inputClass, Modal, Time } from "../ui";
 import { Grants } from "./principal-forms";
@@ -25,7 +26,8 @@ function builtInScopes(id: string): string[] {
 export function RolesSection() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const roles = useQuery({ ...trpc.access.listRoles.queryOptions(), refetchInterval: 10_000 });
+  const roles = useQuery(trpc.access.listRoles.queryOptions());
+  useLive([{ filter: { entityKinds: ["role"] }, invalidate: [trpc.access.listRoles.queryFilter()] }]);
   const [dialog, setDialog] = useState<Dialog | null>(null);
   const close = () => setDialog(null);
   const done = async () => {

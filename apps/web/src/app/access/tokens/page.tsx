@@ -3,12 +3,14 @@ import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { TokensTable } from "@/components/access/tokens-table";
 import { ErrorText } from "@/components/ui";
+import { useLive } from "@/lib/live";
 import { useTRPC } from "@/lib/trpc";
 
 /** Every API token of every user and service account. */
 export default function AllTokensPage() {
   const trpc = useTRPC();
-  const tokens = useQuery({ ...trpc.access.listTokens.queryOptions({ all: true }), refetchInterval: 10_000 });
+  const tokens = useQuery(trpc.access.listTokens.queryOptions({ all: true }));
+  useLive([{ filter: { entityKinds: ["token", "principal"] }, invalidate: [trpc.access.listTokens.queryFilter()] }]);
   return (
     <section className="space-y-3" aria-label="All tokens">
       <div>
