@@ -158,7 +158,7 @@ function newSession(
         return true;
       } catch (err) {
         if (!isHourglassError(err) || err.code !== "UNAUTHENTICATED") return true; // the database is away: check later
-        await w.send(`event: error\ndata: ${JSON.stringify({ errorCode: "UNAUTHENTICATED", message: err.message })}\n\n`);
+        await w.send(`event: unauthenticated\ndata: ${JSON.stringify({ errorCode: "UNAUTHENTICATED", message: err.message })}\n\n`);
         return false;
       }
     },
