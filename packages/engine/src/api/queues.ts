@@ -59,10 +59,10 @@ export const queuesRouter = router({
     .query(async ({ ctx, input }) => (await ctx.engine.queues.summaries(input.name))[0]!),
   updateQueue: procedure(updateQueueAccess, s.updateQueueInput)
     .mutation(({ ctx, input }) => ctx.engine.queues.updateQueue(ctx.caller, input.name, input.settings)),
-  pauseQueue: procedure(onQueue("manage", (i: { name: string }) => i.name), s.queueNameInput)
-    .mutation(({ ctx, input }) => ctx.engine.queues.pauseQueue(ctx.caller, input.name)),
-  resumeQueue: procedure(onQueue("manage", (i: { name: string }) => i.name), s.queueNameInput)
-    .mutation(({ ctx, input }) => ctx.engine.queues.resumeQueue(ctx.caller, input.name)),
+  pauseQueue: procedure(onQueue("manage", (i: { name: string }) => i.name), s.pauseQueueInput)
+    .mutation(({ ctx, input }) => ctx.engine.queues.pauseQueue(ctx.caller, input.name, input.reason)),
+  resumeQueue: procedure(onQueue("manage", (i: { name: string }) => i.name), s.pauseQueueInput)
+    .mutation(({ ctx, input }) => ctx.engine.queues.resumeQueue(ctx.caller, input.name, input.reason)),
   getJobDetails: procedure(onJob("read", (i: { jobDescriptor: string }) => i.jobDescriptor), s.jobDescriptorInput)
     .query(({ ctx, input }) => ctx.engine.reads.getJobDetails(input.jobDescriptor)),
   jobHistory: procedure(onJob("read", (i: { jobDescriptor: string }) => i.jobDescriptor), s.jobHistoryInput)

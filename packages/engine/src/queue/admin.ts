@@ -1,15 +1,24 @@
-import { Prisma } from "@hourglass/db";
 import type { Caller, EngineContext } from "../context.ts";
 import { HourglassError } from "../errors.ts";
 import { executorConfigSchema, type ExecutorConfig } from "../executors/config.ts";
 import { mergeExecutor } from "../executors/patch.ts";
 import { maskExecutor } from "../executors/secrets.ts";
+import { appendEvents } from "../events/sql/appendEvents.ts";
+import { withTransaction } from "../transaction.ts";
 import { checkQueueName } from "./descriptors.ts";
+import { queueSettings, queueState, settingsChanges } from "./queue-events.ts";
 import type { CreateQueueInput, QueueSettings, QueueSettingsPatch } from "./schemas.ts";
+import { deleteQueue } from "./sql/deleteQueue.ts";
+import { insertQueue } from "./sql/insertQueue.ts";
+import { pauseQueue } from "./sql/pauseQueue.ts";
+import type { QueueRow } from "./sql/queueRow.ts";
+import { reapplyRetention } from "./sql/reapplyRetention.ts";
+import { resumeQueue } from "./sql/resumeQueue.ts";
+import { updateQueueSettings } from "./sql/updateQueueSettings.ts";
 import { isSystemQueue } from "./system.ts";
 import type { QueueInfo } from "./types.ts";
 
-export type QueueRow = Prisma.QueueGetPayload<object>;
+export type { QueueRow };
 
 export function toQueueInfo(row: QueueRow): QueueInfo {
   return {
@@ -29,22 +38,13 @@ export function toQueueInfo(row: QueueRow): QueueInfo {
   };
 }
 
-function settingsData(s: QueueSettings) {
-  return {
-    ...(s.claimTimeoutMillis !== undefined && { claimTimeoutMillis: s.claimTimeoutMillis }),
-    ...(s.succeededRetentionMillis !== undefined && { succeededRetentionMillis: BigInt(s.succeededRetentionMillis) }),
-    ...(s.failedRetentionMillis !== undefined && { failedRetentionMillis: BigInt(s.failedRetentionMillis) }),
-    ...(s.dequeueRateLimit !== undefined && { dequeueRateLimit: s.dequeueRateLimit }),
-    ...(s.executor !== undefined && {
-      executor: s.executor === null ? Prisma.DbNull : (s.executor as Prisma.InputJsonValue),
-    }),
-  };
-}
-
 /**
  * Queue administration for any queue, system queues included: no
  * reserved-name check (LUCI's EngineInternal). The engine uses it for its own
  * queues; the API goes through Queues, which refuses system queues first.
+ * Every change writes its `queue` event (created, updated, paused, resumed,
+ * deleted) in the same transaction, with the caller as actor; a call that
+ * changes nothing writes none.
  */
 export class QueueAdmin {
   constructor(private readonly ctx: EngineContext) {}
@@ -57,23 +57,27 @@ export class QueueAdmin {
   }
 
   /** Idempotent (PinLater): an existing queue is left as it is and `created` is false. */
-  async createQueue(_caller: Caller, input: CreateQueueInput): Promise<{ created: boolean; queue: QueueInfo }> {
+  async createQueue(caller: Caller, input: CreateQueueInput): Promise<{ created: boolean; queue: QueueInfo }> {
     const { name, project, ...settings } = input;
     checkQueueName(name);
     const now = this.ctx.clock.now();
-    const rows = await this.ctx.db.prisma.queue.createManyAndReturn({
-      data: [{ name, project: project ?? "default", createdAt: now, updatedAt: now, ...settingsData(settings) }],
-      skipDuplicates: true,
+    const made = await withTransaction(this.ctx.db.pool, async (sql) => {
+      const row = await insertQueue(sql, { name, project: project ?? "default", now, settings });
+      if (row) {
+        await appendEvents(sql, [{
+          at: now, project: row.project, entityKind: "queue", entityId: name, action: "created",
+          to: queueState(row), actor: caller.id, payload: { settings: queueSettings(row) },
+        }]);
+      }
+      return row;
     });
-    const row = rows[0] ?? (await this.row(name));
-    return { created: rows.length > 0, queue: toQueueInfo(row) };
+    return { created: made !== null, queue: toQueueInfo(made ?? (await this.row(name))) };
   }
 
   /** Deletes the queue and all its jobs. Idempotent: a missing queue is a no-op. */
-  async deleteQueue(_caller: Caller, name: string): Promise<{ deleted: boolean }> {
+  async deleteQueue(caller: Caller, name: string): Promise<{ deleted: boolean }> {
     checkQueueName(name);
-    const r = await this.ctx.db.prisma.queue.deleteMany({ where: { name } });
-    return { deleted: r.count > 0 };
+    return { deleted: await deleteQueue(this.ctx.db.sql, { name, now: this.ctx.clock.now(), by: caller.id }) };
   }
 
   /**
@@ -81,9 +85,11 @@ export class QueueAdmin {
    * merged into the current executor (mergeExecutor), so fields it leaves
    * out, such as secret headers, stay. A new retention applies to jobs already
    * finished too. Guarded by updated_at (bumped by every change), so a
-   * concurrent change is merged again rather than overwritten.
+   * concurrent change is merged again rather than overwritten. Its `updated`
+   * event lists what changed (field → from, to; secrets masked), none when
+   * nothing did.
    */
-  async updateQueue(_caller: Caller, name: string, patch: QueueSettingsPatch): Promise<QueueInfo> {
+  async updateQueue(caller: Caller, name: string, patch: QueueSettingsPatch): Promise<QueueInfo> {
     for (let attempt = 1; ; attempt++) {
       const before = await this.row(name);
       const executor = patch.executor === undefined || patch.executor === null
@@ -92,64 +98,42 @@ export class QueueAdmin {
       const settings: QueueSettings = { ...patch, executor };
       // strictly later than the version read, even within one millisecond
       const now = new Date(Math.max(this.ctx.clock.now().getTime(), before.updatedAt.getTime() + 1));
-      const rate = settings.dequeueRateLimit;
-      const pausing = rate === 0 && before.dequeueRateLimit !== 0;
-      const updated = await this.ctx.db.prisma.queue.updateMany({
-        where: { name, updatedAt: before.updatedAt },
-        data: {
-          ...settingsData(settings),
-          updatedAt: now,
-          ...(rate !== undefined && rate !== 0 && { pausedAt: null, pausedBy: null }),
-          ...(pausing && { pausedAt: now, rateLimitBeforePause: before.dequeueRateLimit }),
-          ...(rate !== undefined && { rateTokens: 0, rateTokensAt: null }),
-        },
+      const after = await withTransaction(this.ctx.db.pool, async (sql) => {
+        const row = await updateQueueSettings(sql, { name, readAt: before.updatedAt, now, by: caller.id, settings });
+        if (!row) return null;
+        for (const [state, field] of [["SUCCEEDED", "succeededRetentionMillis"], ["FAILED", "failedRetentionMillis"]] as const) {
+          if (row[field] !== before[field]) await reapplyRetention(sql, name, state, Number(row[field]));
+        }
+        const changes = settingsChanges(before, row);
+        if (Object.keys(changes).length > 0) {
+          const [from, to] = [queueState(before), queueState(row)];
+          await appendEvents(sql, [{
+            at: now, project: row.project, entityKind: "queue", entityId: name, action: "updated",
+            ...(from !== to && { from, to }), actor: caller.id, payload: { changes },
+          }]);
+        }
+        return row;
       });
-      if (updated.count === 0) {
-        if (attempt < 5) continue;
-        throw new HourglassError("CONFLICT", `queue "${name}" kept changing while its settings were saved; try again`);
-      }
-      await this.reapplyRetention(name, "SUCCEEDED", settings.succeededRetentionMillis, before.succeededRetentionMillis);
-      await this.reapplyRetention(name, "FAILED", settings.failedRetentionMillis, before.failedRetentionMillis);
-      return toQueueInfo(await this.row(name));
+      if (after) return toQueueInfo(after);
+      if (attempt >= 5) throw new HourglassError("CONFLICT", `queue "${name}" kept changing while its settings were saved; try again`);
     }
   }
 
-  private async reapplyRetention(name: string, state: "SUCCEEDED" | "FAILED", next: number | undefined, prev: bigint) {
-    if (next === undefined || BigInt(next) === prev) return;
-    await this.ctx.db.sql.query(
-      `UPDATE queue_job SET expires_at = finished_at + $3 * interval '1 millisecond'
-        WHERE queue_name = $1 AND state = $2::"QueueJobState"`,
-      [name, state, next],
-    );
+  /**
+   * Pause = dequeue rate limit 0: dequeues answer DEQUEUE_RATE_LIMITED and
+   * the worker stops claiming. Its `paused` event carries the reason. A queue
+   * already paused is left as it is (no event).
+   */
+  async pauseQueue(caller: Caller, name: string, reason = ""): Promise<QueueInfo> {
+    checkQueueName(name);
+    const row = await pauseQueue(this.ctx.db.sql, { name, now: this.ctx.clock.now(), by: caller.id, reason });
+    return toQueueInfo(row ?? (await this.row(name)));
   }
 
-  /** Pause = dequeue rate limit 0: dequeues answer DEQUEUE_RATE_LIMITED and the worker stops claiming. */
-  async pauseQueue(caller: Caller, name: string): Promise<QueueInfo> {
-    const before = await this.row(name);
-    if (before.dequeueRateLimit === 0) return toQueueInfo(before);
-    const now = this.ctx.clock.now();
-    const row = await this.ctx.db.prisma.queue.update({
-      where: { name },
-      data: {
-        dequeueRateLimit: 0, rateLimitBeforePause: before.dequeueRateLimit,
-        pausedAt: now, pausedBy: caller.id, updatedAt: now,
-      },
-    });
-    return toQueueInfo(row);
-  }
-
-  /** Restores the rate limit the queue had before it was paused. */
-  async resumeQueue(_caller: Caller, name: string): Promise<QueueInfo> {
-    const before = await this.row(name);
-    if (before.dequeueRateLimit !== 0) return toQueueInfo(before);
-    const row = await this.ctx.db.prisma.queue.update({
-      where: { name },
-      data: {
-        dequeueRateLimit: before.rateLimitBeforePause === 0 ? null : before.rateLimitBeforePause,
-        rateLimitBeforePause: null, pausedAt: null, pausedBy: null, rateTokens: 0, rateTokensAt: null,
-        updatedAt: this.ctx.clock.now(),
-      },
-    });
-    return toQueueInfo(row);
+  /** Restores the rate limit the queue had before it was paused. A queue not paused is left as it is (no event). */
+  async resumeQueue(caller: Caller, name: string, reason = ""): Promise<QueueInfo> {
+    checkQueueName(name);
+    const row = await resumeQueue(this.ctx.db.sql, { name, now: this.ctx.clock.now(), by: caller.id, reason });
+    return toQueueInfo(row ?? (await this.row(name)));
   }
 }

@@ -73,16 +73,17 @@ export class Queues {
     return this.admin.updateQueue(caller, name, settings);
   }
 
-  pauseQueue(caller: Caller, name: string): Promise<QueueInfo> {
+  /** `reason` goes in the queue's `paused` event (the audit log), as a scheduler job's pause reason does. */
+  pauseQueue(caller: Caller, name: string, reason?: string): Promise<QueueInfo> {
     checkQueueName(name);
     refuseSystemQueue(name, "pause");
-    return this.admin.pauseQueue(caller, name);
+    return this.admin.pauseQueue(caller, name, reason);
   }
 
-  resumeQueue(caller: Caller, name: string): Promise<QueueInfo> {
+  resumeQueue(caller: Caller, name: string, reason?: string): Promise<QueueInfo> {
     checkQueueName(name);
     refuseSystemQueue(name, "resume");
-    return this.admin.resumeQueue(caller, name);
+    return this.admin.resumeQueue(caller, name, reason);
   }
 
   /** Every queue (or one) with capped job counts by state and priority. */

@@ -45,6 +45,8 @@ export const queueSettingsSchema = z.object({
 const project = z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, "a project is 1-100 letters, digits, _ or -").default("default");
 export const createQueueInput = z.object({ name: queueName, project }).extend(queueSettingsSchema.shape);
 export const queueNameInput = z.object({ name: queueName });
+/** Pause and resume: the reason, optional, goes in the queue's event (the audit log). */
+export const pauseQueueInput = queueNameInput.extend({ reason: z.string().trim().max(1000, "a reason is at most 1000 characters").optional() });
 /** Only the settings named change; `executor` is a patch merged into the current one (executors/patch.ts). */
 export const updateQueueInput = z.object({
   name: queueName,
