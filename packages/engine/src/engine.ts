@@ -16,6 +16,7 @@ import { Requests } from "./chains/service.ts";
 import { endRequestInvocations } from "./scheduler/host/request-link.ts";
 import { Scheduler } from "./scheduler/service.ts";
 import { EventLog } from "./events/log.ts";
+import { Alerts } from "./alerts/host/service.ts";
 import { EventFeed } from "./events/feed.ts";
 
 export interface EngineOptions {
@@ -46,6 +47,8 @@ export interface Engine {
   feed: EventFeed;
   /** Identities, credentials, roles and which project each resource is in (access/host). */
   access: Access;
+  /** Alert rules per project and their deliveries (alerts/). */
+  alerts: Alerts;
   /** The engine's own paths, without the public API's checks (LUCI's EngineInternal); never behind a transport. */
   internal: EngineInternal;
 }
@@ -82,6 +85,7 @@ export function createEngine(options: EngineOptions): Engine {
     events,
     feed: new EventFeed(ctx, events, { wakeups: options.eventWakeups ?? "listen" }),
     access: new Access(ctx),
+    alerts: new Alerts(ctx, admin),
     internal: { queues: admin, queue: queueInternal },
   };
 }

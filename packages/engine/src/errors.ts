@@ -48,6 +48,8 @@ export const ERROR_CODES = {
   PRINCIPAL_NOT_FOUND: "NOT_FOUND",
   TOKEN_NOT_FOUND: "NOT_FOUND",
   ROLE_NOT_FOUND: "NOT_FOUND",
+  /** No such alert rule (or one of a project the caller may not see). */
+  ALERT_RULE_NOT_FOUND: "NOT_FOUND",
   /**
    * The database could not be reached (it is restarting or away): nothing was
    * changed, or a write's outcome is unknown; retry after the Retry-After delay.

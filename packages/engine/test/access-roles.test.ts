@@ -209,12 +209,12 @@ describe("roles", () => {
 });
 
 describe("predefined roles and resource scopes", () => {
-  const reader = ["queues:read:demo/*", "scheduler:read:demo/*", "requests:read:demo/*", "tasks:read:demo/*"];
+  const reader = ["queues:read:demo/*", "scheduler:read:demo/*", "requests:read:demo/*", "tasks:read:demo/*", "alerts:read:demo/*"];
   const triggerer = [...reader, "queues:enqueue:demo/*", "scheduler:trigger:demo/*", "requests:start:demo/*"];
   const owner = [
     ...triggerer,
     "queues:manage:demo/*", "queues:consume:demo/*", "scheduler:manage:demo/*",
-    "requests:stop:demo/*", "requests:suspend:demo/*", "requests:resume:demo/*", "tasks:manage:demo/*",
+    "requests:stop:demo/*", "requests:suspend:demo/*", "requests:resume:demo/*", "tasks:manage:demo/*", "alerts:manage:demo/*",
   ];
 
   it.each<[string, string[] | null]>([

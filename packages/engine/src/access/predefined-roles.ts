@@ -12,20 +12,21 @@ export const PROJECT_ROLE_LEVELS = ["reader", "triggerer", "owner"] as const;
 export type ProjectRoleLevel = (typeof PROJECT_ROLE_LEVELS)[number];
 
 export const PROJECT_ROLE_DOC: Record<ProjectRoleLevel, string> = {
-  reader: "Sees everything in the project: queues, scheduler jobs, requests, task runs.",
+  reader: "Sees everything in the project: queues, scheduler jobs, requests, task runs, alert rules.",
   triggerer: "A reader who may also enqueue jobs, trigger scheduler jobs and start requests.",
-  owner: "Every action on every resource of the project: manage, consume, pause, abort, stop, suspend, resume.",
+  owner: "Every action on every resource of the project: manage, consume, pause, abort, stop, suspend, resume, alert rules.",
 };
 
 /** The actions each level adds to the level before it; an owner ends up with every action there is. */
 const LEVEL_ADDS: Record<ProjectRoleLevel, { [K in ResourceKind]?: readonly string[] }> = {
-  reader: { queues: ["read"], scheduler: ["read"], requests: ["read"], tasks: ["read"] },
+  reader: { queues: ["read"], scheduler: ["read"], requests: ["read"], tasks: ["read"], alerts: ["read"] },
   triggerer: { queues: ["enqueue"], scheduler: ["trigger"], requests: ["start"] },
   owner: {
     queues: ["consume", "manage"],
     scheduler: ["manage"],
     requests: ["stop", "suspend", "resume"],
     tasks: ["manage"],
+    alerts: ["manage"],
   },
 };
 

@@ -16,6 +16,7 @@ export const RESOURCE_ACTIONS = {
   scheduler: ["read", "trigger", "manage"],
   requests: ["read", "start", "stop", "suspend", "resume"],
   tasks: ["read", "manage"],
+  alerts: ["read", "manage"],
 } as const;
 
 export type ResourceKind = keyof typeof RESOURCE_ACTIONS;
@@ -46,6 +47,10 @@ export const RESOURCE_ACTION_DOC: { [K in ResourceKind]: Record<ResourceAction<K
   tasks: {
     read: "See task runs and their streamed output.",
     manage: "Kill and retry task runs.",
+  },
+  alerts: {
+    read: "See the project's alert rules (never their secrets) and their delivery history.",
+    manage: "Create, edit and delete the project's alert rules; send a test notification.",
   },
 };
 
@@ -103,6 +108,8 @@ export const scope = {
     resourceScope("requests", action, project, name),
   tasks: (action: ResourceAction<"tasks">, project: string, name?: string) =>
     resourceScope("tasks", action, project, name),
+  /** Alert rules are scoped per project: `alerts:manage:demo/*`. */
+  alerts: (action: ResourceAction<"alerts">, project: string) => resourceScope("alerts", action, project),
   /** `assume:<roleId>`: the scope that grants a role. */
   assume: (roleId: string) => assumeScope(roleId),
 };

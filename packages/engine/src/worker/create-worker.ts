@@ -1,6 +1,7 @@
 import type { Engine } from "../engine.ts";
 import type { JobHandler } from "../executors/types.ts";
 import { AccessConfigLoop } from "./access-config-loop.ts";
+import { AlertLoops, type AlertLoopOptions } from "./alert-loops.ts";
 import { ChainLoops, type ChainLoopOptions } from "./chain-loops.ts";
 import { EventRetention, type EventRetentionOptions } from "./event-retention.ts";
 import { DEFAULT_WORKER_OPTIONS, QueueWorker, type QueueWorkerOptions } from "./queue-worker.ts";
@@ -24,6 +25,8 @@ export interface CreateWorkerOptions extends Partial<Omit<QueueWorkerOptions, "h
   accessConfig?: { file: string; intervalMs: number };
   /** Delete events past their project's retention (every worker may; they are safe together). */
   eventRetention?: EventRetentionOptions;
+  /** Evaluate alert rules and deliver their notifications (every worker may; they are safe together). */
+  alerts?: AlertLoopOptions;
   /** More parts, started after the built-in loops and before the queue runtime, stopped first. */
   parts?: WorkerPart[];
   /** Per-queue claim-ahead on top of the scheduler's own. */
@@ -57,8 +60,11 @@ export class HourglassWorker {
       })
       : null;
     this.accessConfig = o.accessConfig ? new AccessConfigLoop(engine, o.accessConfig) : null;
-    this.parts = [...(o.eventRetention ? [new EventRetention(engine, o.eventRetention)] : []), ...(o.parts ?? [])];
-    const { scheduler: _s, chains: _c, accessConfig: _a, parts: _p, eventRetention: _e, ...queueOptions } = o;
+    const alerts = o.alerts ? new AlertLoops(engine, o.alerts) : null;
+    this.parts = [
+      ...(o.eventRetention ? [new EventRetention(engine, o.eventRetention)] : []), ...(alerts ? [alerts] : []), ...(o.parts ?? []),
+    ];
+    const { scheduler: _s, chains: _c, accessConfig: _a, parts: _p, eventRetention: _e, alerts: _al, ...queueOptions } = o;
     this.queue = new QueueWorker(engine, {
       ...DEFAULT_WORKER_OPTIONS,
       ...queueOptions,
@@ -67,6 +73,7 @@ export class HourglassWorker {
         ...handlers,
         ...this.scheduler?.handlers(execute),
         ...this.chains?.handlers(execute),
+        ...alerts?.handlers(o.workerId),
       },
       claimAheadMs: { ...this.scheduler?.claimAheadMs, ...o.claimAheadMs },
     });
