@@ -80,7 +80,10 @@ export function createEngine(options: EngineOptions): Engine {
     reads: new JobReads(ctx, queues, events),
     bulk: new BulkActions(ctx, queues),
     maintenance: new QueueMaintenance(ctx, jobs),
-    scheduler: new Scheduler(ctx, options.random, { invocationsAborted: (caller, ids) => requests.stopForInvocations(caller, ids) }),
+    scheduler: new Scheduler(ctx, events, options.random, {
+      invocationsAborted: (caller, ids) => requests.stopForInvocations(caller, ids),
+      requests,
+    }),
     requests,
     events,
     feed: new EventFeed(ctx, events, { wakeups: options.eventWakeups ?? "listen" }),

@@ -1,11 +1,9 @@
-import { z } from "zod";
 import * as s from "../scheduler/schemas.ts";
 import { onSchedulerJob, onSchedulerJobs, signedIn } from "./access-rules.ts";
 import { plainProcedure, procedure, router } from "./trpc.ts";
 import { Visibility } from "./visibility.ts";
 
 const job = (i: { job: string }) => i.job;
-const triggerJobInput = s.jobInput.extend({ title: z.string().max(500).default("manual trigger") });
 
 /** The `scheduler` router: LUCI Scheduler's service. Thin by rule: declare access, validate, call the engine. */
 export const schedulerRouter = router({
@@ -28,10 +26,13 @@ export const schedulerRouter = router({
     .query(({ ctx, input }) => ctx.engine.scheduler.getInvocations(ctx.caller, input)),
   getInvocation: procedure(onSchedulerJob("read", job), s.invocationInput)
     .query(({ ctx, input }) => ctx.engine.scheduler.getInvocation(ctx.caller, input.job, input.invocationId)),
+  /** An invocation's history from the event log (complete, paginated), with the access of getInvocation. */
+  invocationHistory: procedure(onSchedulerJob("read", job), s.invocationHistoryInput)
+    .query(({ ctx, input }) => ctx.engine.scheduler.invocationHistory(ctx.caller, input.job, input.invocationId, input)),
   pauseJob: procedure(onSchedulerJob("manage", job), s.pauseJobInput)
     .mutation(({ ctx, input }) => ctx.engine.scheduler.pauseJob(ctx.caller, input.job, input.reason)),
-  resumeJob: procedure(onSchedulerJob("manage", job), s.jobInput)
-    .mutation(({ ctx, input }) => ctx.engine.scheduler.resumeJob(ctx.caller, input.job)),
+  resumeJob: procedure(onSchedulerJob("manage", job), s.resumeJobInput)
+    .mutation(({ ctx, input }) => ctx.engine.scheduler.resumeJob(ctx.caller, input.job, input.reason)),
   abortJob: procedure(onSchedulerJob("manage", job), s.jobInput)
     .mutation(({ ctx, input }) => ctx.engine.scheduler.abortJob(ctx.caller, input.job)),
   abortInvocation: procedure(onSchedulerJob("manage", job), s.invocationInput)
@@ -39,9 +40,6 @@ export const schedulerRouter = router({
   emitTriggers: procedure(onSchedulerJobs("trigger", (i: { batches: { jobs: string[] }[] }) => i.batches.flatMap((b) => b.jobs)), s.emitTriggersInput)
     .mutation(({ ctx, input }) => ctx.engine.scheduler.emitTriggers(ctx.caller, input)),
   /** Dashboard shortcut for "trigger now": one trigger with a fresh id. */
-  triggerJob: procedure(onSchedulerJob("trigger", job), triggerJobInput).mutation(({ ctx, input }) =>
-    ctx.engine.scheduler.emitTriggers(ctx.caller, {
-      batches: [{ trigger: { id: `manual:${crypto.randomUUID()}`, title: input.title, properties: {}, tags: ["manual"] }, jobs: [input.job] }],
-    }),
-  ),
+  triggerJob: procedure(onSchedulerJob("trigger", job), s.triggerJobInput)
+    .mutation(({ ctx, input }) => ctx.engine.scheduler.triggerJob(ctx.caller, input.job, input.title)),
 });

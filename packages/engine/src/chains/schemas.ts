@@ -1,13 +1,11 @@
 import { z } from "zod";
 import { epochMillis } from "../bounds.ts";
+import { requestArgs } from "../request-args.ts";
 import { REQUEST_STATES } from "./states.ts";
 
 const requestId = z.string().regex(/^[a-z0-9]{1,40}$/, "a request id is lowercase letters and digits");
-const argValue = z.union([z.string().max(100_000), z.number(), z.boolean(), z.array(z.union([z.string().max(10_000), z.number()])).max(10_000)]);
 
-
-/** A request's args by name (the same wherever a request is asked for: API, scheduler task, CLI). */
-export const requestArgs = z.record(z.string().max(100), argValue);
+export { requestArgs };
 
 export const createRequestInput = z.object({
   type: z.string().min(1, "say which request type").max(100),

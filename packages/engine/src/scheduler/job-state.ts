@@ -1,4 +1,5 @@
 import type { JobDefinition } from "./catalog.ts";
+import { activeInvocationSql } from "./invocation-states.ts";
 
 /** A job's public state, as LUCI computes it. */
 export const JOB_STATES = ["RUNNING", "DISABLED", "PAUSED", "SCHEDULED", "WAITING"] as const;
@@ -12,7 +13,7 @@ export const JOB_STATE_DOC: Record<JobState, string> = {
   WAITING: "Waiting for a trigger.",
 };
 
-const ACTIVE_SQL = `i.state IN ('STARTING', 'RETRYING', 'RUNNING')`;
+const ACTIVE_SQL = activeInvocationSql("i.state");
 
 /**
  * The public state as a SQL expression over scheduler_job `j` (one place for
@@ -46,4 +47,24 @@ export function jobFlavor(def: JobDefinition): "periodic" | "triggered" | "trigg
   return def.schedule.kind === "triggered" ? "triggered" : "periodic";
 }
 
-export const ACTIVE_INVOCATION_STATES = ["STARTING", "RETRYING", "RUNNING"] as const;
+/**
+ * A job's pause state (scheduler_job.paused_at, paused_by, pause_reason): an
+ * operator's switch, written only by sql/pauseJob.ts (ACTIVE → PAUSED) and
+ * sql/resumeJob.ts (PAUSED → ACTIVE), each with its `scheduler_job` event.
+ */
+export const PAUSE_STATES = ["ACTIVE", "PAUSED"] as const;
+export type PauseState = (typeof PAUSE_STATES)[number];
+
+export const PAUSE_STATE_DOC: Record<PauseState, string> = {
+  ACTIVE: "Not paused: its ticks and triggers start invocations.",
+  PAUSED: "Paused by an operator: no ticks, new triggers ignored, pending ones discarded; running invocations continue.",
+};
+
+/**
+ * The `action` of each `scheduler_job` event (entity id "<project>/<job>",
+ * actor the operator): paused, resumed (both with a reason), aborted (its
+ * active invocations, each with its own `invocation` event), triggered (a
+ * manual trigger from the dashboard, its trigger with its own `trigger` event).
+ */
+export const SCHEDULER_JOB_ACTIONS = ["paused", "resumed", "aborted", "triggered"] as const;
+export type SchedulerJobAction = (typeof SCHEDULER_JOB_ACTIONS)[number];

@@ -22,6 +22,8 @@ export interface PolicyDecision<T extends PendingTrigger> {
   /** Each entry starts one invocation with these triggers (oldest first). */
   requests: T[][];
   discard: T[];
+  /** Why each of `discard` goes, in the same order (its `discarded` event's reason). */
+  discardReasons: string[];
 }
 
 export function applyPolicy<T extends PendingTrigger>(
@@ -30,10 +32,18 @@ export function applyPolicy<T extends PendingTrigger>(
 ): PolicyDecision<T> {
   let pending = [...input.pending].sort((a, b) => a.createdAt - b.createdAt);
   const discard: T[] = [];
-  if (pending.length > MAX_PENDING_TRIGGERS) discard.push(...pending.splice(0, pending.length - MAX_PENDING_TRIGGERS));
+  const discardReasons: string[] = [];
+  const drop = (ts: T[], reason: string) => {
+    discard.push(...ts);
+    for (const _ of ts) discardReasons.push(reason);
+  };
+  if (pending.length > MAX_PENDING_TRIGGERS) {
+    drop(pending.splice(0, pending.length - MAX_PENDING_TRIGGERS), `over ${MAX_PENDING_TRIGGERS} pending: the oldest are dropped`);
+  }
   if (policy.kind === "NEWEST_FIRST") {
     const fresh = pending.filter((t) => t.createdAt >= input.now - policy.pendingTimeoutMillis);
-    discard.push(...pending.filter((t) => t.createdAt < input.now - policy.pendingTimeoutMillis));
+    drop(pending.filter((t) => t.createdAt < input.now - policy.pendingTimeoutMillis),
+      `pending longer than ${policy.pendingTimeoutMillis} ms (NEWEST_FIRST)`);
     pending = fresh;
   }
   const slots = Math.max(0, policy.maxConcurrentInvocations - input.activeInvocations);
@@ -54,5 +64,5 @@ export function applyPolicy<T extends PendingTrigger>(
         break;
     }
   }
-  return { requests, discard };
+  return { requests, discard, discardReasons };
 }

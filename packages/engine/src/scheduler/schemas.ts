@@ -16,6 +16,14 @@ export const getInvocationsInput = z.object({
 }).refine((v) => !(v.activeOnly && v.finishedOnly), "activeOnly and finishedOnly cannot both be set");
 export const invocationInput = z.object({ job: jobKey, invocationId: bigintIdString("invocationId is an integer from 1 to 9223372036854775807") });
 export const pauseJobInput = z.object({ job: jobKey, reason: z.string().trim().min(1, "say why the job is paused").max(1000) });
+/** Resume: the job, and optionally why (recorded in its `resumed` event). */
+export const resumeJobInput = z.object({ job: jobKey, reason: z.string().trim().max(1000).default("") });
+export const triggerJobInput = z.object({ job: jobKey, title: z.string().max(500).default("manual trigger") });
+/** A page of an invocation's history: events after `after` (the previous page's `next`), oldest first. */
+export const invocationHistoryInput = invocationInput.extend({
+  after: z.string().regex(/^[0-9]{1,19}$/, "after is the previous page's next").optional(),
+  limit: z.int().min(1).max(500).default(100),
+});
 
 const trigger = z.object({
   id: z.string().min(1).max(200),

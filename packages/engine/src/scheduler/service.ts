@@ -1,15 +1,27 @@
 import { isBigintId } from "../bounds.ts";
+import type { Sql } from "@hourglass/db";
 import type { Caller, EngineContext } from "../context.ts";
 import { HourglassError } from "../errors.ts";
+import type { EventLog, HistoryPage } from "../events/log.ts";
+import { appendEvents } from "../events/sql/appendEvents.ts";
 import { maskTask } from "../executors/secrets.ts";
 import { withTransaction } from "../transaction.ts";
 import type { JobDefinition, SchedulerTask } from "./catalog.ts";
 import { arm } from "./cron-machine.ts";
+import type { SchedulerHooks } from "./hooks.ts";
 import { finish } from "./host/invocations.ts";
 import type { TaskRun } from "./host/task-runs.ts";
-import { ACTIVE_INVOCATION_STATES, JOB_STATE_COUNTS_SQL, jobFlavor, jobStateSql, type JobState } from "./job-state.ts";
+import { ACTIVE_INVOCATION_STATES } from "./invocation-states.ts";
+import { JOB_STATE_COUNTS_SQL, jobFlavor, jobStateSql, type JobState } from "./job-state.ts";
 import { describeSchedule } from "./schedule.ts";
 import type { EmitTriggersInput } from "./schemas.ts";
+import { emitTriggers, type NewTrigger } from "./sql/emitTriggers.ts";
+import { projectOf } from "./sql/events.ts";
+import { pauseJob } from "./sql/pauseJob.ts";
+import { resumeJob } from "./sql/resumeJob.ts";
+import { pendingTriggerSql } from "./trigger-states.ts";
+
+export type { SchedulerHooks } from "./hooks.ts";
 
 export interface JobSummary {
   job: string;
@@ -62,18 +74,14 @@ type InvocationDetailRow = InvocationRow & {
   task: SchedulerTask; task_runs: TaskRun[];
 };
 
-/** What the scheduler tells the rest of the engine. */
-export interface SchedulerHooks {
-  /** Invocations an operator aborted (their requests, for task kind `request`, are stopped). */
-  invocationsAborted?: (caller: Caller, invocationIds: string[]) => Promise<void>;
-}
-
 /** The scheduler's public API: LUCI's Scheduler service. Every call names its caller. */
 export class Scheduler {
   constructor(
     private readonly ctx: EngineContext,
+    private readonly events: EventLog,
     private readonly random: () => number = Math.random,
-    private readonly hooks: SchedulerHooks = {},
+    /** What it tells and asks of the rest of the engine; workers' invocation runners get the same. */
+    readonly hooks: SchedulerHooks = {},
   ) {}
 
   /**
@@ -173,46 +181,79 @@ export class Scheduler {
     await this.visibleJob(caller, key);
     const r = await this.ctx.db.sql.query<{ trigger_id: string; title: string; url: string | null; created_at: Date; emitted_by: string; properties: unknown; tags: string[] }>(
       `SELECT trigger_id, title, url, created_at, emitted_by, properties, tags FROM scheduler_trigger
-        WHERE job_key = $1 AND invocation_id IS NULL AND discarded_at IS NULL ORDER BY created_at, id LIMIT 1000`, [key]);
+        WHERE job_key = $1 AND ${pendingTriggerSql("scheduler_trigger")} ORDER BY created_at, id LIMIT 1000`, [key]);
     return r.rows.map((t) => ({ id: t.trigger_id, title: t.title, url: t.url, createdTimestampMillis: t.created_at.getTime(), emittedBy: t.emitted_by, properties: t.properties, tags: t.tags }));
+  }
+
+  /**
+   * An invocation's history from the event log, oldest first: complete and
+   * paginated (`after` is the previous page's `next`). Only an invocation of
+   * `key` is found, so reading a job's invocations is what it takes.
+   */
+  async invocationHistory(caller: Caller, key: string, id: string, page: { after?: string; limit?: number }): Promise<HistoryPage> {
+    await this.visibleJob(caller, key);
+    const r = await this.ctx.db.sql.query(`SELECT 1 FROM scheduler_invocation WHERE id = $1 AND job_key = $2`, [id, key]);
+    if (r.rows.length === 0) throw new HourglassError("INVOCATION_NOT_FOUND", `job ${key} has no invocation ${id}`);
+    return this.events.history("invocation", id, page);
   }
 
   /** Stops ticks and ignores triggers until resumed; pending triggers are discarded; running invocations continue. */
   async pauseJob(caller: Caller, key: string, reason: string) {
     await this.visibleJob(caller, key);
-    const now = this.ctx.clock.now();
-    await this.ctx.db.sql.query(
-      `UPDATE scheduler_job SET paused_at = $2, paused_by = $3, pause_reason = $4, next_tick_at = NULL, tick_timer_id = NULL, triage_requested_at = $2, updated_at = $2
-        WHERE key = $1 AND paused_at IS NULL`, [key, now, caller.id, reason]);
+    await pauseJob(this.ctx.db.sql, this.ctx.clock.now(), key, caller.id, reason);
     return this.getJob(caller, key);
   }
 
-  async resumeJob(caller: Caller, key: string) {
+  async resumeJob(caller: Caller, key: string, reason = "") {
     const job = await this.visibleJob(caller, key);
     const now = this.ctx.clock.now();
     const next = arm({ nextTickAt: null, lastSlotAt: null }, job.definition.schedule, now.getTime(), this.random).nextTickAt;
-    await this.ctx.db.sql.query(
-      `UPDATE scheduler_job SET paused_at = NULL, paused_by = NULL, pause_reason = NULL, updated_at = $2, triage_requested_at = $2, tick_timer_id = NULL,
-              next_tick_at = CASE WHEN removed_at IS NULL AND NOT (definition->>'disabled')::boolean THEN $3::timestamptz END
-        WHERE key = $1 AND paused_at IS NOT NULL`, [key, now, next === null ? null : new Date(next)]);
+    await resumeJob(this.ctx.db.sql, now, key, next === null ? null : new Date(next), caller.id, reason);
     return this.getJob(caller, key);
   }
 
   async abortInvocation(caller: Caller, key: string, id: string) {
     await this.getInvocation(caller, key, id);
-    const [aborted] = await finish(this.ctx, [{ id, jobKey: key, to: "ABORTED", from: [...ACTIVE_INVOCATION_STATES], by: caller.id }]);
+    const [aborted] = await finish(this.ctx, [{
+      id, jobKey: key, to: "ABORTED", from: ACTIVE_INVOCATION_STATES, by: caller.id, reason: "aborted by an operator",
+    }]);
     if (aborted) await this.hooks.invocationsAborted?.(caller, [id]);
     return { aborted: aborted! };
   }
 
-  /** Aborts every active invocation of the job. */
+  /** Aborts every active invocation of the job; when there were any, its `aborted` event says how many. */
   async abortJob(caller: Caller, key: string) {
     await this.visibleJob(caller, key);
     const active = await this.ctx.db.sql.query<{ id: string }>(
       `SELECT id::text AS id FROM scheduler_invocation WHERE job_key = $1 AND state = ANY($2::"InvocationState"[])`, [key, ACTIVE_INVOCATION_STATES]);
-    const ended = await finish(this.ctx, active.rows.map(({ id }) => ({ id, jobKey: key, to: "ABORTED" as const, from: [...ACTIVE_INVOCATION_STATES], by: caller.id })));
+    const ended = await finish(this.ctx, active.rows.map(({ id }) => ({
+      id, jobKey: key, to: "ABORTED" as const, from: ACTIVE_INVOCATION_STATES, by: caller.id, reason: "its job was aborted",
+    })), async (sql, now, done) => {
+      const ids = active.rows.filter((_, i) => done[i]).map((r) => r.id);
+      if (ids.length === 0) return;
+      await appendEvents(sql, [{
+        at: now, project: projectOf(key), entityKind: "scheduler_job", entityId: key, action: "aborted",
+        reason: `${ids.length} active invocation(s) aborted`, actor: caller.id, payload: { invocations: ids },
+      }]);
+    });
     await this.hooks.invocationsAborted?.(caller, active.rows.filter((_, i) => ended[i]).map((r) => r.id));
     return { aborted: ended.filter(Boolean).length };
+  }
+
+  /**
+   * The dashboard's "trigger now": one trigger with a fresh id, and the job's
+   * `triggered` event in the same transaction. A paused job ignores it (and
+   * records nothing).
+   */
+  async triggerJob(caller: Caller, key: string, title: string): Promise<{ accepted: number; ignored: number }> {
+    const trigger = { id: `manual:${crypto.randomUUID()}`, title, properties: {}, tags: ["manual"] };
+    return this.emit(caller, { batches: [{ trigger, jobs: [key] }] }, async (sql, now, accepted) => {
+      if (accepted === 0) return;
+      await appendEvents(sql, [{
+        at: now, project: projectOf(key), entityKind: "scheduler_job", entityId: key, action: "triggered",
+        reason: title, actor: caller.id, payload: { trigger: trigger.id },
+      }]);
+    });
   }
 
   /**
@@ -220,7 +261,13 @@ export class Scheduler {
    * retry-safe by trigger id (a repeated id for a job is ignored); triggers
    * for paused jobs are ignored.
    */
-  async emitTriggers(caller: Caller, input: EmitTriggersInput): Promise<{ accepted: number; ignored: number }> {
+  emitTriggers(caller: Caller, input: EmitTriggersInput): Promise<{ accepted: number; ignored: number }> {
+    return this.emit(caller, input);
+  }
+
+  private async emit(
+    caller: Caller, input: EmitTriggersInput, then?: (sql: Sql, now: Date, accepted: number) => Promise<void>,
+  ): Promise<{ accepted: number; ignored: number }> {
     const now = this.ctx.clock.now();
     let createdAt = now;
     if (input.timestamp !== undefined) {
@@ -231,23 +278,18 @@ export class Scheduler {
     const known = await this.ctx.db.sql.query<{ key: string }>(`SELECT key FROM scheduler_job WHERE key = ANY($1::text[]) AND removed_at IS NULL`, [keys]);
     const missing = keys.filter((k) => !known.rows.some((r) => r.key === k));
     if (missing.length > 0) throw new HourglassError("JOB_NOT_FOUND", `no such job: ${missing.join(", ")}; no trigger was emitted`);
-    const rows = input.batches.flatMap((b) => b.jobs.map((job) => ({ job, t: b.trigger })));
+    const rows: NewTrigger[] = input.batches.flatMap((b) => b.jobs.map((job) => ({
+      jobKey: job, triggerId: b.trigger.id, title: b.trigger.title, url: b.trigger.url ?? null, createdAt,
+      emittedBy: caller.id, properties: b.trigger.properties, tags: b.trigger.tags,
+    })));
     // triggers and the triage request commit together: a pending trigger is never left unnoticed
-    const r = await withTransaction(this.ctx.db.pool, async (sql) => {
-      const inserted = await sql.query<{ job_key: string }>(
-        `INSERT INTO scheduler_trigger (job_key, trigger_id, title, url, created_at, emitted_by, properties, tags)
-         SELECT t.job_key, t.trigger_id, t.title, t.url, $1, $2, t.properties, ARRAY(SELECT jsonb_array_elements_text(t.tags))
-           FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::jsonb[], $8::jsonb[]) AS t(job_key, trigger_id, title, url, properties, tags)
-           JOIN scheduler_job j ON j.key = t.job_key AND j.paused_at IS NULL
-         ON CONFLICT (job_key, trigger_id) DO NOTHING
-         RETURNING job_key`,
-        [createdAt, caller.id, rows.map((x) => x.job), rows.map((x) => x.t.id), rows.map((x) => x.t.title), rows.map((x) => x.t.url ?? null),
-          rows.map((x) => JSON.stringify(x.t.properties)), rows.map((x) => JSON.stringify(x.t.tags))],
-      );
-      const touched = [...new Set(inserted.rows.map((x) => x.job_key))];
+    const accepted = await withTransaction(this.ctx.db.pool, async (sql) => {
+      const inserted = await emitTriggers(sql, now, rows, caller.id);
+      const touched = [...new Set(inserted.map((x) => x.job_key))];
       if (touched.length) await sql.query(`UPDATE scheduler_job SET triage_requested_at = $2 WHERE key = ANY($1::text[])`, [touched, now]);
-      return inserted;
+      await then?.(sql, now, inserted.length);
+      return inserted.length;
     });
-    return { accepted: r.rows.length, ignored: rows.length - r.rows.length };
+    return { accepted, ignored: rows.length - accepted };
   }
 }

@@ -53,7 +53,7 @@ export class HourglassWorker {
     const handlers = o.handlers ?? {};
     const childEnv = o.childEnv ?? {};
     const execute = { baseEnv: childEnv, handlers };
-    this.scheduler = o.scheduler ? new SchedulerLoops(engine, o.scheduler) : null;
+    this.scheduler = o.scheduler ? new SchedulerLoops(engine, { ...o.scheduler, workerId: o.workerId }) : null;
     this.chains = o.chains
       ? new ChainLoops(engine, {
         ...o.chains, handlerTypes: o.chains.handlerTypes ?? Object.keys(handlers), workerId: o.workerId,

@@ -1,4 +1,5 @@
 import type { Engine } from "../engine.ts";
+import { workerActor } from "../events/kinds.ts";
 import type { ExecuteOptions } from "../executors/index.ts";
 import type { JobHandler } from "../executors/types.ts";
 import { Every } from "./every.ts";
@@ -18,6 +19,8 @@ export interface SchedulerLoopOptions {
   intervalMs: number;
   /** The catalog is re-read this often. */
   catalogIntervalMs: number;
+  /** The worker's name: invocation transitions it makes are recorded as "worker:<name>" (absent: "system:scheduler"). */
+  workerId?: string;
 }
 
 /**
@@ -41,7 +44,10 @@ export class SchedulerLoops {
 
   /** The handler that runs invocations; register it with the QueueWorker. */
   handlers(execute: ExecuteOptions): Record<string, JobHandler> {
-    const runner = new InvocationRunner(this.engine.ctx, execute, this.engine.requests);
+    const runner = new InvocationRunner(this.engine.ctx, execute, {
+      requests: this.engine.scheduler.hooks.requests,
+      actor: this.o.workerId ? workerActor(this.o.workerId) : undefined,
+    });
     return { [INVOCATION_HANDLER]: (job, signal) => runner.run(job, signal) };
   }
 

@@ -2,35 +2,46 @@ import type { Sql } from "@hourglass/db";
 import { Batcher } from "../../batcher.ts";
 import type { EngineContext } from "../../context.ts";
 import { withTransaction } from "../../transaction.ts";
-import type { Requests } from "../../chains/service.ts";
 import { HourglassError } from "../../errors.ts";
 import { execute, type ExecuteOptions } from "../../executors/index.ts";
 import type { ExecutionInput, ExecutionResult } from "../../executors/types.ts";
 import { schedulerTaskSchema, type JobDefinition, type SchedulerTask } from "../catalog.ts";
 import { IDLE, invocationFinished } from "../cron-machine.ts";
+import type { RequestRunner } from "../hooks.ts";
+import { ACTIVE_INVOCATION_STATES, type FinalInvocationState } from "../invocation-states.ts";
+import { emitTriggers } from "../sql/emitTriggers.ts";
+import { SCHEDULER_ACTOR } from "../sql/events.ts";
+import { finishInvocations } from "../sql/finishInvocations.ts";
+import { launchInvocations, type StartedInvocation } from "../sql/launchInvocations.ts";
+import { recordTriage } from "../sql/recordTriage.ts";
+import { retryInvocation } from "../sql/retryInvocation.ts";
+import type { TriggeringPolicy } from "../policies.ts";
+import { decideTriage } from "../triage-decision.ts";
+import { pendingTriggerSql } from "../trigger-states.ts";
 import { AbortWatch } from "./abort-watch.ts";
-import { appendDebugLog, DEBUG_LOG_LIMIT, logLine } from "./debug-log.ts";
-import { fireTimers, timerJobKey, type FiringTimer, type StartedInvocation } from "./tick-timers.ts";
+import { appendDebugLog, logLine } from "./debug-log.ts";
+import { fireTimers, timerJobKey, type FiringTimer } from "./tick-timers.ts";
 import { TaskOutputLog } from "./task-output.ts";
 import { recordTaskRun, taskRun, type TaskRun } from "./task-runs.ts";
 import { TriageLog } from "./triage-log.ts";
-import { ACTIVE_INVOCATION_STATES } from "../job-state.ts";
 
 /** How often a lost launch (the worker died mid-run) is retried before the invocation fails. */
 export const LAUNCH_RETRY_LIMIT = 3;
 /** How long ends may wait for firing ticks to finish. */
 const FINISH_YIELD_MS = 1000;
 
-type FinalState = "SUCCEEDED" | "FAILED" | "ABORTED";
-
 /** One invocation to move to a final state, guarded by the states it may be in. */
 export interface Finish {
   id: string;
   jobKey: string;
-  to: FinalState;
-  from: string[];
-  /** Who ended it (abort); recorded as aborted_by. */
+  to: FinalInvocationState;
+  from: readonly string[];
+  /** Who ended it (abort); recorded as aborted_by and as its event's actor. */
   by?: string;
+  /** Its event's actor when not `by` (default: the scheduler). */
+  actor?: string;
+  /** Its event's reason. */
+  reason?: string;
   /** Debug-log lines to append before the final one. */
   log?: string;
   /** The task run that ended it, appended to its task_runs. */
@@ -38,6 +49,13 @@ export interface Finish {
 }
 
 interface Launch { id: string; line: string }
+
+export interface InvocationRunnerOptions {
+  /** Runs tasks of kind `request` (SchedulerHooks.requests); without it they fail. */
+  requests?: RequestRunner;
+  /** Who this worker's transitions are recorded as ("worker:<name>"; default: the scheduler). */
+  actor?: string;
+}
 
 /**
  * Runs invocations: the handler of the internal invocations queue. The
@@ -53,12 +71,17 @@ export class InvocationRunner {
   private readonly fires: Batcher<FiringTimer, StartedInvocation | null>;
   private readonly aborts: AbortWatch;
 
-  /** `requests` runs tasks of kind `request`; without it they fail. */
-  constructor(private readonly ctx: EngineContext, private readonly options: ExecuteOptions, private readonly requests?: Requests) {
-    this.launches = new Batcher((items) => launchMany(ctx.db.sql, items));
+  private readonly requests?: RequestRunner;
+  private readonly actor: string;
+
+  constructor(private readonly ctx: EngineContext, private readonly options: ExecuteOptions, o: InvocationRunnerOptions = {}) {
+    this.requests = o.requests;
+    const actor = (this.actor = o.actor ?? SCHEDULER_ACTOR);
+    this.launches = new Batcher((items) => launchInvocations(ctx.db.sql, ctx.clock.now(), items, actor));
     this.aborts = new AbortWatch(ctx.db.sql);
     // two firing transactions at once keep both database cores busy; each locks its job rows in key order
-    this.fires = new Batcher((items) => withTransaction(ctx.db.pool, (sql) => fireTimers(sql, ctx.clock.now(), items), { retryDeadlocks: true }), 500, 2);
+    this.fires = new Batcher((items) => withTransaction(ctx.db.pool,
+      (sql) => fireTimers(sql, ctx.clock.now(), items, actor), { retryDeadlocks: true }), 500, 2);
     // Ends wait (up to FINISH_YIELD_MS) while ticks are firing: in a slot's burst, starting invocations comes
     // before recording the ends of those already done, which then go in larger batches.
     this.finishes = new Batcher(async (items) => {
@@ -124,7 +147,8 @@ export class InvocationRunner {
       const at = now();
       const log = logLine(at, "ran noop task") + logLine(at, result.succeeded ? "task succeeded" : "task failed");
       const to = result.succeeded ? "SUCCEEDED" : "FAILED";
-      await this.finishes.add({ id, jobKey: started.job_key, to, from: ["RUNNING"], log });
+      const reason = result.succeeded ? "" : (result.error ?? "task failed");
+      await this.finishes.add({ id, jobKey: started.job_key, to, from: ["RUNNING"], log, actor: this.actor, reason });
       return;
     }
     const output = new TaskOutputLog(ctx.db.sql, id, now, ctx.logger);
@@ -158,7 +182,10 @@ export class InvocationRunner {
     if (outcome === "FAILED") lines.push("task failed");
     const log = lines.map((l) => logLine(at, l)).join("");
     if (outcome === "SUCCEEDED" || outcome === "FAILED") {
-      const ended = await this.finishes.add({ id, jobKey: started.job_key, to: outcome, from: ["RUNNING"], log, run });
+      const reason = runReason(result);
+      const ended = await this.finishes.add({
+        id, jobKey: started.job_key, to: outcome, from: ["RUNNING"], log, run, actor: this.actor, reason,
+      });
       if (ended) return;
     }
     // the invocation ended without this run (aborted), or stays RUNNING for the next launch (shutdown)
@@ -168,8 +195,10 @@ export class InvocationRunner {
 
   /**
    * An invocation already RUNNING when its carrier runs again: the previous
-   * launch was lost (its worker died). Retries up to LAUNCH_RETRY_LIMIT, then
-   * fails it. Null when there is nothing to run.
+   * launch was lost (its worker died). Moves it to RETRYING and launches it
+   * again, up to LAUNCH_RETRY_LIMIT times, then fails it. One found RETRYING
+   * (the carrier that retried it died before launching) is launched. Null
+   * when there is nothing to run.
    */
   private async relaunch(id: string): Promise<StartedInvocation | null> {
     const { ctx } = this;
@@ -177,15 +206,22 @@ export class InvocationRunner {
     const now = () => ctx.clock.now();
     const inv = (await sql.query<{ state: string; job_key: string; retry_count: number }>(
       `SELECT state::text AS state, job_key, retry_count FROM scheduler_invocation WHERE id = $1`, [id])).rows[0];
-    if (!inv || inv.state !== "RUNNING") return null;
-    if (inv.retry_count + 1 > LAUNCH_RETRY_LIMIT) {
-      await this.finishes.add({ id, jobKey: inv.job_key, to: "FAILED", from: ["RUNNING"], log: logLine(now(), `launch lost ${inv.retry_count + 1} times; giving up`) });
-      return null;
+    if (!inv || (inv.state !== "RUNNING" && inv.state !== "RETRYING")) return null;
+    if (inv.state === "RUNNING") {
+      const lost = inv.retry_count + 1;
+      if (lost > LAUNCH_RETRY_LIMIT) {
+        await this.finishes.add({
+          id, jobKey: inv.job_key, to: "FAILED", from: ["RUNNING"], actor: this.actor,
+          reason: `launch lost ${lost} times`, log: logLine(now(), `launch lost ${lost} times; giving up`),
+        });
+        return null;
+      }
+      const line = logLine(now(), `previous launch was lost (worker stopped?); retry ${lost} of ${LAUNCH_RETRY_LIMIT}`);
+      const retried = await retryInvocation(sql, now(), id, inv.retry_count, line,
+        `previous launch was lost; retry ${lost} of ${LAUNCH_RETRY_LIMIT}`, this.actor);
+      if (!retried) return null; // another carrier retried it, or it ended meanwhile
     }
-    return (await sql.query<StartedInvocation>(
-      `UPDATE scheduler_invocation SET retry_count = retry_count + 1, debug_log = right(debug_log || $3, ${DEBUG_LOG_LIMIT})
-        WHERE id = $1 AND state = 'RUNNING' AND retry_count = $2 RETURNING id::text AS id, job_key, task, incoming_triggers`,
-      [id, inv.retry_count, logLine(now(), `previous launch was lost (worker stopped?); retry ${inv.retry_count + 1} of ${LAUNCH_RETRY_LIMIT}`)])).rows[0] ?? null;
+    return this.launches.add({ id, line: "" });
   }
 
   /**
@@ -199,7 +235,8 @@ export class InvocationRunner {
     const sql = ctx.db.sql;
     const caller = { id: `scheduler:${started.job_key}` };
     const fail = (why: string) => this.finishes.add({
-      id: started.id, jobKey: started.job_key, to: "FAILED", from: ["RUNNING"], log: logLine(ctx.clock.now(), `could not run request ${task.type}: ${why}`),
+      id: started.id, jobKey: started.job_key, to: "FAILED", from: ["RUNNING"], actor: this.actor,
+      reason: `could not run request ${task.type}: ${why}`, log: logLine(ctx.clock.now(), `could not run request ${task.type}: ${why}`),
     });
     if (!this.requests) return void (await fail("this worker does not run requests"));
     const existing = () => sql.query<{ id: string; state: string }>(
@@ -225,40 +262,38 @@ export class InvocationRunner {
   }
 }
 
-/** STARTING / RETRYING -> RUNNING for a batch; null for an invocation no longer in those states. */
-async function launchMany(sql: Sql, items: Launch[]): Promise<(StartedInvocation | null)[]> {
-  const r = await sql.query<StartedInvocation>(
-    `UPDATE scheduler_invocation i SET state = 'RUNNING', debug_log = right(i.debug_log || u.line, ${DEBUG_LOG_LIMIT})
-       FROM unnest($1::bigint[], $2::text[]) AS u(id, line)
-      WHERE i.id = u.id AND i.state IN ('STARTING', 'RETRYING')
-      RETURNING i.id::text AS id, i.job_key, i.task, i.incoming_triggers`,
-    [items.map((i) => i.id), items.map((i) => i.line)], "hg_invocations_launch");
-  const byId = new Map(r.rows.map((row) => [row.id, row]));
-  return items.map((i) => byId.get(i.id) ?? null);
+/** The reason an ended run's event gives: its exit code or HTTP status, and its error. */
+function runReason(r: ExecutionResult): string {
+  const parts: string[] = [];
+  if (r.exitCode !== undefined && r.exitCode !== null) parts.push(`exit code ${r.exitCode}`);
+  if (r.httpStatus) parts.push(`HTTP ${r.httpStatus}`);
+  if (r.error) parts.push(r.error.length > 500 ? `${r.error.slice(0, 500)}…` : r.error);
+  return parts.join("; ");
 }
 
 /**
  * Every job an end touched needs a triage. A quiet one (its invocation ended,
  * no trigger pending, none arriving in this transaction, not continuous, no
  * triage already asked for) would find nothing to start, so it is triaged
- * right here: its triage log says so, and the row update touches no indexed
- * column (PostgreSQL can update it in place). The others are queued for the
- * triage service. Job rows are locked in key order first, so concurrent
- * batches cannot deadlock on them and the pending check sees every trigger
- * committed before the lock.
+ * right here (triage-decision.ts; its policy starts nothing from nothing):
+ * its triage log says so, and the row update touches no indexed column
+ * (PostgreSQL can update it in place). The others are queued for the triage
+ * service. Job rows are locked in key order first, so concurrent batches
+ * cannot deadlock on them and the pending check sees every trigger committed
+ * before the lock.
  */
 async function triageTouched(sql: Sql, now: Date, touched: string[], targets: Set<string>, ended: Finish[]): Promise<void> {
   const t0 = performance.now();
-  const locked = (await sql.query<{ key: string; requested: boolean; continuous: boolean; policy: string }>(
+  const locked = (await sql.query<{ key: string; requested: boolean; continuous: boolean; policy: TriggeringPolicy }>(
     `SELECT key, triage_requested_at IS NOT NULL AS requested, definition->'schedule'->>'kind' = 'continuously' AS continuous,
-            definition->'policy'->>'kind' AS policy
+            definition->'policy' AS policy
        FROM scheduler_job WHERE key = ANY($1::text[]) ORDER BY key FOR UPDATE`, [touched])).rows;
   const policyOf = new Map(locked.map((j) => [j.key, j.policy]));
   const candidates = locked.filter((j) => !targets.has(j.key) && !j.requested && !j.continuous).map((j) => j.key);
   const quiet = candidates.length === 0 ? [] : (await sql.query<{ key: string; active: number }>(
     `SELECT j.key, (SELECT count(*) FROM scheduler_invocation i WHERE i.job_key = j.key AND i.state = ANY($2::"InvocationState"[]))::int AS active
        FROM unnest($1::text[]) AS j(key)
-      WHERE NOT EXISTS (SELECT 1 FROM scheduler_trigger t WHERE t.job_key = j.key AND t.invocation_id IS NULL AND t.discarded_at IS NULL)`,
+      WHERE NOT EXISTS (SELECT 1 FROM scheduler_trigger t WHERE t.job_key = j.key AND ${pendingTriggerSql("t")})`,
     [candidates, ACTIVE_INVOCATION_STATES])).rows;
   const quietKeys = new Set(quiet.map((q) => q.key));
   const queued = touched.filter((k) => !quietKeys.has(k));
@@ -266,21 +301,29 @@ async function triageTouched(sql: Sql, now: Date, touched: string[], targets: Se
   if (quiet.length === 0) return;
   const endedBy = new Map<string, Finish[]>();
   for (const e of ended) endedBy.set(e.jobKey, [...(endedBy.get(e.jobKey) ?? []), e]);
-  const logs = quiet.map((q) => {
+  await recordTriage(sql, now, quiet.map((q) => {
     const log = new TriageLog(t0);
     for (const e of endedBy.get(q.key) ?? []) log.say(`invocation ${e.id} ended: ${e.to}`);
-    log.say(`0 pending trigger(s), ${q.active} active invocation(s)`);
-    log.say(`policy ${policyOf.get(q.key)}: 0 invocation(s) to start, 0 trigger(s) to discard`);
-    return log.done().join("\n");
-  });
-  await sql.query(
-    `UPDATE scheduler_job j SET triage_log = u.log, last_triage_at = $1 FROM unnest($2::text[], $3::text[]) AS u(key, log) WHERE j.key = u.key`,
-    [now, quiet.map((q) => q.key), logs]);
+    decideTriage({ policy: policyOf.get(q.key)!, blocked: null, pending: [], active: q.active, now: now.getTime() }, log);
+    return { key: q.key, log: log.done().join("\n"), requested: null };
+  }));
 }
 
-/** Ends invocations outside a batch (abort from the API); true for each that was still in one of its `from` states. */
-export async function finish(ctx: EngineContext, items: Finish[]): Promise<boolean[]> {
-  return countFinished(ctx, items, await withTransaction(ctx.db.pool, (sql) => finishInTransaction(sql, ctx.clock.now(), items), { retryDeadlocks: true }));
+/**
+ * Ends invocations outside a batch (abort from the API); true for each that
+ * was still in one of its `from` states. `then` runs in the same transaction
+ * with the outcome (an operator action's own event).
+ */
+export async function finish(
+  ctx: EngineContext, items: Finish[], then?: (sql: Sql, now: Date, ended: boolean[]) => Promise<void>,
+): Promise<boolean[]> {
+  const ended = await withTransaction(ctx.db.pool, async (sql) => {
+    const now = ctx.clock.now();
+    const r = await finishInTransaction(sql, now, items);
+    await then?.(sql, now, r);
+    return r;
+  }, { retryDeadlocks: true });
+  return countFinished(ctx, items, ended);
 }
 
 /** Counts the ends that applied in `hourglass_invocations_finished_total`; returns `ended` (after the commit). */
@@ -313,18 +356,11 @@ function observeTickLag(ctx: EngineContext, started: StartedInvocation, runningA
  * deadlock on them.
  */
 export async function finishInTransaction(sql: Sql, now: Date, items: Finish[]): Promise<boolean[]> {
-  const ended = await sql.query<{ id: string }>(
-    `UPDATE scheduler_invocation i SET state = u.target::"InvocationState", finished_at = $1, aborted_by = u.by,
-            debug_log = right(i.debug_log || u.log, ${DEBUG_LOG_LIMIT}),
-            task_runs = CASE WHEN u.run IS NULL THEN i.task_runs ELSE i.task_runs || jsonb_build_array(u.run::jsonb) END
-       FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) AS u(id, target, origins, by, log, run)
-      WHERE i.id = u.id AND i.state::text = ANY(string_to_array(u.origins, ','))
-      RETURNING i.id::text AS id`,
-    [now, items.map((i) => i.id), items.map((i) => i.to), items.map((i) => i.from.join(",")), items.map((i) => i.by ?? null),
-      items.map((i) => (i.log ?? "") + logLine(now, `invocation ${i.to}${i.by ? ` by ${i.by}` : ""}`)),
-      items.map((i) => (i.run ? JSON.stringify(i.run) : null))],
-  );
-  const endedIds = new Set(ended.rows.map((r) => r.id));
+  const endedIds = await finishInvocations(sql, now, items.map((i) => ({
+    id: i.id, to: i.to, from: i.from, abortedBy: i.by, actor: i.actor ?? i.by ?? SCHEDULER_ACTOR, reason: i.reason ?? "",
+    log: (i.log ?? "") + logLine(now, `invocation ${i.to}${i.by ? ` by ${i.by}` : ""}`),
+    run: i.run ? JSON.stringify(i.run) : undefined,
+  })));
   const done = items.filter((i) => endedIds.has(i.id));
   if (done.length === 0) return items.map(() => false);
 
@@ -358,13 +394,10 @@ export async function finishInTransaction(sql: Sql, now: Date, items: Finish[]):
   const touched = [...new Set([...jobKeys, ...out.job])].sort();
   await triageTouched(sql, now, touched, new Set(out.job), done);
   if (out.job.length > 0) {
-    await sql.query(
-      `INSERT INTO scheduler_trigger (job_key, trigger_id, title, created_at, emitted_by, properties)
-       SELECT u.job, u.trigger_id, u.title, $1, u.emitted_by, jsonb_build_object('invocation', u.invocation)
-         FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS u(job, trigger_id, title, emitted_by, invocation)
-        WHERE EXISTS (SELECT 1 FROM scheduler_job j WHERE j.key = u.job AND j.paused_at IS NULL AND j.removed_at IS NULL)
-       ON CONFLICT (job_key, trigger_id) DO NOTHING`,
-      [now, out.job, out.triggerId, out.title, out.from, out.invocation]);
+    await emitTriggers(sql, now, out.job.map((job, k) => ({
+      jobKey: job, triggerId: out.triggerId[k]!, title: out.title[k]!, url: null, createdAt: now, emittedBy: out.from[k]!,
+      properties: { invocation: out.invocation[k]! }, tags: [],
+    })), SCHEDULER_ACTOR);
     await sql.query(
       `UPDATE scheduler_invocation i SET outgoing_triggers = u.triggers::jsonb FROM unnest($1::bigint[], $2::text[]) AS u(id, triggers) WHERE i.id = u.id`,
       [outgoing.map((o) => o.id), outgoing.map((o) => o.triggers)]);

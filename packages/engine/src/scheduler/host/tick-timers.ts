@@ -1,9 +1,15 @@
 import type { Sql } from "@hourglass/db";
 import { enqueueJobs } from "../../queue/sql/enqueueJobs.ts";
 import type { JobDefinition } from "../catalog.ts";
-import { LATE_SLOT_MS, ticker, type CronTrigger } from "../cron-machine.ts";
-import { ACTIVE_INVOCATION_STATES } from "../job-state.ts";
-import { applyPolicy } from "../policies.ts";
+import { ticker, type CronTrigger } from "../cron-machine.ts";
+import { ACTIVE_INVOCATION_STATES } from "../invocation-states.ts";
+import { advanceTickedJobs, type TickedJob } from "../sql/advanceTickedJobs.ts";
+import { createInvocations, type NewInvocation } from "../sql/createInvocations.ts";
+import { emitTriggers } from "../sql/emitTriggers.ts";
+import { SCHEDULER_ACTOR } from "../sql/events.ts";
+import type { StartedInvocation } from "../sql/launchInvocations.ts";
+import { decideTriage, startedLine } from "../triage-decision.ts";
+import { pendingTriggerSql } from "../trigger-states.ts";
 import { logStamp } from "./debug-log.ts";
 import { TriageLog } from "./triage-log.ts";
 
@@ -87,34 +93,18 @@ export function tickProperties(t: TickTrigger): Record<string, unknown> {
   return { slot: t.slot, ...t.late };
 }
 
-/** Triage-log lines for a late or catch-up tick (none for one on time). */
-export function lateTickLines(triggerId: string, properties: unknown): string[] {
-  const p = (properties ?? {}) as { slot?: string; late_ms?: number; skipped_slots?: number; skipped_from?: string; skipped_to?: string };
-  if (typeof p.late_ms !== "number") return [];
-  const lines = [`trigger ${triggerId} for slot ${p.slot} fired ${p.late_ms} ms late`];
-  if (p.skipped_slots) {
-    lines.push(`catch-up: skipped ${p.skipped_slots} slot(s) from ${p.skipped_from} to before ${p.skipped_to}: `
-      + `missed by more than ${LATE_SLOT_MS / 1000} s (no worker was running), collapsed into this run`);
-  }
-  return lines;
-}
-
 /** Records ticks as pending triggers (the triage that follows picks them up); a trigger already recorded is kept. */
 export async function recordTickTriggers(sql: Sql, now: Date, ticks: TickTrigger[]): Promise<void> {
-  if (ticks.length === 0) return;
-  await sql.query(
-    `INSERT INTO scheduler_trigger (job_key, trigger_id, title, created_at, emitted_by, properties)
-     SELECT k, id, title, $1, 'cron', props
-       FROM unnest($2::text[], $3::text[], $4::text[], $5::jsonb[]) AS t(k, id, title, props)
-     ON CONFLICT (job_key, trigger_id) DO NOTHING`,
-    [now, ticks.map((t) => t.jobKey), ticks.map((t) => t.id), ticks.map((t) => t.title), ticks.map((t) => JSON.stringify(tickProperties(t)))]);
+  await emitTriggers(sql, now, ticks.map((t) => ({
+    jobKey: t.jobKey, triggerId: t.id, title: t.title, url: null, createdAt: now, emittedBy: "cron",
+    properties: tickProperties(t), tags: [],
+  })), SCHEDULER_ACTOR);
 }
 
 /** A claimed timer: its queue job id and the job it ticks. */
 export interface FiringTimer { timerId: string; jobKey: string }
 
-/** An invocation now RUNNING on this worker: what its runner needs to execute it. */
-export interface StartedInvocation { id: string; job_key: string; task: unknown; incoming_triggers: unknown }
+export type { StartedInvocation };
 
 interface JobRow {
   key: string;
@@ -131,9 +121,10 @@ interface JobRow {
  * timer, the invocation it started, or null (stale timer, a tick that went to
  * triage, or one that was early). The job rows are locked first, in key
  * order, and the quiet check reads after the lock, so a triage that started
- * an invocation meanwhile is seen.
+ * an invocation meanwhile is seen. `actor` (the worker) is recorded as the
+ * creator of the invocations; the ticks are the scheduler's.
  */
-export async function fireTimers(sql: Sql, now: Date, timers: FiringTimer[]): Promise<(StartedInvocation | null)[]> {
+export async function fireTimers(sql: Sql, now: Date, timers: FiringTimer[], actor = SCHEDULER_ACTOR): Promise<(StartedInvocation | null)[]> {
   const t0 = performance.now(); // elapsed real time for the triage log
   const jobs = (await sql.query<JobRow>(
     `SELECT key, definition, revision, next_tick_at, last_slot_at, tick_timer_id::text AS tick_timer_id, triage_requested_at
@@ -145,79 +136,65 @@ export async function fireTimers(sql: Sql, now: Date, timers: FiringTimer[]): Pr
   if (live.length === 0) return timers.map(() => null);
   const busy = new Set((await sql.query<{ key: string }>(
     `SELECT j.key FROM unnest($1::text[]) AS j(key)
-      WHERE EXISTS (SELECT 1 FROM scheduler_trigger t WHERE t.job_key = j.key AND t.invocation_id IS NULL AND t.discarded_at IS NULL)
+      WHERE EXISTS (SELECT 1 FROM scheduler_trigger t WHERE t.job_key = j.key AND ${pendingTriggerSql("t")})
          OR EXISTS (SELECT 1 FROM scheduler_invocation i WHERE i.job_key = j.key AND i.state = ANY($2::"InvocationState"[]))`,
     [live.map((j) => j.key), ACTIVE_INVOCATION_STATES])).rows.map((r) => r.key));
 
   /** The job rows' new state, in lock order. */
-  const updates: { key: string; next: Date | null; last: Date | null; log: string | null; triage: boolean }[] = [];
-  const starts: { job: JobRow; trigger: TickTrigger; timer: FiringTimer; log: TriageLog; update: (typeof updates)[number] }[] = [];
+  const updates: TickedJob[] = [];
+  const starts: { job: JobRow; trigger: TickTrigger; timer: FiringTimer; log: TriageLog; update: TickedJob }[] = [];
   const queued: TickTrigger[] = [];
   const tickAt = ticker(now.getTime());
   for (const job of live) {
     const timer = byTimer.get(job.tick_timer_id!)!;
     const r = tickAt({ nextTickAt: job.next_tick_at?.getTime() ?? null, lastSlotAt: job.last_slot_at?.getTime() ?? null }, job.definition.schedule, job.key);
-    const update = {
+    const update: TickedJob = {
       key: job.key, next: r.state.nextTickAt === null ? null : new Date(r.state.nextTickAt),
-      last: r.state.lastSlotAt === null ? null : new Date(r.state.lastSlotAt), log: null as string | null, triage: false,
+      last: r.state.lastSlotAt === null ? null : new Date(r.state.lastSlotAt), log: null, triage: false,
     };
     updates.push(update);
     if (!r.trigger) continue; // early (clocks disagree) or nothing to fire: the tick service arms or fires it again
     const trigger = tickTrigger(job.key, r.trigger);
-    const quiet = !busy.has(job.key) && job.triage_requested_at === null;
-    const decision = quiet && applyPolicy(job.definition.policy, { activeInvocations: 0, pending: [{ id: trigger.id, createdAt: now.getTime() }], now: now.getTime() });
-    if (decision && decision.requests.length === 1) {
+    if (!busy.has(job.key) && job.triage_requested_at === null) {
+      // quiet: the triage outcome is known here, so this timer triages the job itself
       const log = new TriageLog(t0);
       log.say(`tick timer fired for slot ${trigger.slot}: trigger ${trigger.id}`);
-      for (const line of lateTickLines(trigger.id, tickProperties(trigger))) log.say(line);
-      log.say(`1 pending trigger(s), 0 active invocation(s)`);
-      log.say(`policy ${job.definition.policy.kind}: 1 invocation(s) to start, 0 trigger(s) to discard`);
-      starts.push({ job, trigger, timer, log, update }); // the log is written once the invocation has its id
-    } else {
-      queued.push(trigger);
-      update.triage = true;
+      const pending = [{ id: trigger.id, triggerId: trigger.id, createdAt: now.getTime(), emittedBy: "cron", properties: tickProperties(trigger) }];
+      const d = decideTriage({ policy: job.definition.policy, blocked: null, pending, active: 0, now: now.getTime() }, log);
+      if (d.requests.length === 1 && d.discard.length === 0) {
+        starts.push({ job, trigger, timer, log, update }); // the log is written once the invocation has its id
+        continue;
+      }
     }
+    queued.push(trigger);
+    update.triage = true;
   }
 
   const started = new Map<string, StartedInvocation>();
   if (starts.length > 0) {
-    // one JSON document rather than parallel arrays: JSON.stringify is far cheaper than pg's array-literal escaping
     const stamp = logStamp(now);
-    const rows = starts.map((s) => {
-      const incoming = [{ id: s.trigger.id, title: s.trigger.title, url: null, createdAt: now.getTime(), emittedBy: "cron", properties: tickProperties(s.trigger), tags: [] }];
+    const rows = starts.map((s): NewInvocation => {
+      const properties = tickProperties(s.trigger);
       return {
-        job_key: s.job.key, revision: s.job.revision, task: s.job.definition.task, incoming, slot: s.trigger.slot,
-        timer: s.timer.timerId,
+        jobKey: s.job.key, state: "RUNNING", revision: s.job.revision, task: s.job.definition.task, triggeredBy: "cron",
+        incoming: [{ id: s.trigger.id, title: s.trigger.title, url: null, createdAt: now.getTime(), emittedBy: "cron", properties, tags: [] }],
+        properties: { slot: s.trigger.slot }, tags: [], timerJobId: s.timer.timerId, consumes: [],
+        arrived: [{ id: s.trigger.id, title: s.trigger.title, properties }],
         log: `${stamp}invocation created by the tick timer with 1 trigger(s); config revision ${s.job.revision}\n${stamp}launching the task\n`,
+        reason: `tick timer: slot ${s.trigger.slot}`,
       };
     });
-    const ids = (await sql.query<{ id: string; timer: string }>(
-      `INSERT INTO scheduler_invocation (job_key, state, revision, task, triggered_by, incoming_triggers, properties, started_at, timer_job_id, debug_log)
-       SELECT u.job_key, 'RUNNING', u.revision, u.task, 'cron', u.incoming, jsonb_build_object('slot', u.slot), $1, u.timer, u.log
-         FROM jsonb_to_recordset($2::jsonb) AS u(job_key text, revision text, task jsonb, incoming jsonb, slot text, timer bigint, log text)
-       RETURNING id::text AS id, timer_job_id::text AS timer`,
-      [now, JSON.stringify(rows)])).rows;
-    const byTimerId = new Map(starts.map((s, i) => [s.timer.timerId, rows[i]!]));
-    for (const { id, timer } of ids) {
-      const row = byTimerId.get(timer)!;
-      started.set(timer, { id, job_key: row.job_key, task: row.task, incoming_triggers: row.incoming });
-    }
-    for (const s of starts) {
-      const inv = started.get(s.timer.timerId)!;
-      s.log.say(`started invocation ${inv.id} with trigger(s) ${s.trigger.id}`);
+    const ids = await createInvocations(sql, now, rows, actor, SCHEDULER_ACTOR);
+    starts.forEach((s, i) => {
+      const row = rows[i]!;
+      started.set(s.timer.timerId, { id: ids[i]!, job_key: row.jobKey, task: row.task, incoming_triggers: row.incoming });
+      s.log.say(startedLine(ids[i]!, [s.trigger.id]));
       s.update.log = s.log.done().join("\n");
-    }
+    });
   }
   // A tick its invocation consumed on arrival leaves no trigger row: the invocation's incoming triggers
-  // record it, and the job row (locked, its next tick advanced) is what keeps a slot from firing twice.
+  // (and the trigger's event) record it, and the job row (locked, its next tick advanced) keeps a slot from firing twice.
   await recordTickTriggers(sql, now, queued);
-  await sql.query(
-    `UPDATE scheduler_job j SET next_tick_at = u.next, last_slot_at = u.last, tick_timer_id = NULL, updated_at = $1,
-            triage_log = coalesce(u.log, j.triage_log),
-            last_triage_at = CASE WHEN u.log IS NULL THEN j.last_triage_at ELSE $1 END,
-            triage_requested_at = CASE WHEN u.triage THEN $1 ELSE j.triage_requested_at END
-       FROM jsonb_to_recordset($2::jsonb) AS u(key text, next timestamptz, last timestamptz, log text, triage bool)
-      WHERE j.key = u.key`,
-    [now, JSON.stringify(updates)]);
+  await advanceTickedJobs(sql, now, updates);
   return timers.map((t) => started.get(t.timerId) ?? null);
 }

@@ -2,6 +2,7 @@ import type { EngineContext } from "../../context.ts";
 import { withTransaction } from "../../transaction.ts";
 import type { JobDefinition } from "../catalog.ts";
 import { disarm, ticker, type tick } from "../cron-machine.ts";
+import { advanceTickedJobs, type TickedJob } from "../sql/advanceTickedJobs.ts";
 import { armTimers, ARM_AHEAD_MS, LOST_TIMER_MS, recordTickTriggers, tickTrigger, type TickTrigger } from "./tick-timers.ts";
 import { INVOCATIONS_QUEUE } from "./triage.ts";
 
@@ -38,7 +39,7 @@ export async function runTicksOnce(ctx: EngineContext): Promise<{ due: number; f
     const due = [...near.rows.filter((r) => r.next_tick_at <= now), ...lost.rows];
     await armTimers(sql, INVOCATIONS_QUEUE, now, near.rows.filter((r) => r.next_tick_at > now).map((r) => ({ key: r.key, nextTickAt: r.next_tick_at })));
     if (due.length === 0) return { due: near.rows.length, fired: 0 };
-    const keys: string[] = [], next: (Date | null)[] = [], last: (Date | null)[] = [], fired: boolean[] = [];
+    const ticked: TickedJob[] = [];
     const triggers: TickTrigger[] = [];
     const tickAt = ticker(now.getTime());
     for (const row of due) {
@@ -46,19 +47,13 @@ export async function runTicksOnce(ctx: EngineContext): Promise<{ due: number; f
       const schedule = row.definition.schedule;
       let r: ReturnType<typeof tick> = { state: disarm(state), trigger: null };
       if (!row.definition.disabled) r = tickAt(state, schedule, row.key);
-      keys.push(row.key);
-      next.push(r.state.nextTickAt === null ? null : new Date(r.state.nextTickAt));
-      last.push(r.state.lastSlotAt === null ? null : new Date(r.state.lastSlotAt));
-      fired.push(r.trigger !== null);
+      ticked.push({
+        key: row.key, next: r.state.nextTickAt === null ? null : new Date(r.state.nextTickAt),
+        last: r.state.lastSlotAt === null ? null : new Date(r.state.lastSlotAt), log: null, triage: r.trigger !== null,
+      });
       if (r.trigger) triggers.push(tickTrigger(row.key, r.trigger));
     }
-    await sql.query(
-      `UPDATE scheduler_job j SET next_tick_at = u.next, last_slot_at = u.last, tick_timer_id = NULL, updated_at = $1,
-              triage_requested_at = CASE WHEN u.fired THEN $1::timestamptz ELSE j.triage_requested_at END
-         FROM unnest($2::text[], $3::timestamptz[], $4::timestamptz[], $5::bool[]) AS u(key, next, last, fired)
-        WHERE j.key = u.key`,
-      [now, keys, next, last, fired],
-    );
+    await advanceTickedJobs(sql, now, ticked);
     await recordTickTriggers(sql, now, triggers);
     return { due: near.rows.length, fired: triggers.length };
   });
