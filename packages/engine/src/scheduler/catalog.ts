@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { LineCounter, parseDocument, type Node } from "yaml";
 import { lineOfPath } from "../yaml-lines.ts";
 import { z } from "zod";
-import { requestArgs } from "../chains/schemas.ts";
+import { requestArgs } from "../request-args.ts";
 import { executorConfigSchema } from "../executors/config.ts";
 import { DEFAULT_POLICY, type TriggeringPolicy } from "./policies.ts";
 import { parseDuration, parseSchedule, ScheduleError, type Schedule } from "./schedule.ts";
