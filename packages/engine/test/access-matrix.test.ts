@@ -25,6 +25,9 @@ const tokens: Partial<Record<Who, string>> = {};
 const dir = mkdtempSync(join(tmpdir(), "hourglass-matrix-"));
 let jobDescriptor = "";
 let requestId = "";
+let ruleId = "";
+const doomedRules: Partial<Record<Who, string>> = {};
+const mailChannel = { kind: "email", to: ["oncall@example.test"] };
 const spare: Partial<Record<Who, string>> = {};
 
 /** Every procedure: its level, an input on project p1's resources (per caller, for destructive ones), and its not-found code. */
@@ -59,7 +62,6 @@ const TABLE: Record<string, { level: Level; input?: (who: Who) => unknown; notFo
   "scheduler.listTriggers": { level: "reader", input: () => ({ job: "p1/job" }), notFound: "JOB_NOT_FOUND" },
   "scheduler.getInvocations": { level: "reader", input: () => ({ job: "p1/job" }), notFound: "JOB_NOT_FOUND" },
   "scheduler.getInvocation": { level: "reader", input: () => ({ job: "p1/job", invocationId: "1" }), notFound: "JOB_NOT_FOUND" },
-  "scheduler.invocationHistory": { level: "reader", input: () => ({ job: "p1/job", invocationId: "1" }), notFound: "JOB_NOT_FOUND" },
   "scheduler.pauseJob": { level: "owner", input: () => ({ job: "p1/job", reason: "matrix" }), notFound: "JOB_NOT_FOUND" },
   "scheduler.resumeJob": { level: "owner", input: () => ({ job: "p1/job" }), notFound: "JOB_NOT_FOUND" },
   "scheduler.abortJob": { level: "owner", input: () => ({ job: "p1/job" }), notFound: "JOB_NOT_FOUND" },
@@ -97,6 +99,19 @@ const TABLE: Record<string, { level: Level; input?: (who: Who) => unknown; notFo
   "access.putRole": { level: "admin", input: () => ({ id: "matrix-role", scopes: ["queues:read:p1/*"] }) },
   "access.deleteRole": { level: "admin", input: () => ({ id: "matrix-role" }) },
   "access.expandScopes": { level: "signedIn", input: () => ({ scopes: ["assume:project:p1:reader"] }) },
+  // a project's alert list and new rules hide nothing: a caller of another project is told the scope it lacks
+  "alerts.list": { level: "reader", input: () => ({ project: "p1" }), hidesNothing: true },
+  "alerts.create": {
+    level: "owner", input: (w) => ({ project: "p1", name: `made by ${w}`, kind: "request_failed", channel: mailChannel }), hidesNothing: true,
+  },
+  "alerts.get": { level: "reader", input: () => ({ id: ruleId }), notFound: "ALERT_RULE_NOT_FOUND" },
+  "alerts.deliveries": { level: "reader", input: () => ({ id: ruleId }), notFound: "ALERT_RULE_NOT_FOUND" },
+  "alerts.update": {
+    level: "owner", input: () => ({ id: ruleId, rule: { name: "matrix", kind: "request_failed", channel: mailChannel } }),
+    notFound: "ALERT_RULE_NOT_FOUND",
+  },
+  "alerts.sendTest": { level: "owner", input: () => ({ id: ruleId }), notFound: "ALERT_RULE_NOT_FOUND" },
+  "alerts.delete": { level: "owner", input: (w) => ({ id: doomedRules[w] }), notFound: "ALERT_RULE_NOT_FOUND" },
 };
 
 const QUERIES = new Set(Object.entries(appRouter._def.procedures).filter(([, p]) => (p as unknown as { _def: { type: string } })._def.type === "query").map(([k]) => k));
@@ -121,6 +136,9 @@ beforeAll(async () => {
   for (const w of CALLERS) await api.queues.createQueue({ name: `q_del_${w}`, project: "p1" });
   jobDescriptor = (await api.queues.enqueueJobs({ queueName: "q_p1", jobs: [{ body: "hello" }] })).jobDescriptors[0]!;
   requestId = (await api.requests.create({ type: "t1", args: {} })).id;
+  const rule = (name: string) => api.alerts.create({ project: "p1", name, kind: "request_failed", channel: { kind: "email", to: ["x@example.test"] } });
+  ruleId = (await rule("matrix")).id;
+  for (const w of CALLERS) doomedRules[w] = (await rule(`doomed by ${w}`)).id;
   const admin = testCaller("test");
   for (const name of ["spare", ...CALLERS.map((w) => `doomed-${w.toLowerCase()}`)]) {
     await t.engine.access.principals.create({ kind: "service", name, scopes: [], by: "test" });
@@ -241,6 +259,22 @@ describe("the attack that started it", () => {
     });
     const { handleApiRequest } = await import("../src/api/http.ts");
     expect((await handleApiRequest(spoof, t.engine)).status).toBe(401);
+  });
+
+  it("an owner needs executor:http for a webhook alert, and no caller reads an alert's secret", async () => {
+    const hook = { project: "p1", name: "hook", kind: "invocation_failed", channel: { kind: "webhook", url: "http://10.0.0.1/x", secret: "whsec-matrix-0123456789" } };
+    const owner = await t.mutate("alerts.create", hook, tokens.owner!);
+    expect([owner.status, owner.error.message]).toEqual([403, expect.stringMatching(/executor:http/)]);
+    const admin = await t.mutate("alerts.create", hook, tokens.admin!);
+    expect(admin.status).toBe(200);
+    for (const token of [tokens.reader!, tokens.owner!, tokens.admin!]) {
+      const got = await t.query("alerts.get", { id: admin.data.id }, token);
+      expect([got.status, got.data.channel.secret]).toEqual([200, "(secret: set)"]);
+      expect(JSON.stringify((await t.query("alerts.list", { project: "p1" }, token)).data)).not.toContain("whsec-matrix");
+    }
+    // and an owner cannot point an existing rule at a webhook either
+    const turn = await t.mutate("alerts.update", { id: ruleId, rule: { ...hook, project: undefined } }, tokens.owner!);
+    expect([turn.status, turn.error.message]).toEqual([403, expect.stringMatching(/executor:http/)]);
   });
 
   it("no caller but the engine writes a system queue, and a foreign Host is refused", async () => {
