@@ -43,10 +43,10 @@ describe("ensureAdmin", () => {
   });
 
   it("does nothing while anybody else holds *, and leaves a demoted user:admin alone", async () => {
-    await t.engine.access.principals.update("user:admin", { scopes: [] });
+    await t.engine.access.principals.update("user:admin", { scopes: [] }, "user:tester");
     await t.engine.access.principals.create({ kind: "user", name: "root", password: "root-password-1", scopes: ["*"], by: "test" });
     expect(await ensureAdmin(t.engine)).toEqual({ created: false, login: "admin" });
-    await t.engine.access.principals.update("user:root", { disabled: true });
+    await t.engine.access.principals.update("user:root", { disabled: true }, "user:tester");
     // nobody enabled holds *, but user:admin exists: not recreated, not re-granted
     expect(await ensureAdmin(t.engine)).toEqual({ created: false, login: "admin" });
     expect((await t.engine.access.principals.get("user:admin")).scopes).toEqual([]);

@@ -116,13 +116,13 @@ describe("single sign-on through a real OpenID Connect provider", () => {
   });
 
   it("refuses a disabled principal", async () => {
-    await t.engine.access.principals.update("user:jane.doe", { disabled: true });
+    await t.engine.access.principals.update("user:jane.doe", { disabled: true }, "user:tester");
     const claims = await signInAtProvider("jane-0001");
     expect(await refusal(signInWithSingleSignOn(t.engine, claims, OPTIONS))).toEqual({
       code: "PERMISSION_DENIED", message: "user:jane.doe is disabled: ask an administrator",
     });
     expect(await t.engine.ctx.db.prisma.session.count({ where: { principalId: "user:jane.doe" } })).toBe(0);
-    await t.engine.access.principals.update("user:jane.doe", { disabled: false });
+    await t.engine.access.principals.update("user:jane.doe", { disabled: false }, "user:tester");
     expect((await signInWithSingleSignOn(t.engine, claims, OPTIONS)).principal.id).toBe("user:jane.doe");
   });
 

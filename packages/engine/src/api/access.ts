@@ -77,9 +77,9 @@ export const accessRouter = router({
     .mutation(({ ctx, input }) => ctx.engine.access.principals.create({ ...input, by: ctx.caller.id })),
   updatePrincipal: procedure(manageAccess, updatePrincipalInput).mutation(({ ctx, input }) => {
     const { id, ...patch } = input;
-    return ctx.engine.access.principals.update(id, patch);
+    return ctx.engine.access.principals.update(id, patch, ctx.caller.id);
   }),
-  deletePrincipal: procedure(manageAccess, principalIdInput).mutation(({ ctx, input }) => ctx.engine.access.principals.remove(input.id)),
+  deletePrincipal: procedure(manageAccess, principalIdInput).mutation(({ ctx, input }) => ctx.engine.access.principals.remove(input.id, ctx.caller.id)),
   /** The caller's own tokens (with access:manage: every token, or one principal's). */
   listTokens: procedure(signedIn, z.object({ principalId: principalIdInput.shape.id.optional(), all: z.boolean().default(false) }))
     .query(({ ctx, input }) => {
@@ -104,7 +104,7 @@ export const accessRouter = router({
     ],
   })),
   putRole: procedure(manageAccess, putRoleInput).mutation(({ ctx, input }) => ctx.engine.access.roles.put(input, ctx.caller.id)),
-  deleteRole: procedure(manageAccess, z.object({ id: putRoleInput.shape.id })).mutation(({ ctx, input }) => ctx.engine.access.roles.remove(input.id)),
+  deleteRole: procedure(manageAccess, z.object({ id: putRoleInput.shape.id })).mutation(({ ctx, input }) => ctx.engine.access.roles.remove(input.id, ctx.caller.id)),
   /** What a set of scopes grants through roles (Taskcluster's expandScopes). */
   expandScopes: procedure(signedIn, z.object({ scopes: scopeList })).query(async ({ ctx, input }) => ({
     scopes: await ctx.engine.access.roles.expand(input.scopes),

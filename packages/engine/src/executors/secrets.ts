@@ -8,6 +8,8 @@ import type { ExecutorConfig } from "./config.ts";
  * queue and saves it whole changes nothing it did not mean to.
  */
 export const SECRET_MASK = "(secret: set)";
+/** What an event shows for a secret a change replaced: neither value, only that it changed. */
+export const SECRET_CHANGED = "(secret: changed)";
 
 function maskValues(values: Record<string, string> | undefined): Record<string, string> | undefined {
   return values && Object.fromEntries(Object.keys(values).map((k) => [k, SECRET_MASK]));

@@ -4,7 +4,7 @@
  * change changed, field by field. Pure.
  */
 import { executorConfigSchema, type ExecutorConfig } from "../executors/config.ts";
-import { maskExecutor, SECRET_MASK } from "../executors/secrets.ts";
+import { maskExecutor, SECRET_CHANGED, SECRET_MASK } from "../executors/secrets.ts";
 import type { QueueRow } from "./sql/queueRow.ts";
 
 /** A queue's state, as its events' from / to name it. */
@@ -17,9 +17,6 @@ export const QUEUE_STATES = [
 export type QueueState = (typeof QUEUE_STATES)[number];
 
 export const queueState = (row: Pick<QueueRow, "dequeueRateLimit">): QueueState => (row.dequeueRateLimit === 0 ? "PAUSED" : "ACTIVE");
-
-/** A secret value that a change replaced (its old and new values are never shown). */
-export const SECRET_CHANGED = "(secret: changed)";
 
 /** field → { from, to }: what one change changed (executor fields as `executor.<field>`). */
 export type Changes = Record<string, { from: unknown; to: unknown }>;

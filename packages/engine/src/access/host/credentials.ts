@@ -1,6 +1,7 @@
 import type { EngineContext } from "../../context.ts";
 import { HourglassError } from "../../errors.ts";
 import { HeldScopes, isSubset, scopeIntersection, scopesNotHeld } from "../scopes.ts";
+import { ANONYMOUS_ACTOR, recordAccessEvent, sessionRef } from "./access-events.ts";
 import { ANONYMOUS, type ApiCaller } from "./caller.ts";
 import { checkPassword } from "./passwords.ts";
 import type { RoleStore } from "./role-store.ts";
@@ -127,6 +128,10 @@ export class Authenticator {
    * Password sign-in; returns the session secret for the cookie. Unknown login
    * and wrong password answer alike, in about the same time. After
    * MAX_FAILED_SIGN_INS failures in a row the account is locked for LOCKOUT_MS.
+   * A failure on an existing account writes its `sign_in_failed` event (or
+   * `locked`, ACTIVE → LOCKED, for the one that locks it) as actor
+   * "anonymous"; an unknown login and a refusal while locked change nothing
+   * and write nothing.
    */
   async signIn(login: string, password: string, userAgent: string | null): Promise<{ secret: string; expiresAt: Date; caller: ApiCaller }> {
     const id = `user:${login.trim().toLowerCase()}`;
@@ -137,43 +142,75 @@ export class Authenticator {
     }
     const ok = await checkPassword(p?.passwordHash ?? null, password);
     if (!p || !ok || p.disabledAt || p.kind !== "USER") {
-      if (p) {
-        const failed = p.failedSignIns + 1;
-        await this.ctx.db.prisma.principal.update({
-          where: { id },
-          data: failed >= MAX_FAILED_SIGN_INS
-            ? { failedSignIns: 0, lockedUntil: new Date(now.getTime() + LOCKOUT_MS) }
-            : { failedSignIns: failed },
-        });
-      }
+      if (p) await this.failedSignIn(id, now, !ok ? "wrong password" : p.disabledAt ? "disabled" : "not a user");
       throw new HourglassError("INVALID_CREDENTIALS", "unknown login or wrong password");
     }
-    if (p.failedSignIns > 0 || p.lockedUntil) {
-      await this.ctx.db.prisma.principal.update({ where: { id }, data: { failedSignIns: 0, lockedUntil: null } });
-    }
-    return this.startSession(id, userAgent);
+    return this.startSession(id, userAgent, "password", p.failedSignIns > 0 || p.lockedUntil !== null);
   }
 
-  /** A session for a principal whose identity was proven elsewhere (single sign-on, a one-time link). */
-  async startSession(principalId: string, userAgent: string | null): Promise<{ secret: string; expiresAt: Date; caller: ApiCaller }> {
+  /** Counts a failed sign-in (locking the account at the limit) and records it, in one transaction. */
+  private async failedSignIn(id: string, now: Date, why: string): Promise<void> {
+    await this.ctx.db.prisma.$transaction(async (tx) => {
+      const counted = await tx.principal.update({ where: { id }, data: { failedSignIns: { increment: 1 } } });
+      const locks = counted.failedSignIns >= MAX_FAILED_SIGN_INS;
+      const lockedUntil = new Date(now.getTime() + LOCKOUT_MS);
+      if (locks) await tx.principal.update({ where: { id }, data: { failedSignIns: 0, lockedUntil } });
+      await recordAccessEvent(tx, {
+        at: now, entityKind: "principal", entityId: id, action: locks ? "locked" : "sign_in_failed",
+        ...(locks && { from: "ACTIVE", to: "LOCKED" }), reason: why, actor: ANONYMOUS_ACTOR,
+        payload: locks
+          ? { failedSignIns: counted.failedSignIns, lockedUntilTimestampMillis: lockedUntil.getTime() }
+          : { failedSignIns: counted.failedSignIns },
+      });
+    });
+  }
+
+  /**
+   * A session for a principal whose identity was proven (`method`: a
+   * password, single sign-on). Its `signed_in` event (entity `session`, the
+   * principal as actor) is written with it; `resetFailures` clears a
+   * password's failed-sign-in count and lock in the same transaction.
+   */
+  async startSession(
+    principalId: string, userAgent: string | null, method: "password" | "single_sign_on" = "password", resetFailures = false,
+  ): Promise<{ secret: string; expiresAt: Date; caller: ApiCaller }> {
     const secret = randomSecret();
+    const idHash = sha256(secret);
     const now = this.ctx.clock.now();
     const expiresAt = new Date(now.getTime() + SESSION_TTL_MS);
-    await this.ctx.db.prisma.session.create({
-      data: { idHash: sha256(secret), principalId, createdAt: now, expiresAt, lastSeenAt: now, userAgent: userAgent?.slice(0, 300) ?? null },
+    const agent = userAgent?.slice(0, 300) ?? null;
+    await this.ctx.db.prisma.$transaction(async (tx) => {
+      if (resetFailures) await tx.principal.update({ where: { id: principalId }, data: { failedSignIns: 0, lockedUntil: null } });
+      await tx.session.create({ data: { idHash, principalId, createdAt: now, expiresAt, lastSeenAt: now, userAgent: agent } });
+      await recordAccessEvent(tx, {
+        at: now, entityKind: "session", entityId: sessionRef(idHash), action: "signed_in", to: "ACTIVE", actor: principalId,
+        payload: { principal: principalId, method, userAgent: agent, expiresAtTimestampMillis: expiresAt.getTime() },
+      });
     });
     return { secret, expiresAt, caller: await this.authenticate({ session: secret }) };
   }
 
+  /** Ends the session; its `signed_out` event names its principal as actor. An unknown or ended session is a no-op. */
   async signOut(secret: string): Promise<void> {
     const idHash = sha256(secret);
-    await this.ctx.db.prisma.session.deleteMany({ where: { idHash } });
+    const now = this.ctx.clock.now();
+    await this.ctx.db.prisma.$transaction(async (tx) => {
+      const session = await tx.session.findUnique({ where: { idHash } });
+      if (!session) return;
+      const r = await tx.session.deleteMany({ where: { idHash } });
+      if (r.count === 0) return;
+      await recordAccessEvent(tx, {
+        at: now, entityKind: "session", entityId: sessionRef(idHash), action: "signed_out", from: "ACTIVE",
+        actor: session.principalId, payload: { principal: session.principalId },
+      });
+    });
     this.forget("s", (c) => c.sessionId === idHash);
   }
 
   /**
    * A new token for `principalId`, shown once. Its scopes must be within the
-   * creator's (a token cannot grant more than whoever made it holds).
+   * creator's (a token cannot grant more than whoever made it holds). Its
+   * `created` event names the creator as actor; never the secret.
    */
   async createToken(creator: ApiCaller, input: { principalId: string; name: string; scopes: string[]; expiresInDays?: number }) {
     const beyond = scopesNotHeld(input.scopes, creator.scopes);
@@ -183,12 +220,19 @@ export class Authenticator {
     const id = randomId(20);
     const secret = randomSecret();
     const now = this.ctx.clock.now();
-    const row = await this.ctx.db.prisma.apiToken.create({
-      data: {
-        id, principalId: input.principalId, name: input.name, secretHash: sha256(secret), scopes: input.scopes,
-        createdAt: now, createdBy: creator.id,
-        expiresAt: input.expiresInDays ? new Date(now.getTime() + input.expiresInDays * 86_400_000) : null,
-      },
+    const expiresAt = input.expiresInDays ? new Date(now.getTime() + input.expiresInDays * 86_400_000) : null;
+    const row = await this.ctx.db.prisma.$transaction(async (tx) => {
+      const made = await tx.apiToken.create({
+        data: {
+          id, principalId: input.principalId, name: input.name, secretHash: sha256(secret), scopes: input.scopes,
+          createdAt: now, createdBy: creator.id, expiresAt,
+        },
+      });
+      await recordAccessEvent(tx, {
+        at: now, entityKind: "token", entityId: id, action: "created", to: "ACTIVE", actor: creator.id,
+        payload: { principal: input.principalId, name: input.name, scopes: input.scopes, expiresAtTimestampMillis: expiresAt?.getTime() ?? null },
+      });
+      return made;
     });
     return { token: formatToken(id, secret), clientId: id, accessToken: secret, info: toTokenInfo(row) };
   }
@@ -205,14 +249,22 @@ export class Authenticator {
     return row && toTokenInfo(row);
   }
 
+  /** Revokes a token; its `revoked` event names `by`. A token already revoked is left as it is (no event). */
   async revokeToken(id: string, by: string): Promise<TokenInfo> {
-    const r = await this.ctx.db.prisma.apiToken.updateMany({
-      where: { id, revokedAt: null },
-      data: { revokedAt: this.ctx.clock.now(), revokedBy: by },
+    const now = this.ctx.clock.now();
+    const revoked = await this.ctx.db.prisma.$transaction(async (tx) => {
+      const r = await tx.apiToken.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: now, revokedBy: by } });
+      if (r.count === 0) return false;
+      const t = await tx.apiToken.findUniqueOrThrow({ where: { id } });
+      await recordAccessEvent(tx, {
+        at: now, entityKind: "token", entityId: id, action: "revoked", from: "ACTIVE", to: "REVOKED", actor: by,
+        payload: { principal: t.principalId, name: t.name },
+      });
+      return true;
     });
     const row = await this.ctx.db.prisma.apiToken.findUnique({ where: { id } });
     if (!row) throw new HourglassError("TOKEN_NOT_FOUND", `no such token: ${id}`);
-    if (r.count > 0) this.forget("t", (c) => c.tokenId === id);
+    if (revoked) this.forget("t", (c) => c.tokenId === id);
     return toTokenInfo(row);
   }
 }

@@ -1,6 +1,8 @@
 import type { EngineContext } from "../../context.ts";
 import { HourglassError } from "../../errors.ts";
 import { invalidScopes, normalizeScopes } from "../scopes.ts";
+import { SECRET_CHANGED, SECRET_MASK } from "../../executors/secrets.ts";
+import { fieldChanges, principalState, recordAccessEvent } from "./access-events.ts";
 import { MIN_PASSWORD_LENGTH, hashPassword } from "./passwords.ts";
 
 /** A user or service account as the API shows it (never its password hash). */
@@ -61,7 +63,12 @@ function checkPassword(password: string): void {
   }
 }
 
-/** Users and service accounts: the identities that hold scopes. Internal API: callers check access:manage first. */
+/**
+ * Users and service accounts: the identities that hold scopes. Internal API:
+ * callers check access:manage first. Each change writes its `principal`
+ * event (created, updated, disabled, enabled, deleted) in the same
+ * transaction, `by` as its actor; passwords appear only as "changed".
+ */
 export class Principals {
   constructor(private readonly ctx: EngineContext) {}
 
@@ -85,42 +92,94 @@ export class Principals {
       throw new HourglassError("INVALID_ARGUMENT", "service accounts have no password: they use API tokens");
     }
     if (input.password !== undefined) checkPassword(input.password);
+    const scopes = checkScopes(input.scopes);
     const exists = await this.ctx.db.prisma.principal.findUnique({ where: { id } });
     if (exists) throw new HourglassError("CONFLICT", `${id} already exists`);
-    const row = await this.ctx.db.prisma.principal.create({
-      data: {
-        id, kind: input.kind === "user" ? "USER" : "SERVICE", displayName: input.displayName ?? input.name,
-        passwordHash: input.password ? await hashPassword(input.password) : null,
-        oidcIssuer: input.oidc?.issuer ?? null, oidcSubject: input.oidc?.subject ?? null,
-        scopes: checkScopes(input.scopes), createdAt: this.ctx.clock.now(), createdBy: input.by,
-      },
+    const passwordHash = input.password ? await hashPassword(input.password) : null;
+    const now = this.ctx.clock.now();
+    const row = await this.ctx.db.prisma.$transaction(async (tx) => {
+      const made = await tx.principal.create({
+        data: {
+          id, kind: input.kind === "user" ? "USER" : "SERVICE", displayName: input.displayName ?? input.name, passwordHash,
+          oidcIssuer: input.oidc?.issuer ?? null, oidcSubject: input.oidc?.subject ?? null,
+          scopes, createdAt: now, createdBy: input.by,
+        },
+      });
+      const info = toPrincipalInfo(made);
+      await recordAccessEvent(tx, {
+        at: now, entityKind: "principal", entityId: id, action: "created", to: principalState(false), actor: input.by,
+        payload: {
+          kind: info.kind, displayName: info.displayName, scopes: info.scopes, hasPassword: info.hasPassword,
+          singleSignOn: info.singleSignOn, ...(input.oidc && { issuer: input.oidc.issuer }),
+        },
+      });
+      return made;
     });
     return toPrincipalInfo(row);
   }
 
-  /** Changes what the patch names: display name, scopes (role bindings), password, disabled. */
-  async update(id: string, patch: { displayName?: string; scopes?: string[]; password?: string; disabled?: boolean }) {
+  /**
+   * Changes what the patch names: display name, scopes (role bindings),
+   * password, disabled. One event lists what changed: `disabled` or
+   * `enabled` when that flips (ACTIVE ↔ DISABLED), else `updated`; none
+   * when nothing changed.
+   */
+  async update(id: string, patch: { displayName?: string; scopes?: string[]; password?: string; disabled?: boolean }, by: string) {
     const current = await this.get(id);
     if (patch.password !== undefined) {
       if (current.kind === "service") throw new HourglassError("INVALID_ARGUMENT", "service accounts have no password");
       checkPassword(patch.password);
     }
-    const row = await this.ctx.db.prisma.principal.update({
-      where: { id },
-      data: {
-        ...(patch.displayName !== undefined && { displayName: patch.displayName }),
-        ...(patch.scopes !== undefined && { scopes: checkScopes(patch.scopes) }),
-        ...(patch.password !== undefined && { passwordHash: await hashPassword(patch.password), failedSignIns: 0, lockedUntil: null }),
-        ...(patch.disabled !== undefined && { disabledAt: patch.disabled ? this.ctx.clock.now() : null }),
-      },
+    const scopes = patch.scopes === undefined ? undefined : checkScopes(patch.scopes);
+    const passwordHash = patch.password === undefined ? undefined : await hashPassword(patch.password);
+    const now = this.ctx.clock.now();
+    const row = await this.ctx.db.prisma.$transaction(async (tx) => {
+      const before = await tx.principal.findUnique({ where: { id } });
+      if (!before) throw new HourglassError("PRINCIPAL_NOT_FOUND", `no such user or service account: ${id}`);
+      const wasDisabled = before.disabledAt !== null;
+      const flips = patch.disabled !== undefined && patch.disabled !== wasDisabled;
+      const updated = await tx.principal.update({
+        where: { id },
+        data: {
+          ...(patch.displayName !== undefined && { displayName: patch.displayName }),
+          ...(scopes !== undefined && { scopes }),
+          ...(passwordHash !== undefined && { passwordHash, failedSignIns: 0, lockedUntil: null }),
+          ...(flips && { disabledAt: patch.disabled ? now : null }),
+        },
+      });
+      // a disabled principal's sessions end now; its tokens stop working at once (authenticate reads disabledAt)
+      const ended = patch.disabled ? (await tx.session.deleteMany({ where: { principalId: id } })).count : 0;
+      const changes = {
+        ...fieldChanges(
+          { displayName: before.displayName, scopes: before.scopes, disabled: wasDisabled },
+          { displayName: patch.displayName, scopes, disabled: patch.disabled },
+        ),
+        ...(passwordHash !== undefined && { password: { from: before.passwordHash ? SECRET_MASK : null, to: SECRET_CHANGED } }),
+      };
+      if (Object.keys(changes).length > 0 || ended > 0) {
+        await recordAccessEvent(tx, {
+          at: now, entityKind: "principal", entityId: id, action: flips ? (patch.disabled ? "disabled" : "enabled") : "updated",
+          ...(flips && { from: principalState(wasDisabled), to: principalState(patch.disabled!) }),
+          actor: by, payload: { changes, ...(ended > 0 && { sessionsEnded: ended }) },
+        });
+      }
+      return updated;
     });
-    // a disabled principal's sessions end now; its tokens stop working at once (authenticate reads disabledAt)
-    if (patch.disabled) await this.ctx.db.prisma.session.deleteMany({ where: { principalId: id } });
     return toPrincipalInfo(row);
   }
 
-  async remove(id: string): Promise<{ deleted: boolean }> {
-    const r = await this.ctx.db.prisma.principal.deleteMany({ where: { id } });
-    return { deleted: r.count > 0 };
+  /** Deletes a principal, its tokens and its sessions (the foreign keys); its event counts the tokens. */
+  async remove(id: string, by: string): Promise<{ deleted: boolean }> {
+    const now = this.ctx.clock.now();
+    return this.ctx.db.prisma.$transaction(async (tx) => {
+      const tokens = await tx.apiToken.count({ where: { principalId: id, revokedAt: null } });
+      const r = await tx.principal.deleteMany({ where: { id } });
+      if (r.count > 0) {
+        await recordAccessEvent(tx, {
+          at: now, entityKind: "principal", entityId: id, action: "deleted", actor: by, payload: { activeTokens: tokens },
+        });
+      }
+      return { deleted: r.count > 0 };
+    });
   }
 }

@@ -3,6 +3,7 @@ import { HourglassError } from "../../errors.ts";
 import { predefinedRole, predefinedRoles } from "../predefined-roles.ts";
 import { combineResolvers, expandScopes, roleIndex, roleProblems, type Role, type RoleResolver } from "../roles.ts";
 import { invalidScopes, normalizeScopes } from "../scopes.ts";
+import { fieldChanges, recordAccessEvent } from "./access-events.ts";
 
 /** A stored role as the API shows it. Predefined roles (project roles, admin) are listed as `builtIn`. */
 export interface RoleInfo {
@@ -47,7 +48,11 @@ export class RoleStore {
     }));
   }
 
-  /** Creates or replaces a stored role. Predefined role ids cannot be redefined. */
+  /**
+   * Creates or replaces a stored role. Predefined role ids cannot be
+   * redefined. Its `created` or `updated` event (what changed) names `by`;
+   * a put that changes nothing writes none.
+   */
   async put(role: { id: string; description: string; scopes: string[] }, by: string): Promise<RoleInfo> {
     if (predefinedRole(role.id) !== null) throw new HourglassError("INVALID_ARGUMENT", `${role.id} is a built-in role`);
     const bad = invalidScopes(role.scopes);
@@ -57,7 +62,21 @@ export class RoleStore {
     if (problems.length) throw new HourglassError("INVALID_ARGUMENT", `role ${role.id}: ${problems.join("; ")}`);
     const now = this.ctx.clock.now();
     const data = { description: role.description, scopes: [...candidate.scopes], updatedAt: now, updatedBy: by };
-    const row = await this.ctx.db.prisma.role.upsert({ where: { id: role.id }, create: { id: role.id, ...data }, update: data });
+    const row = await this.ctx.db.prisma.$transaction(async (tx) => {
+      const before = await tx.role.findUnique({ where: { id: role.id } });
+      const written = await tx.role.upsert({ where: { id: role.id }, create: { id: role.id, ...data }, update: data });
+      const changes = fieldChanges(
+        { description: before?.description, scopes: before?.scopes },
+        { description: data.description, scopes: data.scopes },
+      );
+      if (!before || Object.keys(changes).length > 0) {
+        await recordAccessEvent(tx, {
+          at: now, entityKind: "role", entityId: role.id, action: before ? "updated" : "created", actor: by,
+          payload: before ? { changes } : { description: data.description, scopes: data.scopes },
+        });
+      }
+      return written;
+    });
     this.cached = null;
     return {
       id: row.id, description: row.description, scopes: row.scopes, builtIn: false,
@@ -65,9 +84,20 @@ export class RoleStore {
     };
   }
 
-  async remove(id: string): Promise<{ deleted: boolean }> {
-    const r = await this.ctx.db.prisma.role.deleteMany({ where: { id } });
+  /** Deletes a stored role; its `deleted` event keeps the scopes it had. A role that does not exist is a no-op. */
+  async remove(id: string, by: string): Promise<{ deleted: boolean }> {
+    const now = this.ctx.clock.now();
+    const deleted = await this.ctx.db.prisma.$transaction(async (tx) => {
+      const before = await tx.role.findUnique({ where: { id } });
+      const r = await tx.role.deleteMany({ where: { id } });
+      if (r.count === 0) return false;
+      await recordAccessEvent(tx, {
+        at: now, entityKind: "role", entityId: id, action: "deleted", actor: by,
+        payload: { description: before?.description ?? "", scopes: before?.scopes ?? [] },
+      });
+      return true;
+    });
     this.cached = null;
-    return { deleted: r.count > 0 };
+    return { deleted };
   }
 }

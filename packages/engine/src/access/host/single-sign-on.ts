@@ -126,7 +126,7 @@ export async function signInWithSingleSignOn(
   if (principal.disabled || principal.kind !== "user") {
     throw new HourglassError("PERMISSION_DENIED", `${principal.id} is disabled: ask an administrator`);
   }
-  const session = await engine.access.credentials.startSession(principal.id, userAgent);
+  const session = await engine.access.credentials.startSession(principal.id, userAgent, "single_sign_on");
   return { ...session, principal, created };
 }
 
