@@ -97,7 +97,8 @@ async function jobHistory(id: string, name: string): Promise<EventInfo[]> {
 }
 const brief = (events: EventInfo[]) => events.map((e) => [e.action, e.from, e.to, e.actor]);
 const state = async (id: string) => (await t.api.requests.get({ id })).state;
-const untilState = (id: string, want: string) => until(async () => (await state(id)) === want, `request ${id} to be ${want}`);
+const untilState = (id: string, want: string) =>
+  until(async () => (await state(id)) === want, `request ${id} to be ${want}`);
 /** How many events the log holds now (a transition that did not apply must leave it unchanged). */
 const eventCount = async () =>
   Number((await t.db.sql.query<{ n: string }>(`SELECT count(*) AS n FROM event_log`)).rows[0]!.n);
@@ -118,7 +119,10 @@ describe("request and chain-job events", () => {
     expect(events.every((e) => e.atTimestampMillis === T0)).toBe(true);
     for (const name of ["two start", "a", "b", "two end"]) {
       const job = await jobHistory(id, name);
-      expect(brief(job)).toEqual([["began", "PENDING", "RUNNING", WORKER], ["completed", "RUNNING", "COMPLETE", WORKER]]);
+      expect(brief(job)).toEqual([
+        ["began", "PENDING", "RUNNING", WORKER],
+        ["completed", "RUNNING", "COMPLETE", WORKER],
+      ]);
       expect(job.map((e) => e.payload?.try)).toEqual([1, 1]);
       expect(job[0]!.entityKind).toBe("chain_job");
       expect(job[0]!.entityId).toMatch(new RegExp(`^${id}/j[0-9]+$`));
@@ -172,7 +176,7 @@ describe("request and chain-job events", () => {
     expect(check.map((e) => e.payload?.try)).toEqual([1, 1, 2, 2]);
   });
 
-  it("operator suspend, resume and stop: the caller's reason and id; the running try is interrupted, then stopped", async () => {
+  it("operator suspend, resume, stop: the caller's id and reason; the try is interrupted, then stopped", async () => {
     const id = await create("slow");
     await call("requests.start", { id });
     const wait = () => jobHistory(id, "wait");
@@ -191,10 +195,12 @@ describe("request and chain-job events", () => {
       ["resumed", "SUSPENDED", "RUNNING", ME],
       ["stopped", "RUNNING", "STOPPED", ME],
     ]);
-    expect(events.slice(2).map((e) => e.reason)).toEqual(["database maintenance", "maintenance done", "not needed any more"]);
+    expect(events.slice(2).map((e) => e.reason))
+      .toEqual(["database maintenance", "maintenance done", "not needed any more"]);
     expect(events[2]!.payload).toEqual({ suspendReason: "operator" });
     // the killed try ends after the stop: its job is STOPPED already, so no further event
-    await until(async () => (await t.api.requests.log({ requestId: id })).every((l) => l.state !== "RUNNING"), "the try to end");
+    const tries = () => t.api.requests.log({ requestId: id });
+    await until(async () => (await tries()).every((l) => l.state !== "RUNNING"), "the try to end");
     expect(brief(await wait())).toEqual([
       ["began", "PENDING", "RUNNING", WORKER],
       ["interrupted", "RUNNING", "PENDING", WORKER],
@@ -270,7 +276,8 @@ describe("request and chain-job events", () => {
     expect(seen.map((e) => e.action)).toEqual([
       "created", "started", ...Array.from({ length: 11 }, () => ["suspended", "resumed"]).flat(), "stopped",
     ]);
-    expect(seen.filter((e) => e.action === "suspended").map((e) => e.reason)).toEqual(Array.from({ length: 11 }, (_, i) => `pause ${i}`));
+    expect(seen.filter((e) => e.action === "suspended").map((e) => e.reason))
+      .toEqual(Array.from({ length: 11 }, (_, i) => `pause ${i}`));
     expect(new Set(seen.map((e) => e.id)).size).toBe(25);
   });
 });

@@ -46,8 +46,10 @@ describe("queue carriers", () => {
     expect(body).toBe('{"kind":"chain_job","requestId":"abc123","jobId":"j7"}');
     expect(decodeCarrier("chain_job", body)).toEqual({ requestId: "abc123", jobId: "j7" });
     expect(decodeCarrier("tick_timer", body)).toBeNull();
-    expect(decodeCarrier("tick_timer", encodeCarrier("tick_timer", { jobKey: "demo/nightly" }))).toEqual({ jobKey: "demo/nightly" });
-    expect(decodeCarrier("invocation", encodeCarrier("invocation", { invocationId: "42" }))).toEqual({ invocationId: "42" });
+    const tick = { jobKey: "demo/nightly" };
+    expect(decodeCarrier("tick_timer", encodeCarrier("tick_timer", tick))).toEqual(tick);
+    const invocation = { invocationId: "42" };
+    expect(decodeCarrier("invocation", encodeCarrier("invocation", invocation))).toEqual(invocation);
     expect(decodeCarrier("chain_job", '{"kind":"chain_job","requestId":"ABC","jobId":"j7"}')).toBeNull();
     expect(decodeCarrier("chain_job", "{not json")).toBeNull();
     expect(() => encodeCarrier("chain_job", { requestId: "a/b", jobId: "j1" })).toThrow();
@@ -65,7 +67,8 @@ describe("queue carriers", () => {
     const t = await createTestEngine();
     try {
       const sql: Sql = t.db.sql;
-      const r = await sql.query<{ body: string }>(`SELECT ${chainJobCarrierSql("$1::text", "$2::text")} AS body`, ["r0abc9", "j12"]);
+      const r = await sql.query<{ body: string }>(
+        `SELECT ${chainJobCarrierSql("$1::text", "$2::text")} AS body`, ["r0abc9", "j12"]);
       expect(r.rows[0]!.body).toBe(encodeCarrier("chain_job", { requestId: "r0abc9", jobId: "j12" }));
     } finally {
       await t.close();

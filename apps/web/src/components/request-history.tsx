@@ -24,7 +24,8 @@ interface Subject {
 export function RequestHistory(props: Subject) {
   const [pages, setPages] = useState<(string | undefined)[]>([undefined]);
   return (
-    <ol className="space-y-2 text-sm" aria-label={props.jobId ? "Job history" : "Request history"} data-testid={props.jobId ? "job-history" : "request-history"}>
+    <ol className="space-y-2 text-sm" aria-label={props.jobId ? "Job history" : "Request history"}
+      data-testid={props.jobId ? "job-history" : "request-history"}>
       {pages.map((after, i) => (
         <HistoryPage key={after ?? "first"} {...props} after={after} last={i === pages.length - 1}
           onMore={(next) => setPages((p) => (p.includes(next) ? p : [...p, next]))} />
@@ -34,6 +35,7 @@ export function RequestHistory(props: Subject) {
 }
 
 type PageProps = Subject & { after?: string; last: boolean; onMore: (next: string) => void };
+const live = (s: Subject) => (s.live ? LIVE_MS : false);
 
 function HistoryPage(props: PageProps) {
   return props.jobId ? <JobPage {...props} jobId={props.jobId} /> : <RequestPage {...props} />;
@@ -42,14 +44,14 @@ function HistoryPage(props: PageProps) {
 function RequestPage(props: PageProps) {
   const trpc = useTRPC();
   const input = { id: props.requestId, after: props.after, limit: PAGE };
-  const page = useQuery({ ...trpc.requests.history.queryOptions(input), refetchInterval: props.live ? LIVE_MS : false });
+  const page = useQuery({ ...trpc.requests.history.queryOptions(input), refetchInterval: live(props) });
   return <Events {...props} page={page} />;
 }
 
 function JobPage(props: PageProps & { jobId: string }) {
   const trpc = useTRPC();
   const input = { id: props.requestId, jobId: props.jobId, after: props.after, limit: PAGE };
-  const page = useQuery({ ...trpc.requests.jobHistory.queryOptions(input), refetchInterval: props.live ? LIVE_MS : false });
+  const page = useQuery({ ...trpc.requests.jobHistory.queryOptions(input), refetchInterval: live(props) });
   return <Events {...props} page={page} />;
 }
 

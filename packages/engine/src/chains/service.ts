@@ -97,7 +97,8 @@ export class Requests {
     await withTransaction(this.ctx.db.pool, async (sql) => {
       await insertRequest(sql, {
         id, type: input.type, project: specs.sequences.get(input.type)?.project ?? "default", user: caller.id,
-        args: chain.args, totalJobs: chain.jobs.length, specRevision: specs.revision, invocationId: links.invocationId ?? null,
+        args: chain.args, totalJobs: chain.jobs.length, specRevision: specs.revision,
+        invocationId: links.invocationId ?? null,
       }, now, caller.id);
       await insertChain(sql, id, chain.sequences, chain.jobs);
     });
@@ -135,7 +136,8 @@ export class Requests {
     await this.transition(caller, id, STOPPABLE_REQUEST_STATES, "STOPPED", async (sql) => {
       const stopped = await stopRequest(sql, id, now, caller.id, reason);
       if (!stopped) return false;
-      await tellEnded(this.hooks, sql, now, [{ requestId: id, invocationId: stopped.invocationId, state: "STOPPED", by: caller.id }]);
+      const ended = { requestId: id, invocationId: stopped.invocationId, state: "STOPPED" as const, by: caller.id };
+      await tellEnded(this.hooks, sql, now, [ended]);
       return true;
     });
     return this.get(caller, id);
@@ -146,7 +148,8 @@ export class Requests {
     if (invocationIds.length === 0) return;
     const r = await this.ctx.db.sql.query<{ id: string; invocation_id: string }>(
       `SELECT id, invocation_id::text AS invocation_id FROM request
-        WHERE invocation_id = ANY($1::bigint[]) AND state::text = ANY($2::text[])`, [invocationIds, STOPPABLE_REQUEST_STATES]);
+        WHERE invocation_id = ANY($1::bigint[]) AND state::text = ANY($2::text[])`,
+      [invocationIds, STOPPABLE_REQUEST_STATES]);
     for (const { id, invocation_id } of r.rows) {
       await this.stop(caller, id, `its scheduler invocation ${invocation_id} was aborted`).catch((err: unknown) => {
         if (!(err instanceof HourglassError && err.code === "CONFLICT")) throw err; // it ended meanwhile
@@ -157,7 +160,8 @@ export class Requests {
   /** Pauses the request with its progress kept: running jobs are interrupted and rerun on resume. */
   async suspend(caller: Caller, id: string, reason = "") {
     const now = this.ctx.clock.now();
-    await this.transition(caller, id, ["RUNNING"], "SUSPENDED", (sql) => suspendRequest(sql, id, now, "operator", caller.id, reason));
+    await this.transition(caller, id, ["RUNNING"], "SUSPENDED",
+      (sql) => suspendRequest(sql, id, now, "operator", caller.id, reason));
     return this.get(caller, id);
   }
 
@@ -276,7 +280,8 @@ export class Requests {
     const moved = await withTransaction(this.ctx.db.pool, move);
     if (!moved) {
       const current = await this.get(caller, id);
-      throw new HourglassError("CONFLICT", `request ${id} is ${current.state}; it must be ${from.join(" or ")} to become ${to}`);
+      const must = `it must be ${from.join(" or ")} to become ${to}`;
+      throw new HourglassError("CONFLICT", `request ${id} is ${current.state}; ${must}`);
     }
   }
 

@@ -49,7 +49,8 @@ export class ChainLoops {
 
   /** Creates the chains queue (waiting for the database if it is away), then starts the loop. */
   async start(): Promise<void> {
-    const ready = await untilDatabaseAnswers(this.engine.ctx, "chain runner start", () => this.engine.requests.ensureQueue(), () => this.passes.stopped);
+    const ready = await untilDatabaseAnswers(this.engine.ctx, "chain runner start",
+      () => this.engine.requests.ensureQueue(), () => this.passes.stopped);
     if (!ready) return;
     await this.passes.start(this.o.intervalMs, () => this.passOnce());
   }
@@ -67,10 +68,12 @@ export class ChainLoops {
     await withTransaction(ctx.db.pool, async (sql) => {
       const expired = await expireSuspendedRequests(sql, now, new Date(now.getTime() - ttl), EXPIRE_BATCH,
         systemActor("chains"), `suspended for longer than ${ttl} ms`);
-      await tellEnded(requests.hooks, sql, now, expired.map((e) => ({ requestId: e.id, invocationId: e.invocationId, state: "FAIL" })));
+      const ended = expired.map((e) => ({ requestId: e.id, invocationId: e.invocationId, state: "FAIL" as const }));
+      await tellEnded(requests.hooks, sql, now, ended);
     });
     const orphans = await ctx.db.sql.query<{ id: string }>(
-      `SELECT id FROM request WHERE state = 'SUSPENDED' AND suspend_reason = 'worker-shutdown' ORDER BY suspended_at LIMIT 100`);
+      `SELECT id FROM request WHERE state = 'SUSPENDED' AND suspend_reason = 'worker-shutdown'
+        ORDER BY suspended_at LIMIT 100`);
     for (const { id } of orphans.rows) {
       // another worker may get there first: its resume wins, this one is a CONFLICT
       await requests.resume({ id: this.actor }, id, "resumed after its worker shut down").catch(() => {});

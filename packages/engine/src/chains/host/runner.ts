@@ -62,7 +62,9 @@ export async function dispatchReady(sql: Sql, now: Date, requestId: string, acto
 }
 
 /** A RUNNING request with a failed job fails once none of its jobs runs (call holding the request row). */
-export async function failIfIdle(sql: Sql, now: Date, requestId: string, hooks: ChainHooks, actor: string): Promise<void> {
+export async function failIfIdle(
+  sql: Sql, now: Date, requestId: string, hooks: ChainHooks, actor: string,
+): Promise<void> {
   const failed = await failIdleRequest(sql, requestId, now, actor);
   if (failed.moved) await tellEnded(hooks, sql, now, [{ requestId, invocationId: failed.invocationId, state: "FAIL" }]);
 }
@@ -116,13 +118,17 @@ export class ChainRunner {
     try {
       result = await execute(executorFor(job, inputData.args), {
         ...input, jobDescriptor: `request:${requestId}/${jobId}`, attempt: job.total_tries,
-        body: JSON.stringify({ request: requestId, job: jobId, name: job.name, try: job.total_tries, args: inputData.args, data: inputData.data }),
+        body: JSON.stringify({
+          request: requestId, job: jobId, name: job.name, try: job.total_tries,
+          args: inputData.args, data: inputData.data,
+        }),
       }, AbortSignal.any([signal, ended.signal]), this.options);
     } finally {
       clearInterval(poll);
     }
     if (signal.aborted && !ended.signal.aborted) {
-      await this.interrupted(job, logId, result, "worker shutting down; the request is suspended and another worker resumes it", true);
+      const why = "worker shutting down; the request is suspended and another worker resumes it";
+      await this.interrupted(job, logId, result, why, true);
       return { succeeded: true };
     }
     if (ended.signal.aborted) {
@@ -148,12 +154,16 @@ export class ChainRunner {
     const { log_id: logId, parent_data: parents, project: _project, was: _was, ...job } = row;
     const data = mergeData(parents, {});
     const args = { ...job.args };
-    for (const [expected, given] of Object.entries(job.runtime_args)) if (data[given] !== undefined) args[expected] = data[given];
+    for (const [expected, given] of Object.entries(job.runtime_args)) {
+      if (data[given] !== undefined) args[expected] = data[given];
+    }
     return { job, logId, inputData: { args, data } };
   }
 
   /** The try was cut short: by stop / suspend (the request says which), or by this worker shutting down (`suspend`). */
-  private async interrupted(job: JobRow, logId: string, result: ExecutionResult, why: string, suspend: boolean): Promise<void> {
+  private async interrupted(
+    job: JobRow, logId: string, result: ExecutionResult, why: string, suspend: boolean,
+  ): Promise<void> {
     const now = this.ctx.clock.now();
     await withTransaction(this.ctx.db.pool, async (sql) => {
       await writeLog(sql, logId, now, "STOPPED", result, why);
@@ -169,7 +179,9 @@ export class ChainRunner {
    * rest — failures, the request's last job, a success that finds a failed
    * sibling — run as a transaction holding the request row.
    */
-  private async complete(job: JobRow, logId: string, inputData: Record<string, unknown>, result: ExecutionResult): Promise<void> {
+  private async complete(
+    job: JobRow, logId: string, inputData: Record<string, unknown>, result: ExecutionResult,
+  ): Promise<void> {
     const now = this.ctx.clock.now();
     const { hooks, actor } = this;
     if (!result.succeeded) {
@@ -193,7 +205,8 @@ export class ChainRunner {
         if (!r.completed) return;
         const done = await completeRequest(sql, job.request_id, now, actor);
         if (done.moved) {
-          await tellEnded(hooks, sql, now, [{ requestId: job.request_id, invocationId: done.invocationId, state: "COMPLETE" }]);
+          const ended = { requestId: job.request_id, invocationId: done.invocationId, state: "COMPLETE" as const };
+          await tellEnded(hooks, sql, now, [ended]);
         }
       }, { retryDeadlocks: true });
     }
@@ -206,7 +219,7 @@ export class ChainRunner {
     }
   }
 
-  /** A try failed (holding the request row, `requestState` as locked): retry the job, rerun its sequence, or fail it. */
+  /** A try failed (holding the request row, in `requestState`): retry the job, rerun its sequence, or fail it. */
   private async failed(sql: Sql, now: Date, job: JobRow, result: ExecutionResult, requestState: string | null) {
     const { hooks, actor } = this;
     const sequences = (await sql.query<SequenceTries & { parent_id: string | null }>(
@@ -221,7 +234,9 @@ export class ChainRunner {
     const decision = running
       ? afterFailure({ tries: job.tries, retry: job.retry, retryWaitMillis: job.retry_wait_millis }, sequences)
       : { kind: "fail" as const };
-    const t: EndedTry = { requestId: job.request_id, jobId: job.id, try: job.total_tries, exitCode: result.exitCode ?? null };
+    const t: EndedTry = {
+      requestId: job.request_id, jobId: job.id, try: job.total_tries, exitCode: result.exitCode ?? null,
+    };
     if (decision.kind === "retry-job") {
       const wait = decision.afterMillis;
       const why = `try ${t.try} failed; retry ${job.tries} of ${job.retry}${wait > 0 ? ` in ${wait} ms` : ""}`;
@@ -235,15 +250,21 @@ export class ChainRunner {
       if (start) await dispatch(sql, now, job.request_id, [start], actor);
       return;
     }
-    const why = running ? `try ${t.try} failed with no retries left` : `try ${t.try} failed; its request is ${requestState}`;
+    const why = running
+      ? `try ${t.try} failed with no retries left`
+      : `try ${t.try} failed; its request is ${requestState}`;
     await failJob(sql, t, now, actor, why);
     await failIfIdle(sql, now, job.request_id, hooks, actor);
   }
 }
 
-async function writeLog(sql: Sql, logId: string, now: Date, state: string, result: ExecutionResult, error: string | null): Promise<void> {
+/** Ends a try's job-log row (its output: state, exit code, error, stdout, stderr). */
+async function writeLog(
+  sql: Sql, logId: string, now: Date, state: string, result: ExecutionResult, error: string | null,
+): Promise<void> {
   await sql.query(
-    `UPDATE chain_job_log SET state = $2, finished_at = $3, exit_code = $4, error = $5, stdout = $6, stderr = $7 WHERE id = $1`,
+    `UPDATE chain_job_log SET state = $2, finished_at = $3, exit_code = $4, error = $5, stdout = $6, stderr = $7
+      WHERE id = $1`,
     [logId, state, now, result.exitCode ?? null, error, result.stdout ?? "", result.stderr ?? ""]);
 }
 
@@ -263,11 +284,13 @@ function executorFor(job: JobRow, args: Record<string, unknown>): ExecutorConfig
         const name = `ARG_${k.toUpperCase().replace(/[^A-Z0-9_]/g, "_")}`;
         env[name] = typeof v === "string" ? v : JSON.stringify(v);
       }
-      return { kind: "shell", command: "sh", args: ["-c", String(args.command ?? "echo 'shell job without a command arg' >&2; exit 2")], env, timeoutMillis: 3600_000, ...base };
+      const command = String(args.command ?? "echo 'shell job without a command arg' >&2; exit 2");
+      return { kind: "shell", command: "sh", args: ["-c", command], env, timeoutMillis: 3600_000, ...base };
     }
     case "http":
       return {
-        kind: "http", url: String(args.url ?? "http://invalid.invalid/"), method: (String(args.method ?? "POST").toUpperCase()) as "POST",
+        kind: "http", url: String(args.url ?? "http://invalid.invalid/"),
+        method: (String(args.method ?? "POST").toUpperCase()) as "POST",
         headers: { "content-type": "application/json" }, body: JSON.stringify(args), timeoutMillis: 60_000, ...base,
       };
     default:

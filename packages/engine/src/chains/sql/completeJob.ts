@@ -52,5 +52,6 @@ WITH r AS (
   RETURNING id
 ), ready_events AS (${enqueuedEvents("ready", "$11", "$4", "$12")}
 )
-SELECT (SELECT state FROM r) AS state, (SELECT failed_jobs FROM r) AS failed_jobs, EXISTS (SELECT 1 FROM j) AS completed,
+SELECT (SELECT state FROM r) AS state, (SELECT failed_jobs FROM r) AS failed_jobs,
+       EXISTS (SELECT 1 FROM j) AS completed,
        (SELECT count(pg_notify('${JOBS_CHANNEL}', $11)) FROM (SELECT 1 FROM ready LIMIT 1) due)::int AS notified`;

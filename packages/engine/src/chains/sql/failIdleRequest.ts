@@ -10,7 +10,8 @@ import { chainEvents } from "./events.ts";
 const SQL = `
 WITH moved AS (
   UPDATE request SET state = 'FAIL', finished_at = $2
-   WHERE id = $1 AND state = 'RUNNING' AND NOT EXISTS (SELECT 1 FROM chain_job WHERE request_id = $1 AND state = 'RUNNING')
+   WHERE id = $1 AND state = 'RUNNING'
+     AND NOT EXISTS (SELECT 1 FROM chain_job WHERE request_id = $1 AND state = 'RUNNING')
   RETURNING id, project, failed_jobs, invocation_id::text AS invocation_id
 ), ev AS (
   ${chainEvents({

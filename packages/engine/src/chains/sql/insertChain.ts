@@ -28,7 +28,8 @@ export async function insertChain(sql: Sql, requestId: string, s: ChainSequence[
     s.map((x) => x.id), s.map((x) => x.name), s.map((x) => x.label), s.map((x) => x.parentId), s.map((x) => x.retry),
     s.map((x) => x.startJob), s.map((x) => x.endJob),
     j.map((x) => x.id), j.map((x) => x.name), j.map((x) => x.type), j.map((x) => x.role), j.map((x) => x.sequenceId),
-    j.map((x) => json(x.deps)), j.map((x) => json(x.next)), j.map((x) => json(x.args)), j.map((x) => json(x.runtimeArgs)),
-    j.map((x) => json(x.sets)), j.map((x) => x.retry), j.map((x) => x.retryWaitMillis),
+    j.map((x) => json(x.deps)), j.map((x) => json(x.next)), j.map((x) => json(x.args)),
+    j.map((x) => json(x.runtimeArgs)), j.map((x) => json(x.sets)), j.map((x) => x.retry),
+    j.map((x) => x.retryWaitMillis),
   ]);
 }

@@ -7,6 +7,7 @@ import type { Sql } from "@hourglass/db";
  * one at a time (completeJob.ts takes the same lock in its statement).
  */
 export async function lockRequest(sql: Sql, id: string): Promise<string | null> {
-  const r = await sql.query<{ state: string }>(`SELECT state::text AS state FROM request WHERE id = $1 FOR UPDATE`, [id]);
+  const r = await sql.query<{ state: string }>(
+    `SELECT state::text AS state FROM request WHERE id = $1 FOR UPDATE`, [id]);
   return r.rows[0]?.state ?? null;
 }

@@ -20,7 +20,9 @@ WITH moved AS (
 SELECT failed_jobs FROM moved`;
 
 /** Its failed-job count, or null when it did not move (it was not SUSPENDED). */
-export async function resumeRequest(sql: Sql, id: string, now: Date, actor: string, reason: string): Promise<number | null> {
+export async function resumeRequest(
+  sql: Sql, id: string, now: Date, actor: string, reason: string,
+): Promise<number | null> {
   const r = await sql.query<{ failed_jobs: number }>(SQL, [id, now, reason, actor]);
   return r.rows[0]?.failed_jobs ?? null;
 }
