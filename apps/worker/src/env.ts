@@ -32,6 +32,14 @@ const schema = z.object({
   HOURGLASS_EVENT_RETENTION_DAYS: int(1).default(30),
   /** When set, the health port's GET /metrics wants `Authorization: Bearer <it>`; unset = open. */
   HOURGLASS_METRICS_TOKEN: z.string().min(1).optional(),
+  /** SMTP server for alert mail: smtp://user:pass@host:port (STARTTLS when offered) or smtps://… (TLS); unset = email rules fail. */
+  HOURGLASS_SMTP_URL: z.url({ protocol: /^smtps?$/, error: "HOURGLASS_SMTP_URL is smtp://user:pass@host:port or smtps://…" }).optional(),
+  /** Sender of alert mail (a rule may name its own). */
+  HOURGLASS_ALERT_FROM: z.email("HOURGLASS_ALERT_FROM is an email address").default("hourglass@localhost"),
+  /** The dashboard's URL, for links in alert mail (the web app reads it too). */
+  HOURGLASS_PUBLIC_URL: z.url().optional(),
+  /** The alert evaluator follows the event log this often; threshold rules are measured every 15 s. */
+  HOURGLASS_ALERTS_INTERVAL_MS: int(10).default(1000),
   HOURGLASS_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   /** "json" or "pretty"; unset = pretty when stdout is a terminal, JSON lines otherwise. */
   HOURGLASS_LOG_FORMAT: z.enum(["json", "pretty"]).optional(),

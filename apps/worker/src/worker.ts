@@ -50,6 +50,12 @@ const worker = createWorker(engine, {
     intervalMs: 2000,
   },
   eventRetention: { defaultDays: env.HOURGLASS_EVENT_RETENTION_DAYS, intervalMs: 60_000 },
+  alerts: {
+    intervalMs: env.HOURGLASS_ALERTS_INTERVAL_MS,
+    thresholdIntervalMs: 15_000,
+    smtp: { url: env.HOURGLASS_SMTP_URL ?? null, from: env.HOURGLASS_ALERT_FROM },
+    dashboardUrl: env.HOURGLASS_PUBLIC_URL ?? null,
+  },
 });
 
 // Signals are heard from the first moment: a stop during start-up waits for the step in flight, skips
