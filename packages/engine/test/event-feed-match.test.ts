@@ -58,6 +58,12 @@ describe("visibility", () => {
     expect(visibleTo(can("requests:read:p1/*"), chainJob, knownRefs(chainJob))).toBe(true);
   });
 
+  it("sees an alert rule's events through the project's alerts:read", () => {
+    const fired = event({ entityKind: "alert_rule", entityId: "4", action: "fired" });
+    expect(visibleTo(can("alerts:read:p1/*"), fired, knownRefs(fired))).toBe(true);
+    expect(visibleTo(can("alerts:read:p2/*", "queues:read:p1/*"), fired, knownRefs(fired))).toBe(false);
+  });
+
   it("shows identities, tokens, roles and unknown kinds to access administrators only", () => {
     for (const entityKind of ["principal", "token", "role", "session", "something_new"]) {
       const e = event({ entityKind, entityId: "x" });

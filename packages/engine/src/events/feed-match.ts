@@ -101,7 +101,8 @@ export type Can = (build: () => string) => boolean;
  * Whether a caller may see the event: the read scope of the resource it is
  * about, in its project. A queue job is seen through its queue, an invocation
  * or trigger through its job, a chain job through its request's type; a
- * caller who reads the whole project needs no lookup. Identities, tokens,
+ * caller who reads the whole project needs no lookup; an alert rule through
+ * the project's alerts:read. Identities, tokens,
  * roles and sessions are seen by access administrators; a kind this code does
  * not know by nobody else. Undefined when the decision needs a reference not
  * known yet.
@@ -127,6 +128,8 @@ export function visibleTo(can: Can, e: EventInfo, refs: EventRefs): boolean | un
     }
     case "project":
       return can(() => scope.scheduler("read", p));
+    case "alert_rule":
+      return can(() => scope.alerts("read", p));
     case "request":
     case "chain_job":
       return through(() => scope.requests("read", p), refs.requestType, (t) => scope.requests("read", p, t));
