@@ -66,7 +66,7 @@ it("has no type problems (@arethetypeswrong/cli), but that it is ESM only", asyn
   expect(kinds.filter((k) => k !== "CJSResolvesToESM")).toEqual([]);
 });
 
-it("type-checks a program against the installed package and calls every router with it", async () => {
+it("type-checks a program against the installed package and calls every router with it", { timeout: 240_000 }, async () => {
   // Library checks on: the package's declarations are checked as strictly as the program. What tsc says of
   // @trpc/server's own declarations (its ws adapter wants the ws package's types) is tRPC's, not ours.
   const { stdout: said } = await run(process.execPath, [tsc, "-p", project]).catch((err) => err);
