@@ -88,6 +88,12 @@ describe("chains across worker processes", () => {
       [1, "FAIL", "try lost: its worker stopped without finishing it"],
       [2, "COMPLETE", null],
     ]);
+    const hang = (await t.api.requests.jobChain({ id })).jobs.find((j) => j.name === "hang")!;
+    const began = (await t.api.requests.jobHistory({ id, jobId: hang.id })).events.filter((e) => e.action === "began");
+    expect(began.map((e) => [e.from, e.reason, e.payload])).toEqual([
+      ["PENDING", "", { try: 1 }],
+      ["RUNNING", "try 1 was lost with its worker", { try: 2 }],
+    ]);
     expect((await tries(id))[1]!.stdout).toBe("done on a later try\n");
     expect(await t.api.requests.get({ id })).toMatchObject({ finishedJobs: 5, totalJobs: 5 });
   });
@@ -102,5 +108,11 @@ describe("chains across worker processes", () => {
     expect(log.map((l) => [l.try, l.state])).toEqual([[1, "STOPPED"], [2, "COMPLETE"]]);
     expect(log[0]!.error).toMatch(/worker shutting down; the request is suspended and another worker resumes it/);
     expect(log[0]!.stdout).toBe("first try hangs\n");
+    // the history says who: the stopping worker suspended it, another resumed it
+    const events = (await t.api.requests.history({ id })).events.map((e) => [e.action, e.actor, e.payload]);
+    expect(events).toContainEqual(["suspended", `worker:${holder.id}`, { suspendReason: "worker-shutdown" }]);
+    const resumed = events.find((e) => e[0] === "resumed")!;
+    expect(resumed[1]).toMatch(/^worker:c[123]$/);
+    expect(resumed[1]).not.toBe(`worker:${holder.id}`);
   });
 });
