@@ -47,6 +47,12 @@ test("an operator triggers a job by hand and follows the invocation to SUCCEEDED
   await expect(page.getByTestId("invocation-state")).toHaveText("SUCCEEDED");
   await expect(page.getByTestId("debug-log")).toContainText("hello from manual");
   await expect(page.getByTestId("debug-log")).toContainText("invocation SUCCEEDED");
+  // its history from the event log: created by triage, launched and ended by the worker
+  const history = page.getByTestId("invocation-history");
+  await expect(history.locator('[data-action="succeeded"]')).toBeVisible();
+  await expect(history.locator('[data-action="created"]')).toContainText("system:scheduler");
+  await expect(history.locator('[data-action="launched"]')).toContainText("worker:");
+  await expect(page.getByTestId("history-total")).toHaveText("3 events, oldest first");
 });
 
 test("an operator aborts a long-running invocation", async ({ page }) => {
@@ -58,4 +64,5 @@ test("an operator aborts a long-running invocation", async ({ page }) => {
   await page.getByRole("dialog").getByRole("button", { name: "Abort invocation" }).click();
   await expect(page.getByTestId("invocation-state")).toHaveText("ABORTED");
   await expect(page.getByTestId("debug-log")).toContainText("invocation ABORTED by user:admin"); // the signed-in user (e2e/auth.ts)
+  await expect(page.getByTestId("invocation-history").locator('[data-action="aborted"]')).toContainText("user:admin");
 });

@@ -1,3 +1,5 @@
 /** State enums without server code, for the dashboard and the CLI to import. */
 export * from "./queue/states.ts";
 export * from "./chains/states.ts";
+export * from "./scheduler/invocation-states.ts";
+export * from "./scheduler/trigger-states.ts";

@@ -1,16 +1,16 @@
 "use client";
+import { isActiveInvocationState } from "@hourglass/engine/states";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useParams } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
+import { InvocationHistory } from "@/components/invocation-history";
 import { TaskCard } from "@/components/task-card";
 import { Badge, Card, ConfirmButton, ErrorText, Time } from "@/components/ui";
 import { useCan } from "@/lib/can";
 import { need } from "@/lib/permissions";
 import { useLive } from "@/lib/live";
 import { useTRPC } from "@/lib/trpc";
-
-const ACTIVE = ["STARTING", "RETRYING", "RUNNING"];
 
 export default function InvocationPage() {
   const { project, job: id, invocation } = useParams<{ project: string; job: string; invocation: string }>();
@@ -21,7 +21,10 @@ export default function InvocationPage() {
   const inv = useQuery(trpc.scheduler.getInvocation.queryOptions({ job: key, invocationId: invocation }));
   useLive([{
     filter: { entityKinds: ["invocation"], entityId: invocation },
-    invalidate: [trpc.scheduler.getInvocation.queryFilter({ job: key, invocationId: invocation })],
+    invalidate: [
+      trpc.scheduler.getInvocation.queryFilter({ job: key, invocationId: invocation }),
+      trpc.scheduler.invocationHistory.queryFilter({ job: key, invocationId: invocation }),
+    ],
   }]);
   const [confirm, setConfirm] = useState(false);
   const abort = useMutation(trpc.scheduler.abortInvocation.mutationOptions({
@@ -48,7 +51,7 @@ export default function InvocationPage() {
           <div className="flex flex-wrap items-center gap-3">
             <h1 className="text-2xl font-semibold">Invocation {i.id}</h1>
             <span data-testid="invocation-state"><Badge state={i.state} /></span>
-            {ACTIVE.includes(i.state) && (
+            {isActiveInvocationState(i.state) && (
               <ConfirmButton label="Abort" tone="danger" title={`Abort invocation ${i.id}?`} confirmLabel="Abort invocation"
                 message="Its task is killed and the invocation ends as ABORTED." open={confirm} setOpen={(o) => (abort.reset(), setConfirm(o))}
                 busy={abort.isPending} error={abort.error} disabledReason={cannotAbort} onConfirm={() => abort.mutate({ job: key, invocationId: i.id })} />
@@ -70,7 +73,10 @@ export default function InvocationPage() {
               )}
             </dl>
           </Card>
-          <TaskCard task={i.task} runs={i.taskRuns} active={ACTIVE.includes(i.state)} />
+          <TaskCard task={i.task} runs={i.taskRuns} active={isActiveInvocationState(i.state)} />
+          <Card title="History">
+            <InvocationHistory job={key} invocationId={i.id} />
+          </Card>
           <Card title="Debug log">
             <pre ref={log} data-testid="debug-log" className="max-h-96 overflow-auto whitespace-pre-wrap rounded bg-slate-900 p-2 font-mono text-xs text-slate-100">{i.debugLog}</pre>
           </Card>
