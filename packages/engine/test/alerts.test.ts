@@ -206,7 +206,7 @@ describe("webhook delivery", () => {
       firings: [{ subject: { kind: "invocation" }, text: expect.stringMatching(/^invocation \d+ of demo\/flaky failed: exited with code 3$/) }],
     });
     const history = await t.engine.events.history("alert_rule", rule.id);
-    expect(history.events.map((e) => e.action)).toEqual(["created", "fired", "delivered"]);
+    expect(history.events.map((e) => e.action)).toEqual(["created", "fired", "delivery_retrying", "delivered"]);
   });
 
   it("gives up after the last attempt and records every one", async () => {

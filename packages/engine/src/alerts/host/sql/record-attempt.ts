@@ -16,8 +16,9 @@ export interface AttemptOutcome {
  * Records attempt $2 of delivery $1: SENDING → DELIVERED (accepted),
  * SENDING → FAILED (refused, none left: $7 is null), or SENDING with the
  * next attempt at $7. Guarded on the attempt count, so a job run twice
- * (its lease lapsed) records once. Final outcomes write their event
- * (`delivered` / `delivery_failed` of the rule) in the same statement.
+ * (its lease lapsed) records once. Every recorded attempt writes its event
+ * on the rule in the same statement: `delivered`, `delivery_retrying` (failed,
+ * another attempt is queued) or `delivery_failed` (none left).
  *   $1 id, $2 attempt, $3 ok, $4 status, $5 error, $6 log entry, $7 next attempt at, $8 now, $9 actor
  */
 const SQL = `
@@ -33,10 +34,12 @@ WITH upd AS (
 ), ev AS (
   INSERT INTO event_log (${EVENT_COLUMNS})
   SELECT $8::timestamptz, upd.project, 'alert_rule', upd.rule_id::text,
-         CASE WHEN upd.state = 'DELIVERED' THEN 'delivered' ELSE 'delivery_failed' END, NULL, NULL,
+         CASE upd.state WHEN 'DELIVERED' THEN 'delivered' WHEN 'FAILED' THEN 'delivery_failed' ELSE 'delivery_retrying' END,
+         NULL, NULL,
          CASE WHEN upd.state = 'DELIVERED' THEN '' ELSE coalesce($5::text, '') END, $9::text,
-         jsonb_build_object('delivery', upd.id::text, 'attempts', $2::int, 'status', $4::int, 'count', upd.count, 'test', upd.test)
-    FROM upd WHERE upd.state <> 'SENDING'
+         jsonb_build_object('delivery', upd.id::text, 'attempts', $2::int, 'status', $4::int, 'count', upd.count, 'test', upd.test,
+                            'nextAttemptAt', $7::timestamptz)
+    FROM upd
 )
 SELECT state::text AS state FROM upd`;
 
