@@ -10,6 +10,7 @@ const SECTIONS = [
   { href: "/jobs", label: "Jobs" },
   { href: "/requests", label: "Requests" },
   { href: "/queues", label: "Queues" },
+  { href: "/alerts", label: "Alerts" },
 ];
 
 /** The header: sections and who is signed in; on the sign-in page only the name. */

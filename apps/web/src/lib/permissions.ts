@@ -35,6 +35,8 @@ export const need = {
   schedulerJob: (action: ResourceAction<"scheduler">, j: { project: string; id: string }) => scoped(() => scope.scheduler(action, j.project, j.id)),
   /** A request, or a request type (requests.get / find / specs carry `project` and the type). */
   request: (action: ResourceAction<"requests">, r: { project: string; type: string }) => scoped(() => scope.requests(action, r.project, r.type)),
+  /** A project's alert rules. */
+  alerts: (action: ResourceAction<"alerts">, project: string) => scoped(() => scope.alerts(action, project)),
 };
 
 /** Administration of users, tokens and roles (the admin role). */
