@@ -22,3 +22,4 @@ export { DEFAULT_MAX_REQUEST_BYTES } from "./request-size.ts";
 export { checkRequest, hostAllowed, LOOPBACK_HOSTS, type RequestPolicy } from "./request-guard.ts";
 export { SESSION_COOKIE, credentialsOf } from "./credentials-of.ts";
 export type { Access } from "./access-check.ts";
+export { openApiDocument, type OpenApiDocument } from "./openapi.ts";
