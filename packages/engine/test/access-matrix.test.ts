@@ -112,6 +112,8 @@ const TABLE: Record<string, { level: Level; input?: (who: Who) => unknown; notFo
   },
   "alerts.sendTest": { level: "owner", input: () => ({ id: ruleId }), notFound: "ALERT_RULE_NOT_FOUND" },
   "alerts.delete": { level: "owner", input: (w) => ({ id: doomedRules[w] }), notFound: "ALERT_RULE_NOT_FOUND" },
+  // every signed-in caller may search; each sees only the events it may read (audit.test.ts)
+  "audit.search": { level: "signedIn", input: () => ({}) },
 };
 
 const QUERIES = new Set(Object.entries(appRouter._def.procedures).filter(([, p]) => (p as unknown as { _def: { type: string } })._def.type === "query").map(([k]) => k));

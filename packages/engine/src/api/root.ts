@@ -1,5 +1,6 @@
 import { accessRouter } from "./access.ts";
 import { alertsRouter } from "./alerts.ts";
+import { auditRouter } from "./audit.ts";
 import { queuesRouter } from "./queues.ts";
 import { requestsRouter } from "./requests.ts";
 import { schedulerRouter } from "./scheduler.ts";
@@ -11,6 +12,7 @@ export const appRouter = router({
   requests: requestsRouter,
   access: accessRouter,
   alerts: alertsRouter,
+  audit: auditRouter,
 });
 
 export type AppRouter = typeof appRouter;
@@ -18,6 +20,7 @@ export const createCaller = createCallerFactory(appRouter);
 export type { ApiContext } from "./trpc.ts";
 export { handleApiRequest, TRPC_ENDPOINT, type ApiOptions } from "./http.ts";
 export { CHANGES_ENDPOINT, EVENTS_ENDPOINT, handleChangesRequest, handleEventStreamRequest, type EventStreamOptions } from "./event-stream.ts";
+export { AUDIT_EXPORT_ENDPOINT, handleAuditExportRequest, type AuditExportOptions } from "./audit-export.ts";
 export { DEFAULT_MAX_REQUEST_BYTES } from "./request-size.ts";
 export { checkRequest, hostAllowed, LOOPBACK_HOSTS, type RequestPolicy } from "./request-guard.ts";
 export { SESSION_COOKIE, credentialsOf } from "./credentials-of.ts";
