@@ -31,7 +31,7 @@ export const ENTITY_KIND_DOC: Record<EntityKind, string> = {
   token: "An API token: created, revoked.",
   role: "A role: created, updated, deleted.",
   session: "A dashboard session: signed in, signed out.",
-  alert_rule: "An alert rule: created, updated, deleted, fired, delivered.",
+  alert_rule: "An alert rule: created, updated, deleted, fired, cleared, test_requested, delivered, delivery_retrying, delivery_failed.",
   project: "A project: its configuration synced.",
 };
 
