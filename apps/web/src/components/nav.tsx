@@ -11,6 +11,7 @@ const SECTIONS = [
   { href: "/requests", label: "Requests" },
   { href: "/queues", label: "Queues" },
   { href: "/alerts", label: "Alerts" },
+  { href: "/api-docs", label: "API" },
 ];
 
 /** The header: sections and who is signed in; on the sign-in page only the name. */
