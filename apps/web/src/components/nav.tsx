@@ -11,6 +11,7 @@ const SECTIONS = [
   { href: "/requests", label: "Requests" },
   { href: "/queues", label: "Queues" },
   { href: "/alerts", label: "Alerts" },
+  { href: "/audit", label: "Audit" },
   { href: "/api-docs", label: "API" },
 ];
 

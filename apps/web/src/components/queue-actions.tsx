@@ -27,6 +27,7 @@ export function QueueActions({ queue, failedCount }: { queue: QueueInfo; failedC
   const queryClient = useQueryClient();
   const [dialog, setDialog] = useState<Dialog>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  const [pauseReason, setPauseReason] = useState("");
   const done = (message?: string) => async () => {
     await queryClient.invalidateQueries({ queryKey: trpc.queues.pathKey() });
     setDialog(null);
@@ -59,9 +60,17 @@ export function QueueActions({ queue, failedCount }: { queue: QueueInfo; failedC
           <Button onClick={() => resume.mutate({ name: queue.name })} disabled={resume.isPending || cannotManage !== undefined} title={cannotManage}>Resume</Button>
         ) : (
           <ConfirmButton label="Pause" title={`Pause ${queue.name}?`} confirmLabel="Pause queue"
-            message="Workers stop claiming its jobs and dequeueJobs answers DEQUEUE_RATE_LIMITED. Jobs already running finish. Resume restores the current rate limit."
-            open={dialog === "pause"} setOpen={open("pause", pause.reset)} busy={pause.isPending} error={pause.error} disabledReason={cannotManage}
-            onConfirm={() => pause.mutate({ name: queue.name })} />
+            message={
+              <div className="space-y-3">
+                <p>Workers stop claiming its jobs and dequeueJobs answers DEQUEUE_RATE_LIMITED. Jobs already running finish. Resume restores the current rate limit.</p>
+                <Field label="Reason (optional)" hint="Recorded in the audit log with your name.">
+                  <input className={inputClass} value={pauseReason} maxLength={1000} onChange={(e) => setPauseReason(e.target.value)} />
+                </Field>
+              </div>
+            }
+            open={dialog === "pause"} setOpen={open("pause", () => (pause.reset(), setPauseReason("")))} busy={pause.isPending} error={pause.error}
+            disabledReason={cannotManage}
+            onConfirm={() => pause.mutate({ name: queue.name, reason: pauseReason.trim() || undefined })} />
         )}
         <Button onClick={() => (update.reset(), setDialog("settings"))} disabled={cannotManage !== undefined} title={cannotManage}>Settings</Button>
         <ConfirmButton label="Retry failed" title={`Retry failed jobs of ${queue.name}?`} confirmLabel="Retry failed jobs"
