@@ -8,7 +8,7 @@ import type { ExecutionInput, ExecutionResult } from "../../executors/types.ts";
 import { schedulerTaskSchema, type JobDefinition, type SchedulerTask } from "../catalog.ts";
 import { IDLE, invocationFinished } from "../cron-machine.ts";
 import type { RequestRunner } from "../hooks.ts";
-import { ACTIVE_INVOCATION_STATES, type FinalInvocationState } from "../invocation-states.ts";
+import { ACTIVE_INVOCATION_STATES, type FinalInvocationState, type InvocationState } from "../invocation-states.ts";
 import { emitTriggers } from "../sql/emitTriggers.ts";
 import { SCHEDULER_ACTOR } from "../sql/events.ts";
 import { finishInvocations } from "../sql/finishInvocations.ts";
@@ -35,7 +35,7 @@ export interface Finish {
   id: string;
   jobKey: string;
   to: FinalInvocationState;
-  from: readonly string[];
+  from: readonly InvocationState[];
   /** Who ended it (abort); recorded as aborted_by and as its event's actor. */
   by?: string;
   /** Its event's actor when not `by` (default: the scheduler). */
@@ -204,7 +204,7 @@ export class InvocationRunner {
     const { ctx } = this;
     const sql = ctx.db.sql;
     const now = () => ctx.clock.now();
-    const inv = (await sql.query<{ state: string; job_key: string; retry_count: number }>(
+    const inv = (await sql.query<{ state: InvocationState; job_key: string; retry_count: number }>(
       `SELECT state::text AS state, job_key, retry_count FROM scheduler_invocation WHERE id = $1`, [id])).rows[0];
     if (!inv || (inv.state !== "RUNNING" && inv.state !== "RETRYING")) return null;
     if (inv.state === "RUNNING") {

@@ -32,6 +32,7 @@ export async function endRequestInvocations(sql: Sql, now: Date, ended: RequestE
     return {
       id: r.id, jobKey: r.job_key, to: OUTCOME[e.state], from: ["RUNNING"],
       by: e.state === "STOPPED" ? e.by : undefined,
+      reason: `request ${e.requestId} ended ${e.state}`,
       log: logLine(now, `request ${e.requestId} ended ${e.state}`),
     };
   }));

@@ -1,13 +1,13 @@
 import type { Sql } from "@hourglass/db";
 import { DEBUG_LOG_LIMIT } from "../host/debug-log.ts";
-import type { FinalInvocationState } from "../invocation-states.ts";
+import type { FinalInvocationState, InvocationState } from "../invocation-states.ts";
 import { EVENT_COLUMNS, projectOfSql } from "./events.ts";
 
 /** One invocation to end, guarded by the states it may be in. */
 export interface InvocationEnd {
   id: string;
   to: FinalInvocationState;
-  from: readonly string[];
+  from: readonly InvocationState[];
   /** Who aborted it, kept as aborted_by. */
   abortedBy?: string;
   /** Debug-log text to append (whole lines). */
