@@ -71,7 +71,7 @@ describe("alerts on the scheduler's events", () => {
     await rule("failed", "invocation_failed", "broken");
     await rule("recovered", "job_recovered", "broken");
     await t.api.scheduler.triggerJob({ job: "live/broken" });
-    const failed = await until(() => received.find((r) => r.path === "/failed"), "the failure's notification");
+    const failed = (await until(() => received.find((r) => r.path === "/failed"), "the failure's notification"))!;
     expect(failed.signed).toBe(true);
     expect(failed.body).toMatchObject({ count: 1, rule: { kind: "invocation_failed", target: "broken" } });
     expect(failed.body.firings[0].text).toMatch(/^invocation \d+ of live\/broken failed/);
@@ -79,7 +79,7 @@ describe("alerts on the scheduler's events", () => {
 
     writeFileSync(mark, "");
     await t.api.scheduler.triggerJob({ job: "live/broken" });
-    const recovered = await until(() => received.find((r) => r.path === "/recovered"), "the recovery's notification");
+    const recovered = (await until(() => received.find((r) => r.path === "/recovered"), "the recovery's notification"))!;
     expect(recovered.body.firings[0].text).toMatch(/^live\/broken recovered: invocation \d+ succeeded after a failure$/);
     await t.api.scheduler.triggerJob({ job: "live/broken" });
     await until(async () => (await t.api.scheduler.getInvocations({ job: "live/broken" })).invocations.filter((i) => i.state === "SUCCEEDED").length === 2,
@@ -97,7 +97,7 @@ describe("alerts on the scheduler's events", () => {
     await rule("late", "schedule_late", "every10", { lateMillis: 30_000 });
     await until(async () => (await t.api.scheduler.getJob({ job: "live/every10" })).nextRunTimestampMillis !== null, "the cron job armed");
     clock.advance(5 * 60_000);
-    const late = await until(() => received.find((r) => r.path === "/late"), "the late slot's notification");
+    const late = (await until(() => received.find((r) => r.path === "/late"), "the late slot's notification"))!;
     expect(late.signed).toBe(true);
     const data = late.body.firings[0].data;
     expect(data.skippedSlots).toBeGreaterThanOrEqual(25);

@@ -181,7 +181,7 @@ describe("webhook delivery", () => {
     const sentAt = clock.now().getTime();
     await invocation("demo/flaky", "FAILED");
 
-    const first = await until(async () => (await deliveries(rule.id)).find((d) => d.attempts === 1), "the first attempt");
+    const first = (await until(async () => (await deliveries(rule.id)).find((d) => d.attempts === 1), "the first attempt"))!;
     expect(first).toMatchObject({ state: "SENDING", count: 1, lastStatus: 500, lastError: "HTTP 500: receiver is down", nextAttemptAtMillis: sentAt + 10_000 });
     expect(hook.callsTo("/flaky")).toHaveLength(1);
     // the second attempt is a queue job due after the backoff: nothing happens until the clock gets there
@@ -190,7 +190,7 @@ describe("webhook delivery", () => {
     expect(retry.rows.map((r) => r.run_after.getTime())).toEqual([sentAt + 10_000]);
     clock.advance(10_000);
 
-    const done = await until(async () => (await deliveries(rule.id)).find((d) => d.state === "DELIVERED"), "the delivery");
+    const done = (await until(async () => (await deliveries(rule.id)).find((d) => d.state === "DELIVERED"), "the delivery"))!;
     expect(done).toMatchObject({ attempts: 2, lastStatus: 200, lastError: null, channel: "webhook" });
     expect(done.attemptLog.map((a) => [a.attempt, a.ok, a.status])).toEqual([[1, false, 500], [2, true, 200]]);
     const calls = hook.callsTo("/flaky");
@@ -235,13 +235,13 @@ describe("no storm", () => {
       await invocation("demo/storm", "FAILED");
       clock.advance(20_000);
     }
-    const collecting = await until(async () => (await deliveries(rule.id)).find((d) => d.count === 10), "10 firings in one window");
+    const collecting = (await until(async () => (await deliveries(rule.id)).find((d) => d.count === 10), "10 firings in one window"))!;
     expect(collecting).toMatchObject({ state: "COLLECTING", sendAtMillis: opened + 300_000, attempts: 0 });
     expect(await deliveries(rule.id)).toHaveLength(1);
     expect(hook.callsTo("/storm")).toHaveLength(0);
 
     clock.set(opened + 300_000);
-    const sent = await until(async () => (await deliveries(rule.id)).find((d) => d.state === "DELIVERED"), "the window's notification");
+    const sent = (await until(async () => (await deliveries(rule.id)).find((d) => d.state === "DELIVERED"), "the window's notification"))!;
     expect(sent.count).toBe(10);
     const calls = hook.callsTo("/storm");
     expect(calls).toHaveLength(1);
@@ -265,13 +265,13 @@ describe("email over SMTP", () => {
       channel: { kind: "email", to: ["oncall@example.test", "lead@example.test"] },
     });
     const id = await request("demo", "deploy", "FAIL");
-    const mail = await until(() => mails.find((m) => m.raw.includes(id)), "the mail");
+    const mail = (await until(() => mails.find((m) => m.raw.includes(id)), "the mail"))!;
     expect(mail).toMatchObject({ user: "alerts", from: "hourglass@example.test", to: ["oncall@example.test", "lead@example.test"] });
     const unfolded = mail.raw.replace(/\r?\n[ \t]+/g, " ");
     expect(unfolded).toMatch(/^Subject: \[Hourglass\] deploys failing: request r\w+ \(deploy\) failed/m);
     expect(mail.raw).toContain("https://hourglass.example/alerts/demo");
     expect(mail.raw).toContain("alert.json");
-    const d = await until(async () => (await deliveries(rule.id)).find((x) => x.state !== "SENDING"), "the delivery's record");
+    const d = (await until(async () => (await deliveries(rule.id)).find((x) => x.state !== "SENDING"), "the delivery's record"))!;
     expect(d).toMatchObject({ state: "DELIVERED", channel: "email", lastStatus: 250, count: 1 });
   });
 
@@ -286,7 +286,7 @@ describe("email over SMTP", () => {
     expect(JSON.stringify(await t.api.alerts.list({ project: "demo" }))).not.toContain("rule-pass");
     const test = await t.api.alerts.sendTest({ id: rule.id });
     expect(test).toMatchObject({ test: true, state: "SENDING", count: 0 });
-    const mail = await until(() => mails.find((m) => m.raw.includes(`Delivery ${test.id},`)), "the test mail");
+    const mail = (await until(() => mails.find((m) => m.raw.includes(`Delivery ${test.id},`)), "the test mail"))!;
     expect(mail).toMatchObject({ user: "rule-user", from: "alerts@example.test", to: ["me@example.test"] });
     expect(mail.raw).toContain("Test notification of alert rule");
     // an edit that sends the mask back keeps the password: the next mail still signs in

@@ -80,7 +80,8 @@ export function collapse(open: OpenWindow | null, firings: FiringDetail[], windo
       continue;
     }
     if (current) settle(current, true);
-    current = { w: { count: 1, firstAt: f.at, lastAt: f.at, sendAt: f.at + windowMs, sample: [f], closed: false }, id: null, changed: true };
+    const w: WindowWrite = { count: 1, firstAt: f.at, lastAt: f.at, sendAt: f.at + windowMs, sample: [f], closed: false };
+    current = { w, id: null, changed: true };
   }
   if (current) settle(current, current.id === null && windowMs === 0);
   return plan;

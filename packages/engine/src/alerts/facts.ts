@@ -83,14 +83,16 @@ function invocationFacts(e: EventInfo, inv: InvocationRecord): AlertFact[] {
   }
   if (e.to === "SUCCEEDED") {
     if (inv.previousOutcome !== "FAILED") return [];
-    return [{ ...base, kind: "job_recovered", text: `${inv.jobKey} recovered: invocation ${inv.id} succeeded after a failure`, data }];
+    const text = `${inv.jobKey} recovered: invocation ${inv.id} succeeded after a failure`;
+    return [{ ...base, kind: "job_recovered", text, data }];
   }
   if (e.from !== null) return [];
   return lateTicks(inv.incomingTriggers).map((t) => ({
     ...base,
     kind: "schedule_late" as const,
     text: t.skippedSlots > 0
-      ? `${inv.jobKey}: ${t.skippedSlots} slot(s) before ${t.slot} were missed; invocation ${inv.id} caught up ${t.lateMs} ms late`
+      ? `${inv.jobKey}: ${t.skippedSlots} slot(s) before ${t.slot} were missed; `
+        + `invocation ${inv.id} caught up ${t.lateMs} ms late`
       : `${inv.jobKey}: the slot ${t.slot} started ${t.lateMs} ms late (invocation ${inv.id})`,
     data: { ...data, slot: t.slot, lateMs: t.lateMs, skippedSlots: t.skippedSlots },
   }));

@@ -57,7 +57,9 @@ export function buildNotification(rule: NotificationRule, w: NotificationWindow,
     firstFiredAt: iso(w.firstFiredAt),
     lastFiredAt: iso(w.lastFiredAt),
     collapseWindowMillis: rule.collapseWindowMillis,
-    firings: w.sample.map((f) => ({ at: new Date(f.at).toISOString(), subject: f.subject, target: f.target, text: f.text, data: f.data })),
+    firings: w.sample.map((f) => ({
+      at: new Date(f.at).toISOString(), subject: f.subject, target: f.target, text: f.text, data: f.data,
+    })),
     omitted: Math.max(0, w.count - w.sample.length),
     sentAt: new Date(sentAt).toISOString(),
   };
@@ -66,10 +68,13 @@ export function buildNotification(rule: NotificationRule, w: NotificationWindow,
 /** One line: what happened, how often, where. */
 export function summarize(rule: NotificationRule, w: NotificationWindow): string {
   if (w.test) return `Test notification of alert rule "${rule.name}" (project ${rule.project})`;
-  const where = rule.target === null ? `project ${rule.project}` : `${ALERT_TARGET[rule.kind]} ${rule.target} of project ${rule.project}`;
+  const where = rule.target === null
+    ? `project ${rule.project}`
+    : `${ALERT_TARGET[rule.kind]} ${rule.target} of project ${rule.project}`;
   if (w.count === 1 && w.sample[0]) return `${rule.name}: ${w.sample[0].text}`;
   const targets = [...new Set(w.sample.map((f) => f.target))];
-  const spread = rule.target === null && targets.length > 0 ? ` (${targets.slice(0, 5).join(", ")}${targets.length > 5 ? ", …" : ""})` : "";
+  const more = targets.length > 5 ? ", …" : "";
+  const spread = rule.target === null && targets.length > 0 ? ` (${targets.slice(0, 5).join(", ")}${more})` : "";
   const span = w.firstFiredAt !== null && w.lastFiredAt !== null ? ` within ${duration(w.lastFiredAt - w.firstFiredAt)}` : "";
   return `${rule.name}: fired ${w.count} times${span} in ${where}${spread}`;
 }

@@ -22,9 +22,15 @@ const project = z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, "a project is 1-100 l
 
 /** What a target of each kind looks like (a scheduler job id, a queue name, a request type). */
 const TARGET_SHAPE: Record<(typeof ALERT_TARGET)[AlertKind], { pattern: RegExp; message: string }> = {
-  job: { pattern: /^[a-z0-9][a-z0-9_-]{0,99}$/, message: "a job is named by its id within the project (lowercase letters, digits, _ and -)" },
+  job: {
+    pattern: /^[a-z0-9][a-z0-9_-]{0,99}$/,
+    message: "a job is named by its id within the project (lowercase letters, digits, _ and -)",
+  },
   queue: { pattern: /^[A-Za-z0-9_]{1,64}$/, message: "a queue name is 1-64 letters, digits and underscores" },
-  "request type": { pattern: /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/, message: "a request type is letters, digits, '_', '.' and '-' (at most 100)" },
+  "request type": {
+    pattern: /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/,
+    message: "a request type is letters, digits, '_', '.' and '-' (at most 100)",
+  },
 };
 
 /** Kind-specific limits; each kind needs exactly its own (see CONDITION_FIELDS). */

@@ -18,13 +18,15 @@ function channelScopes(channel: Channel): ScopeExpression[] {
 }
 
 /** Fixed scopes in a project named by the input (list, create): a project has nothing to hide. */
-const inProject = <I>(action: ResourceAction<"alerts">, project: (i: I) => string, extra: (i: I) => ScopeExpression[] = () => []): Access<I> => ({
+type Extra<I> = (input: I) => ScopeExpression[];
+
+const inProject = <I>(action: ResourceAction<"alerts">, project: (i: I) => string, extra: Extra<I> = () => []): Access<I> => ({
   kind: "scopes",
   need: (input) => ({ AllOf: [scope.alerts(action, project(input)), ...extra(input)] }),
 });
 
 /** One rule by id: a rule the caller may not read answers exactly as a missing one. */
-const onRule = <I extends { id: string }>(action: ResourceAction<"alerts">, extra: (i: I) => ScopeExpression[] = () => []): Access<I> => ({
+const onRule = <I extends { id: string }>(action: ResourceAction<"alerts">, extra: Extra<I> = () => []): Access<I> => ({
   kind: "resource",
   resolve: async (ctx, input) => {
     const project = await ctx.engine.alerts.projectOf(input.id);
@@ -42,7 +44,8 @@ export const alertsRouter = router({
     .query(({ ctx, input }) => ctx.engine.alerts.get(input.id)),
   create: procedure(inProject("manage", (i: s.CreateRuleInput) => i.project, (i) => channelScopes(i.channel)), s.createRuleInput)
     .mutation(({ ctx, input }) => ctx.engine.alerts.create(ctx.caller, input)),
-  update: procedure(onRule("manage", (i: { id: string; rule: { channel: Channel } }) => channelScopes(i.rule.channel)), s.updateRuleInput)
+  update: procedure(onRule("manage", (i: { id: string; rule: { channel: Channel } }) => channelScopes(i.rule.channel)),
+    s.updateRuleInput)
     .mutation(({ ctx, input }) => ctx.engine.alerts.update(ctx.caller, input.id, input.rule)),
   delete: procedure(onRule("manage"), s.ruleIdInput)
     .mutation(({ ctx, input }) => ctx.engine.alerts.delete(ctx.caller, input.id)),

@@ -53,7 +53,8 @@ export async function deliverAttempt(
   const delay = result.ok ? null : retryDelay(attempt, ready.max_attempts);
   const next = delay === null ? null : new Date(now.getTime() + delay);
   const state = await withTransaction(ctx.db.pool, async (sql) => {
-    const s = await recordAttempt(sql, deliveryId, { attempt, at: now, ok: result.ok, status: result.status, error: result.error, durationMs }, next, o.actor);
+    const outcome = { attempt, at: now, ok: result.ok, status: result.status, error: result.error, durationMs };
+    const s = await recordAttempt(sql, deliveryId, outcome, next, o.actor);
     if (s === "SENDING" && next) {
       await enqueueJobs(sql, ALERTS_QUEUE, [{
         body: encodeDelivery({ deliveryId, attempt: attempt + 1 }), priority: 1, runAfter: next,
@@ -65,7 +66,8 @@ export async function deliverAttempt(
   if (state !== null) {
     ctx.metrics.alertDeliveries.inc({ outcome: result.ok ? "delivered" : next ? "retried" : "failed" });
   }
-  const said = result.ok ? `delivered (${result.status})` : `failed: ${result.error}${next ? `; next attempt at ${next.toISOString()}` : "; no attempts left"}`;
+  const then = next ? `; next attempt at ${next.toISOString()}` : "; no attempts left";
+  const said = result.ok ? `delivered (${result.status})` : `failed: ${result.error}${then}`;
   return { succeeded: true, stdout: `delivery ${deliveryId}, attempt ${attempt}: ${said}` };
 }
 
@@ -84,7 +86,9 @@ function notificationOf(d: DeliveryWithRule, now: Date): NotificationBody {
 }
 
 /** One attempt on the rule's channel as it is now (a rule edited since the window closed sends to its new channel). */
-async function send(ctx: EngineContext, o: DeliveryOptions, d: DeliveryWithRule, attempt: number, signal: AbortSignal): Promise<ChannelResult> {
+async function send(
+  ctx: EngineContext, o: DeliveryOptions, d: DeliveryWithRule, attempt: number, signal: AbortSignal,
+): Promise<ChannelResult> {
   const rawBody = d.payload!;
   const channel = d.channel as { kind: string; url?: string; to?: string[]; from?: string; smtp?: Omit<RuleSmtp, "password"> };
   if (channel.kind === "webhook") {

@@ -69,10 +69,19 @@ export async function sendMail(o: {
   }
 }
 
+interface SmtpOptions {
+  host: string;
+  port: number;
+  secure: boolean;
+  auth?: { user: string; pass: string };
+}
+
 /** smtp://user:pass@host:port or smtps://… as nodemailer's options (user and password percent-decoded). */
-export function smtpUrlOptions(url: string): { host: string; port: number; secure: boolean; auth?: { user: string; pass: string } } {
+export function smtpUrlOptions(url: string): SmtpOptions {
   const u = new URL(url);
-  if (u.protocol !== "smtp:" && u.protocol !== "smtps:") throw new RangeError(`an SMTP URL is smtp:// or smtps://, not ${u.protocol}`);
+  if (u.protocol !== "smtp:" && u.protocol !== "smtps:") {
+    throw new RangeError(`an SMTP URL is smtp:// or smtps://, not ${u.protocol}`);
+  }
   const secure = u.protocol === "smtps:";
   const host = u.hostname.replace(/^\[(.*)\]$/, "$1");
   const port = u.port ? Number(u.port) : secure ? 465 : 587;

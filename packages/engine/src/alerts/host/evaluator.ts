@@ -72,7 +72,8 @@ export class AlertEvaluator {
     return batch.flatMap((e, i) => {
       const need = needs[i];
       if (!need) return [];
-      return factsOf(e, "invocation" in need ? { invocation: invocations.get(need.invocation) } : { request: requests.get(need.request) });
+      if ("invocation" in need) return factsOf(e, { invocation: invocations.get(need.invocation) });
+      return factsOf(e, { request: requests.get(need.request) });
     });
   }
 }

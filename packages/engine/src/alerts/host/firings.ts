@@ -21,7 +21,11 @@ import { setOpenDeliveries } from "./sql/set-open-deliveries.ts";
 export async function recordFirings(sql: Sql, firings: Firing[], now: Date, actor: string): Promise<number> {
   if (firings.length === 0) return 0;
   const byRule = new Map<string, Firing[]>();
-  for (const f of firings) byRule.set(f.ruleId, [...(byRule.get(f.ruleId) ?? []), f]);
+  for (const f of firings) {
+    const list = byRule.get(f.ruleId);
+    if (list) list.push(f);
+    else byRule.set(f.ruleId, [f]);
+  }
   const rows = await lockWindows(sql, [...byRule.keys()].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1)));
 
   const joined: (WindowWrite & { id: string })[] = [];
@@ -53,7 +57,8 @@ export async function recordFirings(sql: Sql, firings: Firing[], now: Date, acto
   const kept = firings.filter((f) => recorded.has(f.ruleId));
   await appendEvents(sql, kept.map((f) => ({
     at: now, project: f.fact.project, entityKind: "alert_rule" as const, entityId: f.ruleId, action: "fired", actor,
-    reason: f.fact.text, payload: { kind: f.fact.kind, subject: f.fact.subject, target: f.fact.target, at: new Date(f.fact.at).toISOString() },
+    reason: f.fact.text,
+    payload: { kind: f.fact.kind, subject: f.fact.subject, target: f.fact.target, at: new Date(f.fact.at).toISOString() },
   })));
   return kept.length;
 }

@@ -9,7 +9,16 @@ import type { LastDeliveryRow } from "./sql/select-rules.ts";
 /** A channel as the API shows it: each secret that is set reads SECRET_MASK, never its value. */
 export type ChannelInfo =
   | { kind: "webhook"; url: string; secret?: string }
-  | { kind: "email"; to: string[]; from?: string; smtp?: { host: string; port: number; secure: boolean; username?: string; password?: string } };
+  | { kind: "email"; to: string[]; from?: string; smtp?: SmtpInfo };
+
+/** A rule's own SMTP server as the API shows it (`password` is SECRET_MASK when set). */
+export interface SmtpInfo {
+  host: string;
+  port: number;
+  secure: boolean;
+  username?: string;
+  password?: string;
+}
 
 /** An alert rule as the API returns it. */
 export interface AlertRuleInfo {
@@ -61,7 +70,9 @@ function maskedChannel(row: RuleRow): ChannelInfo {
 
 /** What matching needs of a stored rule. */
 export function toMatchable(row: ActiveRuleRow): MatchableRule {
-  return { id: row.id, project: row.project, kind: row.kind as AlertKind, target: row.target, condition: row.condition, enabled: true };
+  return {
+    id: row.id, project: row.project, kind: row.kind as AlertKind, target: row.target, condition: row.condition, enabled: true,
+  };
 }
 
 /**
@@ -70,7 +81,13 @@ export function toMatchable(row: ActiveRuleRow): MatchableRule {
  * out, or sent back as SECRET_MASK) and `required` (what the channel cannot
  * work without).
  */
-export function ruleWrite(def: RuleDefinition): { rule: RuleWrite; secrets: { set: Record<string, string>; keep: string[]; required: string[] } } {
+export interface SecretWrite {
+  set: Record<string, string>;
+  keep: string[];
+  required: string[];
+}
+
+export function ruleWrite(def: RuleDefinition): { rule: RuleWrite; secrets: SecretWrite } {
   const set: Record<string, string> = {};
   const keep: string[] = [];
   const required: string[] = [];

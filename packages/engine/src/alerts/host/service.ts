@@ -40,6 +40,12 @@ export interface DeliveryInfo {
   createdAtMillis: number;
 }
 
+export interface DeliveryPage {
+  deliveries: DeliveryInfo[];
+  /** Pass as `before` for older ones; null when this page is the last. */
+  next: string | null;
+}
+
 const notFound = (id: string) => new HourglassError("ALERT_RULE_NOT_FOUND", `no such alert rule: ${id}`);
 const ms = (d: Date | null) => d?.getTime() ?? null;
 
@@ -112,12 +118,13 @@ export class Alerts {
       return made;
     });
     if (deliveryId === null) throw notFound(id);
+    // the newest delivery before deliveryId + 1 is deliveryId itself
     const page = await deliveryPage(this.ctx.db.sql, id, (BigInt(deliveryId) + 1n).toString(), 1);
     return deliveryInfo(page[0]!);
   }
 
   /** The rule's deliveries, newest first; `next` continues with older ones. */
-  async deliveries(id: string, page: { before?: string; limit: number }): Promise<{ deliveries: DeliveryInfo[]; next: string | null }> {
+  async deliveries(id: string, page: { before?: string; limit: number }): Promise<DeliveryPage> {
     const rows = await deliveryPage(this.ctx.db.sql, id, page.before ?? null, page.limit + 1);
     const deliveries = rows.slice(0, page.limit).map(deliveryInfo);
     return { deliveries, next: rows.length > page.limit ? deliveries.at(-1)!.id : null };

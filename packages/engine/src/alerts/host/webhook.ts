@@ -49,7 +49,9 @@ export async function postWebhook(o: {
     return { ok: false, status: res.status, error: `HTTP ${res.status}${snippet ? `: ${snippet}` : ""}` };
   } catch (err) {
     const e = err as Error & { cause?: { code?: string; message?: string } };
-    const why = e.name === "TimeoutError" ? `no answer within ${WEBHOOK_TIMEOUT_MS} ms` : (e.cause?.code ?? e.cause?.message ?? e.message);
+    const why = e.name === "TimeoutError"
+      ? `no answer within ${WEBHOOK_TIMEOUT_MS} ms`
+      : (e.cause?.code ?? e.cause?.message ?? e.message);
     return { ok: false, status: null, error: `request failed: ${why}` };
   }
 }
