@@ -64,6 +64,12 @@ describe("visibility", () => {
     expect(visibleTo(can("alerts:read:p2/*", "queues:read:p1/*"), fired, knownRefs(fired))).toBe(false);
   });
 
+  it("sees alert rules through the project's alerts", () => {
+    const rule = event({ entityKind: "alert_rule", entityId: "r1", action: "fired" });
+    expect(visibleTo(can("alerts:read:p1/*"), rule, {})).toBe(true);
+    expect(visibleTo(can("alerts:read:p2/*", "queues:read:p1/*"), rule, {})).toBe(false);
+  });
+
   it("shows identities, tokens, roles and unknown kinds to access administrators only", () => {
     for (const entityKind of ["principal", "token", "role", "session", "something_new"]) {
       const e = event({ entityKind, entityId: "x" });

@@ -133,6 +133,8 @@ export function visibleTo(can: Can, e: EventInfo, refs: EventRefs): boolean | un
     case "request":
     case "chain_job":
       return through(() => scope.requests("read", p), refs.requestType, (t) => scope.requests("read", p, t));
+    case "alert_rule":
+      return can(() => scope.alerts("read", p));
     default:
       return can(() => ACCESS_MANAGE);
   }
