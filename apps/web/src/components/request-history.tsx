@@ -3,7 +3,7 @@ import type { EventInfo } from "@hourglass/engine";
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { Badge, ErrorText, Time } from "@/components/ui";
-import { LIVE_MS, useTRPC } from "@/lib/trpc";
+import { useTRPC } from "@/lib/trpc";
 
 /** Events per page: a page shows this many, "Load more" the next this many. */
 const PAGE = 50;
@@ -12,14 +12,13 @@ const PAGE = 50;
 interface Subject {
   requestId: string;
   jobId?: string;
-  /** Poll while the request can still change. */
-  live: boolean;
 }
 
 /**
  * A request's or chain job's history from the event log, oldest first and
- * complete: the first page, then further pages on "Load more". Each page
- * refetches while the request is live, so the last one grows as events come.
+ * complete: the first page, then further pages on "Load more". The request
+ * page refetches its pages when the request's events arrive (useLive), so the
+ * last one grows as events come.
  */
 export function RequestHistory(props: Subject) {
   const [pages, setPages] = useState<(string | undefined)[]>([undefined]);
@@ -35,7 +34,6 @@ export function RequestHistory(props: Subject) {
 }
 
 type PageProps = Subject & { after?: string; last: boolean; onMore: (next: string) => void };
-const live = (s: Subject) => (s.live ? LIVE_MS : false);
 
 function HistoryPage(props: PageProps) {
   return props.jobId ? <JobPage {...props} jobId={props.jobId} /> : <RequestPage {...props} />;
@@ -44,14 +42,14 @@ function HistoryPage(props: PageProps) {
 function RequestPage(props: PageProps) {
   const trpc = useTRPC();
   const input = { id: props.requestId, after: props.after, limit: PAGE };
-  const page = useQuery({ ...trpc.requests.history.queryOptions(input), refetchInterval: live(props) });
+  const page = useQuery(trpc.requests.history.queryOptions(input));
   return <Events {...props} page={page} />;
 }
 
 function JobPage(props: PageProps & { jobId: string }) {
   const trpc = useTRPC();
   const input = { id: props.requestId, jobId: props.jobId, after: props.after, limit: PAGE };
-  const page = useQuery({ ...trpc.requests.jobHistory.queryOptions(input), refetchInterval: live(props) });
+  const page = useQuery(trpc.requests.jobHistory.queryOptions(input));
   return <Events {...props} page={page} />;
 }
 

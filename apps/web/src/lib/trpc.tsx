@@ -9,13 +9,6 @@ import { SIGN_IN_PATH, signInUrl } from "./sign-in-paths";
 
 export const { TRPCProvider, useTRPC } = createTRPCContext<AppRouter>();
 
-/**
- * Pages no longer poll: they refetch when the event log says their topics
- * changed (lib/live.ts). Kept only for pages not yet on live topics.
- * @deprecated use useLive
- */
-export const LIVE_MS = 1500;
-
 /** Whether `err` is the API's 401: no session, or one that expired or was ended; the user must sign in again. */
 export function isNotSignedIn(err: unknown): boolean {
   return err instanceof TRPCClientError && err.data?.httpStatus === 401;

@@ -2,13 +2,14 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useParams } from "next/navigation";
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { ChainGraph } from "@/components/chain-graph";
 import { Badge, Button, Card, ConfirmButton, ErrorText, Time } from "@/components/ui";
 import { useCan } from "@/lib/can";
 import { need } from "@/lib/permissions";
-import { LIVE_MS, useTRPC } from "@/lib/trpc";
-import { isFinalRequestState, isStoppableRequestState } from "@hourglass/engine/states";
+import { useLive } from "@/lib/live";
+import { useTRPC } from "@/lib/trpc";
+import { isStoppableRequestState } from "@hourglass/engine/states";
 import { Progress } from "@/components/progress";
 import { RequestHistory } from "@/components/request-history";
 
@@ -17,15 +18,10 @@ export default function RequestPage() {
   const { id } = useParams<{ id: string }>();
   const trpc = useTRPC();
   const client = useQueryClient();
-  // a finished request no longer changes: stop polling it (a 1,000-job chain is a large payload)
-  const live = (state: string | undefined) => (state && isFinalRequestState(state) ? false : LIVE_MS);
-  const request = useQuery({ ...trpc.requests.get.queryOptions({ id }), refetchInterval: (q) => live(q.state.data?.state) });
-  const chain = useQuery({ ...trpc.requests.jobChain.queryOptions({ id }), refetchInterval: () => live(request.data?.state) });
-  const state = request.data?.state;
-  useEffect(() => {
-    // one last read of the chain once the request ends, so its final colours show
-    if (state && isFinalRequestState(state)) void client.invalidateQueries({ queryKey: trpc.requests.jobChain.queryKey({ id }) });
-  }, [state, client, trpc, id]);
+  const request = useQuery(trpc.requests.get.queryOptions({ id }));
+  const chain = useQuery(trpc.requests.jobChain.queryOptions({ id }));
+  // the request's events and its chain jobs': state, progress, the graph's colours, tries and histories
+  useLive([{ filter: { request: id }, invalidate: [trpc.requests.pathFilter()] }]);
   const [selected, setSelected] = useState<string | null>(null);
   const [confirmStop, setConfirmStop] = useState(false);
   const refresh = () => {
@@ -79,11 +75,11 @@ export default function RequestPage() {
             {chain.data && <ChainGraph jobs={chain.data.jobs} sequences={chain.data.sequences} selected={selected} onSelect={setSelected} />}
           </Card>
           {selected && (
-            <JobTries requestId={id} jobId={selected} live={!isFinalRequestState(r.state)}
+            <JobTries requestId={id} jobId={selected}
               name={chain.data?.jobs.find((j) => j.id === selected)?.name ?? selected} />
           )}
           <Card title="History">
-            <RequestHistory requestId={id} live={!isFinalRequestState(r.state)} />
+            <RequestHistory requestId={id} />
           </Card>
         </>
       )}
@@ -91,7 +87,7 @@ export default function RequestPage() {
   );
 }
 
-function JobTries({ requestId, jobId, name, live }: { requestId: string; jobId: string; name: string; live: boolean }) {
+function JobTries({ requestId, jobId, name }: { requestId: string; jobId: string; name: string }) {
   const trpc = useTRPC();
   const log = useQuery(trpc.requests.log.queryOptions({ requestId, jobId }));
   return (
@@ -117,7 +113,7 @@ function JobTries({ requestId, jobId, name, live }: { requestId: string; jobId: 
         </div>
       </Card>
       <Card title={`History of ${name}`}>
-        <RequestHistory key={jobId} requestId={requestId} jobId={jobId} live={live} />
+        <RequestHistory key={jobId} requestId={requestId} jobId={jobId} />
       </Card>
     </div>
   );
