@@ -11,7 +11,11 @@ import { RANGE_LABELS, RANGES, type AuditQuery, type Range } from "@/lib/audit-q
 export function AuditFilters({ query, onChange, me }: { query: AuditQuery; onChange: (q: AuditQuery) => void; me: string | undefined }) {
   const [draft, setDraft] = useState(query);
   useEffect(() => setDraft(query), [query]);
-  const apply = (patch: Partial<AuditQuery>) => onChange({ ...draft, ...patch });
+  const apply = (patch: Partial<AuditQuery>) => {
+    const next = { ...draft, ...patch };
+    setDraft(next); // shown at once; the URL (and so `query`) follows
+    onChange(next);
+  };
   const submit = (e: FormEvent) => (e.preventDefault(), onChange(draft));
   const text = (key: "actor" | "project" | "entityId" | "action", label: string, placeholder: string, disabled = false) => (
     <label className="flex flex-col gap-1">
