@@ -44,6 +44,29 @@ const typedErrors: TRPCLink<AppRouter> = () => ({ op, next }) =>
     }),
   );
 
+/**
+ * An answer that is not JSON (a proxy's 502 page, a load balancer's 503) is
+ * not the API's: it becomes the API's error envelope, with the answer's
+ * status and code UNKNOWN, so the caller gets a typed error that says what
+ * came back instead of a JSON parse failure.
+ */
+function apiAnswers(fetchImpl: () => typeof fetch): typeof fetch {
+  return async (url, init) => {
+    const res = await fetchImpl()(url, init);
+    if ((res.headers.get("content-type") ?? "").includes("json")) return res;
+    const text = (await res.text().catch(() => "")).slice(0, 200);
+    const error = {
+      message: `HTTP ${[res.status, res.statusText].filter(Boolean).join(" ")}: not an answer of the Hourglass API (${JSON.stringify(text)})`,
+      code: -32603,
+      data: { code: "INTERNAL_SERVER_ERROR", httpStatus: res.status, errorCode: "UNKNOWN" },
+    };
+    const target = new URL(String(url instanceof Request ? url.url : url));
+    const calls = target.searchParams.has("batch") ? decodeURIComponent(target.pathname.split("/").pop()!).split(",").length : 0;
+    const body = calls > 0 ? Array.from({ length: calls }, () => ({ error })) : { error };
+    return new Response(JSON.stringify(body), { status: res.status, headers: { "content-type": "application/json" } });
+  };
+}
+
 /** The typed tRPC client of the Hourglass API at `url`, authenticating with `token`. */
 export function createHourglassClient(options: HourglassClientOptions): HourglassClient {
   const endpoint = `${String(options.url).replace(/\/+$/, "")}/api/trpc`;
@@ -57,7 +80,7 @@ export function createHourglassClient(options: HourglassClientOptions): Hourglas
   const common = {
     url: endpoint,
     headers,
-    ...(options.fetch && { fetch: options.fetch }),
+    fetch: apiAnswers(() => options.fetch ?? fetch),
     ...(options.postQueries && { methodOverride: "POST" as const }),
   };
   const transport = options.batch ? httpBatchLink<AppRouter>({ ...common, maxItems: MAX_BATCH }) : httpLink<AppRouter>(common);
