@@ -33,7 +33,7 @@ afterAll(async () => {
 
 describe("the document", () => {
   it("has one operation per procedure at its tRPC path: GET for queries, POST for mutations", () => {
-    const procedures = appRouter._def.procedures as Record<string, { _def: { type: string } }>;
+    const procedures = appRouter._def.procedures as unknown as Record<string, { _def: { type: string } }>;
     expect(Object.keys(doc.paths).sort()).toEqual(Object.keys(procedures).map((p) => `/api/trpc/${p}`).sort());
     for (const [path, p] of Object.entries(procedures)) {
       expect(Object.keys(doc.paths[`/api/trpc/${path}`]!)).toEqual([p._def.type === "query" ? "get" : "post"]);
