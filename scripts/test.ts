@@ -1,5 +1,5 @@
 // `npm test`: installs what the tests need (PostgreSQL, Chromium from Debian
-// packages when missing), then runs every suite — typecheck, schema drift,
+// packages when missing), then runs every suite — typecheck, schema drift, import cycles,
 // unit + integration (Vitest, real PostgreSQL) and e2e (Playwright, Chromium)
 // — and ends with one line: "N passed, N failed, N skipped".
 import { spawnSync } from "node:child_process";
@@ -67,7 +67,7 @@ function ensureChromium(): string {
   return path;
 }
 
-/** A check that is not a test runner (typecheck, drift) counts as one suite. */
+/** A check that is not a test runner (typecheck, drift, import cycles) counts as one suite. */
 function check(name: string, cmd: string, args: string[], env: NodeJS.ProcessEnv) {
   log(name);
   const ok = sh(cmd, args, { env }) === 0;
@@ -82,6 +82,9 @@ const env = { ...process.env, TEST_DATABASE_URL: databaseUrl, CHROMIUM_PATH: chr
 check("typecheck (every package)", "pnpm", ["exec", "turbo", "run", "typecheck", "--output-logs=errors-only"], env);
 check("typecheck (root scripts)", "pnpm", ["exec", "tsc", "-p", "tsconfig.json"], env);
 check("schema.prisma agrees with prisma/migrations", "pnpm", ["--silent", "db:check"], env);
+// parts of the engine talk through hooks and small internal APIs, never in a circle of imports (type imports count)
+check("no import cycles in the engine (madge)", "pnpm",
+  ["exec", "madge", "--circular", "--extensions", "ts", "packages/engine/src"], env);
 
 log("unit + integration tests (Vitest, real PostgreSQL)");
 const vitestReport = join(root, "test-results", "vitest.json");

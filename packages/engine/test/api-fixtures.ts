@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { handleApiRequest, type ApiOptions } from "../src/api/root.ts";
+import { handleApiRequest, type ApiOptions } from "../src/api/index.ts";
 import { syncSpecs } from "../src/chains/host/spec-sync.ts";
 import { syncCatalog } from "../src/scheduler/host/catalog-sync.ts";
 import { createTestEngine, ManualClock, type TestEngine } from "../src/testing.ts";

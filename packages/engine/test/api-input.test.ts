@@ -3,7 +3,7 @@
 // api-fuzz.test.ts looks for more of the same across every procedure.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MAX_INPUT_DEPTH, MAX_INPUT_NODES } from "../src/api/input-guard.ts";
-import { DEFAULT_MAX_REQUEST_BYTES, handleApiRequest } from "../src/api/root.ts";
+import { DEFAULT_MAX_REQUEST_BYTES, handleApiRequest } from "../src/api/index.ts";
 import {
   callRaw, createApiFixture, databaseFingerprint, JOB, QUEUE, type ApiFixture, type Via,
 } from "./api-fixtures.ts";

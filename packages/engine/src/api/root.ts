@@ -18,9 +18,8 @@ export const appRouter = router({
 export type AppRouter = typeof appRouter;
 export const createCaller = createCallerFactory(appRouter);
 export type { ApiContext } from "./trpc.ts";
-export { handleApiRequest, TRPC_ENDPOINT, type ApiOptions } from "./http.ts";
-export { CHANGES_ENDPOINT, EVENTS_ENDPOINT, handleChangesRequest, handleEventStreamRequest, type EventStreamOptions } from "./event-stream.ts";
-export { AUDIT_EXPORT_ENDPOINT, handleAuditExportRequest, type AuditExportOptions } from "./audit-export.ts";
+// HTTP handlers (http.ts, event-stream.ts, audit-export.ts) import this router: they are exported from index.ts
+// (the package's "./api"), not from here, so that no import cycle runs through the router.
 export { DEFAULT_MAX_REQUEST_BYTES } from "./request-size.ts";
 export { checkRequest, hostAllowed, LOOPBACK_HOSTS, type RequestPolicy } from "./request-guard.ts";
 export { SESSION_COOKIE, credentialsOf } from "./credentials-of.ts";

@@ -6,12 +6,10 @@ import { ChainLoops, type ChainLoopOptions } from "./chain-loops.ts";
 import { EventRetention, type EventRetentionOptions } from "./event-retention.ts";
 import { DEFAULT_WORKER_OPTIONS, QueueWorker, type QueueWorkerOptions } from "./queue-worker.ts";
 import { SchedulerLoops, type SchedulerLoopOptions } from "./scheduler-loops.ts";
+import type { WorkerPart } from "./part.ts";
 
-/** A background part of a worker besides the queue runtime (an alert evaluator, a log follower…). */
-export interface WorkerPart {
-  start(): Promise<void>;
-  stop(): void;
-}
+// in a module of its own, so parts can name it without importing this file (no import cycle)
+export type { WorkerPart } from "./part.ts";
 
 export interface CreateWorkerOptions extends Partial<Omit<QueueWorkerOptions, "handlers" | "claimAheadMs" | "workerId">> {
   workerId: string;

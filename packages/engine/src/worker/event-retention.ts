@@ -1,6 +1,6 @@
 import type { Engine } from "../engine.ts";
 import { DEFAULT_RETENTION_DAYS } from "../events/log.ts";
-import type { WorkerPart } from "./create-worker.ts";
+import type { WorkerPart } from "./part.ts";
 import { Every } from "./every.ts";
 
 export interface EventRetentionOptions {
