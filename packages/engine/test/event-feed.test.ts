@@ -5,6 +5,9 @@
 // subscribers, or subscribers and nothing happening) issues no query; a
 // transaction that commits late is still delivered; polling (the embedded
 // database's mode) works too. Then the SSE endpoints over their HTTP handlers.
+// Readers of the log wait for every transaction older than an event to end,
+// on the whole server: a long transaction of another test's database delays
+// them, hence waits of up to 20 s where no latency is being measured.
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database, Sql } from "@hourglass/db";
@@ -69,6 +72,15 @@ function collect(engine: Engine, filters: EventFilter[], scopes: string[], after
   return { got, items, ready, stop: async () => { abort.abort(); await done; } };
 }
 
+/**
+ * Waits until the log's end (the newest event below every running transaction) has passed every event
+ * written so far, so a stream started now without a cursor begins after them.
+ */
+async function settled(): Promise<void> {
+  const last = (await t.db.sql.query<{ tx: string }>(`SELECT tx::text FROM event_log ORDER BY tx DESC, id DESC LIMIT 1`)).rows[0];
+  if (last) await until(async () => (await t.engine.events.end()).tx >= BigInt(last.tx), "the log's end to pass what was written");
+}
+
 const enqueue = async (queueName: string, n = 1) =>
   (await t.api.queues.enqueueJobs({ queueName, jobs: Array.from({ length: n }, (_, i) => ({ body: `${queueName}-${i}` })) })).jobDescriptors;
 const jobIds = (descriptors: string[]) => descriptors.map((d) => d.split(":").at(-1)!);
@@ -76,6 +88,7 @@ const ids = (events: EventInfo[]) => events.map((e) => e.entityId);
 
 describe("the feed fans out", () => {
   it("to each subscriber what its filter takes and its caller may see", async () => {
+    await settled();
     const all = collect(t.engine, [], ["*"]);
     const faOnly = collect(t.engine, [], ["queues:read:p1/fa"]);
     const p1 = collect(t.engine, [{ projects: ["p1"], entityKinds: ["queue_job"] }], ["queues:read:p1/*"]);
@@ -91,12 +104,12 @@ describe("the feed fans out", () => {
     const [first] = Object.keys(claimed.jobs);
     await t.api.queues.ackDequeuedJobs({ queueName: "fa", jobsSucceeded: [{ jobDescriptor: first! }] });
 
-    await until(() => all.got.length >= 8, "the admin's stream to see all 8 events", 5_000);
+    await until(() => all.got.length >= 8, "the admin's stream to see all 8 events");
     expect(all.got.map((e) => `${e.entityKind}:${e.action}`)).toEqual([
       ...Array(6).fill("queue_job:enqueued"), "queue:claimed", "queue_job:acked",
     ]);
     // the others, once the admin's stream has everything (they are fed from the same reads)
-    await until(() => faOnly.got.length >= 4 && p1.got.length >= 4 && acked.got.length >= 1, "the other streams", 5_000);
+    await until(() => faOnly.got.length >= 4 && p1.got.length >= 4 && acked.got.length >= 1, "the other streams");
     expect(ids(faOnly.got)).toEqual([...fa, "fa", fa[0]]); // the queue it reads, its claim event included
     expect(ids(p1.got)).toEqual([...fa, ...fb, fa[0]]);
     expect(ids(acked.got)).toEqual([fa[0]]);
@@ -112,7 +125,7 @@ describe("the feed fans out", () => {
     const s = collect(t.engine, [{ entityKinds: ["queue_job"], actions: ["deleted"] }], ["queues:read:p1/fa"]);
     await s.ready;
     await t.api.queues.deleteJobs({ queueName: "fa", jobState: "PENDING" });
-    await until(() => s.got.length > 0, "the deleted event", 5_000);
+    await until(() => s.got.length > 0, "the deleted event");
     expect(ids(s.got)).toContain(jobIds([d!])[0]);
     await s.stop();
   });
@@ -126,17 +139,18 @@ describe("a stream resumed from a cursor", () => {
     const s = collect(t.engine, [{ queue: "fb", entityKinds: ["queue_job"] }], ["*"], cursorAt);
     await s.ready;
     const live = jobIds(await enqueue("fb", 2));
-    await until(() => s.got.length >= 2 + 120 + 2, "catch-up and live events", 5_000);
+    await until(() => s.got.length >= 2 + 120 + 2, "catch-up and live events");
     expect(ids(s.got)).toEqual([...before.slice(1), ...later, ...live]);
     await s.stop();
   });
 
   it("without a cursor, starts at the end: only what comes next", async () => {
     await enqueue("fb", 2);
+    await settled(); // the end is the newest event below every transaction still running, on the whole server
     const s = collect(t.engine, [{ queue: "fb" }], ["*"]);
     await s.ready;
     const next = jobIds(await enqueue("fb", 1));
-    await until(() => s.got.length >= 1, "the next event", 5_000);
+    await until(() => s.got.length >= 1, "the next event");
     expect(ids(s.got)).toEqual(next);
     await s.stop();
   });
@@ -168,7 +182,7 @@ describe("an idle feed", () => {
     expect(queries()).toBe(settled);
 
     const [d] = jobIds(await enqueue("fa", 1));
-    await until(() => s.got.length === 1, "the event", 5_000);
+    await until(() => s.got.length === 1, "the event");
     expect(ids(s.got)).toEqual([d]);
     await s.stop();
     const after = queries();
@@ -185,18 +199,21 @@ describe("a transaction that commits late", () => {
     await s.ready;
     const older = new pg.Client({ connectionString: t.db.url });
     await older.connect();
-    await older.query("BEGIN");
-    await older.query("SELECT pg_current_xact_id()"); // holds the snapshot's xmin below every later transaction
-    const [d] = jobIds(await enqueue("fc", 1));
-    await quietFor(300);
-    expect(s.got).toEqual([]); // held behind the older transaction: follow reads only below it
-    const ended = Date.now();
-    await older.query("COMMIT");
-    await until(() => s.got.length === 1, "the held event", 2_000, 5);
-    expect(Date.now() - ended).toBeLessThan(500);
-    expect(ids(s.got)).toEqual([d]);
-    await older.end();
-    await s.stop();
+    try {
+      await older.query("BEGIN");
+      await older.query("SELECT pg_current_xact_id()"); // holds the snapshot's xmin below every later transaction
+      const [d] = jobIds(await enqueue("fc", 1));
+      await quietFor(300);
+      expect(s.got).toEqual([]); // held behind the older transaction: follow reads only below it
+      const ended = Date.now();
+      await older.query("COMMIT");
+      await until(() => s.got.length === 1, "the held event", 2_000, 5);
+      expect(Date.now() - ended).toBeLessThan(500);
+      expect(ids(s.got)).toEqual([d]);
+    } finally {
+      await older.end();
+      await s.stop();
+    }
   });
 });
 
@@ -220,7 +237,7 @@ describe("polling (the embedded database's mode)", () => {
 });
 
 /** Reads SSE messages from a response until `enough` says so. */
-async function readSse(res: Response, enough: (msgs: Record<string, string>[]) => boolean, timeoutMs = 5_000) {
+async function readSse(res: Response, enough: (msgs: Record<string, string>[]) => boolean, timeoutMs = 20_000) {
   const reader = res.body!.getReader();
   const decoder = new TextDecoder();
   const msgs: Record<string, string>[] = [];
@@ -283,6 +300,30 @@ describe("GET /api/events", () => {
     const resumed = await handleEventStreamRequest(get("/api/events?entityKind=queue_job", tokens.onlyfa!, { "last-event-id": events[0]!.id! }), t.engine);
     const again = await readSse(resumed, (m) => m.filter((x) => x.data).length >= 1);
     expect(again.filter((m) => m.data).map((m) => JSON.parse(m.data!).entityId)).toEqual([fa[1]]);
+  });
+});
+
+describe("a long-lived stream", () => {
+  it("sends a heartbeat with its position while nothing it takes happens", async () => {
+    const res = await handleEventStreamRequest(get("/api/events?entityKind=request", tokens.onlyfa!), t.engine, { heartbeatMs: 100 });
+    const reading = readSse(res, (m) => m.filter((x) => x.comment === "heartbeat").length >= 3);
+    await until(() => t.engine.feed.size > 0, "the stream to subscribe");
+    const msgs = await reading;
+    expect(msgs.filter((m) => m.data)).toEqual([]);
+    expect(msgs.filter((m) => m.comment === "heartbeat").length).toBeGreaterThanOrEqual(3);
+  });
+
+  it("ends when its token is revoked, and sees less when its scopes shrink", async () => {
+    const admin = { id: "system:test", kind: "system" as const, displayName: "test", scopes: new HeldScopes(["*"]) };
+    const made = await t.engine.access.credentials.createToken(admin, { principalId: "user:p1reader", name: "doomed", scopes: ["*"] });
+    const res = await handleEventStreamRequest(get("/api/events?entityKind=queue_job", made.token), t.engine, { reauthenticateMs: 0 });
+    const reading = readSse(res, (m) => m.some((x) => x.event === "unauthenticated"));
+    await until(() => t.engine.feed.size > 0, "the stream to subscribe");
+    await t.engine.access.credentials.revokeToken(made.clientId, "test");
+    await enqueue("fa", 1);
+    const msgs = await reading;
+    expect(msgs.filter((m) => m.data && m.event === undefined)).toEqual([]); // the event after the revocation is not sent
+    expect(JSON.parse(msgs.find((m) => m.event === "unauthenticated")!.data!).errorCode).toBe("UNAUTHENTICATED");
   });
 });
 

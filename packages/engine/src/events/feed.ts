@@ -1,4 +1,4 @@
-import { Backoff } from "@hourglass/db";
+import { Backoff, type Sql } from "@hourglass/db";
 import type { EngineContext } from "../context.ts";
 import { parseCursor, type Cursor } from "./cursor.ts";
 import { cursorAfter } from "./feed-match.ts";
@@ -38,7 +38,7 @@ export interface FeedSubscriber {
 
 /** After a read that left events of finished transactions waiting behind a running one, look again this soon, doubling. */
 const HELD_MIN_MS = 5;
-const HELD_MAX_MS = 200;
+const HELD_MAX_MS = 100;
 
 /**
  * The web process's live view of the event log: one reader that follows the
@@ -85,6 +85,11 @@ export class EventFeed {
   /** How many subscribers the feed serves now. */
   get size(): number {
     return this.subscribers.size;
+  }
+
+  /** Where the feed reads (streams read there too). */
+  get sql(): Sql {
+    return this.ctx.db.sql;
   }
 
   /** The references resolver the feed shares with streams' catch-up reads (one cache per process). */

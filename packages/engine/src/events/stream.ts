@@ -4,6 +4,7 @@ import { formatCursor, parseCursor, type Cursor } from "./cursor.ts";
 import { cursorAfter, type EventFilter } from "./feed-match.ts";
 import type { EventLog } from "./log.ts";
 import { EventSelector, selectEvents } from "./select.ts";
+import { nextTx } from "./sql/eventsAfter.ts";
 import type { FollowFilter } from "./sql/followEvents.ts";
 import type { EventInfo } from "./types.ts";
 
@@ -116,9 +117,9 @@ export async function* streamEvents(
   const batchSize = o.batchSize ?? 500;
   const sqlFilter = followFilter(selector.filters);
   try {
-    const end = await log.end();
-    // a position past the end (a cursor of another database) would wait forever: it starts at the end
-    let position = o.after && !cursorAfter(o.after, end) ? o.after : end;
+    // a cursor this database never issued (past its next transaction) would wait forever: it starts at the end
+    const foreign = o.after !== undefined && o.after.tx >= (await nextTx(feed.sql));
+    let position = o.after && !foreign ? o.after : await log.end();
     // first, where the stream starts (the feed is already delivering from no later than this)
     yield { events: [], topics: new Set(), cursor: formatCursor(position), gap: false };
     for (;;) {

@@ -14,3 +14,13 @@ export async function eventsAfter(db: Sql, after: Cursor): Promise<boolean> {
   const r = await db.query<{ held: boolean }>(SQL, [after.tx.toString(), after.id.toString()], "hg_events_after");
   return r.rows[0]?.held ?? false;
 }
+
+/**
+ * The id the next transaction will get (the snapshot's xmax): every event
+ * ever written has a smaller tx, so a cursor at or past it was not issued by
+ * this database (a restored backup, another server).
+ */
+export async function nextTx(db: Sql): Promise<bigint> {
+  const r = await db.query<{ next: string }>(`SELECT pg_snapshot_xmax(pg_current_snapshot())::text AS next`);
+  return BigInt(r.rows[0]!.next);
+}
