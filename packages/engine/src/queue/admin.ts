@@ -6,7 +6,7 @@ import { maskExecutor } from "../executors/secrets.ts";
 import { appendEvents } from "../events/sql/appendEvents.ts";
 import { withTransaction } from "../transaction.ts";
 import { checkQueueName } from "./descriptors.ts";
-import { queueSettings, queueState, settingsChanges } from "./queue-events.ts";
+import { adminActor, queueSettings, queueState, settingsChanges } from "./queue-events.ts";
 import type { CreateQueueInput, QueueSettings, QueueSettingsPatch } from "./schemas.ts";
 import { deleteQueue } from "./sql/deleteQueue.ts";
 import { insertQueue } from "./sql/insertQueue.ts";
@@ -66,7 +66,7 @@ export class QueueAdmin {
       if (row) {
         await appendEvents(sql, [{
           at: now, project: row.project, entityKind: "queue", entityId: name, action: "created",
-          to: queueState(row), actor: caller.id, payload: { settings: queueSettings(row) },
+          to: queueState(row), actor: adminActor(caller), payload: { settings: queueSettings(row) },
         }]);
       }
       return row;
@@ -77,7 +77,7 @@ export class QueueAdmin {
   /** Deletes the queue and all its jobs. Idempotent: a missing queue is a no-op. */
   async deleteQueue(caller: Caller, name: string): Promise<{ deleted: boolean }> {
     checkQueueName(name);
-    return { deleted: await deleteQueue(this.ctx.db.sql, { name, now: this.ctx.clock.now(), by: caller.id }) };
+    return { deleted: await deleteQueue(this.ctx.db.sql, { name, now: this.ctx.clock.now(), by: adminActor(caller) }) };
   }
 
   /**
@@ -109,7 +109,7 @@ export class QueueAdmin {
           const [from, to] = [queueState(before), queueState(row)];
           await appendEvents(sql, [{
             at: now, project: row.project, entityKind: "queue", entityId: name, action: "updated",
-            ...(from !== to && { from, to }), actor: caller.id, payload: { changes },
+            ...(from !== to && { from, to }), actor: adminActor(caller), payload: { changes },
           }]);
         }
         return row;
@@ -126,14 +126,15 @@ export class QueueAdmin {
    */
   async pauseQueue(caller: Caller, name: string, reason = ""): Promise<QueueInfo> {
     checkQueueName(name);
-    const row = await pauseQueue(this.ctx.db.sql, { name, now: this.ctx.clock.now(), by: caller.id, reason });
+    const now = this.ctx.clock.now();
+    const row = await pauseQueue(this.ctx.db.sql, { name, now, by: caller.id, actor: adminActor(caller), reason });
     return toQueueInfo(row ?? (await this.row(name)));
   }
 
   /** Restores the rate limit the queue had before it was paused. A queue not paused is left as it is (no event). */
   async resumeQueue(caller: Caller, name: string, reason = ""): Promise<QueueInfo> {
     checkQueueName(name);
-    const row = await resumeQueue(this.ctx.db.sql, { name, now: this.ctx.clock.now(), by: caller.id, reason });
+    const row = await resumeQueue(this.ctx.db.sql, { name, now: this.ctx.clock.now(), by: adminActor(caller), reason });
     return toQueueInfo(row ?? (await this.row(name)));
   }
 }

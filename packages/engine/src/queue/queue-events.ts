@@ -5,6 +5,7 @@
  */
 import { executorConfigSchema, type ExecutorConfig } from "../executors/config.ts";
 import { maskExecutor, SECRET_CHANGED, SECRET_MASK } from "../executors/secrets.ts";
+import { systemActor } from "../events/kinds.ts";
 import type { QueueRow } from "./sql/queueRow.ts";
 
 /** A queue's state, as its events' from / to name it. */
@@ -17,6 +18,13 @@ export const QUEUE_STATES = [
 export type QueueState = (typeof QUEUE_STATES)[number];
 
 export const queueState = (row: Pick<QueueRow, "dequeueRateLimit">): QueueState => (row.dequeueRateLimit === 0 ? "PAUSED" : "ACTIVE");
+
+/**
+ * The actor of an administration call: an API caller's id as it is
+ * ("user:alice"); a bare name is one of Hourglass's own parts creating its
+ * queues ("scheduler" → "system:scheduler").
+ */
+export const adminActor = (caller: { id: string }) => (caller.id.includes(":") ? caller.id : systemActor(caller.id));
 
 /** field → { from, to }: what one change changed (executor fields as `executor.<field>`). */
 export type Changes = Record<string, { from: unknown; to: unknown }>;

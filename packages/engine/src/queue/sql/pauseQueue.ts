@@ -17,13 +17,16 @@ WITH moved AS (
   RETURNING ${QUEUE_RETURNING}
 ), ev AS (
   INSERT INTO event_log (${EVENT_COLUMNS})
-  SELECT $2, m.project, 'queue', m.name, 'paused', 'ACTIVE', 'PAUSED', $4, $3,
+  SELECT $2, m.project, 'queue', m.name, 'paused', 'ACTIVE', 'PAUSED', $4, $5,
          jsonb_build_object('rateLimitBeforePause', m."rateLimitBeforePause")
     FROM moved m
 )
 SELECT * FROM moved`;
 
-export async function pauseQueue(db: Sql, q: { name: string; now: Date; by: string; reason: string }): Promise<QueueRow | null> {
-  const r = await db.query(SQL, [q.name, q.now, q.by, q.reason]);
+/** `by` is recorded as who paused the queue, `actor` in its event. */
+export async function pauseQueue(
+  db: Sql, q: { name: string; now: Date; by: string; actor: string; reason: string },
+): Promise<QueueRow | null> {
+  const r = await db.query(SQL, [q.name, q.now, q.by, q.reason, q.actor]);
   return r.rows[0] ? toQueueRow(r.rows[0]) : null;
 }
