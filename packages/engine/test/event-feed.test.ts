@@ -265,6 +265,8 @@ async function readSse(res: Response, enough: (msgs: Record<string, string>[]) =
   return msgs;
 }
 
+type ErrorBody = { error: { message: string; data: { errorCode: string } } };
+
 const get = (path: string, token: string | null, headers: Record<string, string> = {}) =>
   new Request(`http://127.0.0.1${path}`, { headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers } });
 
@@ -273,13 +275,13 @@ describe("GET /api/events", () => {
     expect((await handleEventStreamRequest(get("/api/events", null), t.engine)).status).toBe(401);
     const bad = await handleEventStreamRequest(get("/api/events?entityKind=queue_jobs&project=a%20b&frobnicate=1", t.token), t.engine);
     expect(bad.status).toBe(400);
-    const body = await bad.json();
+    const body = (await bad.json()) as ErrorBody;
     expect(body.error.data.errorCode).toBe("INVALID_ARGUMENT");
     expect(body.error.message).toMatch(/frobnicate: unknown parameter/);
     expect(body.error.message).toMatch(/entityKind\.0: not an entity kind/);
     expect(body.error.message).toMatch(/project\.0: not a project name/);
     const cursor = await handleEventStreamRequest(get("/api/events", t.token, { "last-event-id": "yesterday" }), t.engine);
-    expect((await cursor.json()).error.message).toMatch(/Last-Event-ID: not a cursor/);
+    expect(((await cursor.json()) as ErrorBody).error.message).toMatch(/Last-Event-ID: not a cursor/);
   });
 
   it("streams what the caller may see, each event with its cursor as the id, and resumes from Last-Event-ID", async () => {
@@ -339,6 +341,6 @@ describe("GET /api/events/changes", () => {
     expect(JSON.parse(change.data!)).toEqual({ topics: [1] });
     expect(change.id).toMatch(/^\d+\.\d+$/);
     const bad = await handleChangesRequest(get(`/api/events/changes?topics=${encodeURIComponent("[{\"queues\":1}]")}`, t.token), t.engine);
-    expect((await bad.json()).error.message).toMatch(/topics\.0/);
+    expect(((await bad.json()) as ErrorBody).error.message).toMatch(/topics\.0/);
   });
 });

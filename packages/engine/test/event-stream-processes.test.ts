@@ -31,7 +31,7 @@ class WebProcess {
 
   async port(): Promise<number> {
     const line = await until(() => /listening (\d+)/.exec(this.output), `the web process to listen (output: ${this.output})`, 30_000);
-    return Number(line[1]);
+    return Number(line![1]);
   }
 }
 
