@@ -65,10 +65,11 @@ export class SseClient {
     let msg = { id: this.lastId, event: "", data: [] as string[] };
     for await (const chunk of body) {
       buf += decoder.decode(chunk, { stream: true });
+      let start = 0;
       let nl: number;
-      while ((nl = buf.indexOf("\n")) >= 0) {
-        const line = buf.slice(0, nl).replace(/\r$/, "");
-        buf = buf.slice(nl + 1);
+      while ((nl = buf.indexOf("\n", start)) >= 0) {
+        const line = buf.slice(start, nl).replace(/\r$/, "");
+        start = nl + 1;
         if (line === "") {
           this.lastId = msg.id;
           if (msg.data.length > 0) {
@@ -88,6 +89,7 @@ export class SseClient {
         else if (field === "data") msg.data.push(value);
         else if (field === "retry" && /^\d+$/.test(value)) this.retryMs = Number(value);
       }
+      buf = buf.slice(start);
     }
   }
 

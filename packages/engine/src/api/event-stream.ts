@@ -14,6 +14,7 @@ import type { Credentials } from "../access/host/credentials.ts";
 import type { Engine } from "../engine.ts";
 import { isHourglassError } from "../errors.ts";
 import { EventSelector, selectEvents } from "../events/select.ts";
+import type { EventInfo } from "../events/types.ts";
 import { streamEvents, type StreamItem } from "../events/stream.ts";
 import { credentialsOf } from "./credentials-of.ts";
 import { parsePublicParams, parseTopicsParams, type ParamsResult } from "./event-stream-params.ts";
@@ -61,8 +62,12 @@ interface Session {
   /** The stream's position (an SSE id), and the last one the client was sent. */
   position: string;
   sent: string;
-  /** Re-checks the caller when due; false when its credentials no longer hold (the stream was told and must end). */
-  stillAllowed(w: SseWriter): Promise<boolean>;
+  /**
+   * Re-checks the caller when due: "same" (not due, or the database is away),
+   * "renewed" (checked: its current scopes apply from now on), "denied" (its
+   * credentials no longer hold; the client was told, the stream must end).
+   */
+  stillAllowed(w: SseWriter): Promise<"same" | "renewed" | "denied">;
 }
 
 type Producer = (s: Session, w: SseWriter, signal: AbortSignal) => Promise<void>;
@@ -150,37 +155,58 @@ function newSession(
   return {
     engine, options, stream, selector, topics, position: start, sent: start,
     async stillAllowed(w) {
-      if (Date.now() - checkedAt < (options.reauthenticateMs ?? 30_000)) return true;
+      if (Date.now() - checkedAt < (options.reauthenticateMs ?? 30_000)) return "same";
       try {
         const caller = await engine.access.credentials.authenticate(credentials);
         checkedAt = Date.now();
         selector.setScopes(caller.scopes);
-        return true;
+        return "renewed";
       } catch (err) {
-        if (!isHourglassError(err) || err.code !== "UNAUTHENTICATED") return true; // the database is away: check later
+        if (!isHourglassError(err) || err.code !== "UNAUTHENTICATED") return "same"; // the database is away: check later
         await w.send(`event: unauthenticated\ndata: ${JSON.stringify({ errorCode: "UNAUTHENTICATED", message: err.message })}\n\n`);
-        return false;
+        return "denied";
       }
     },
   };
 }
 
-/** The item again under the caller's current scopes (they may have changed at the last check). */
+/** The next item, checked against the caller's current credentials; null when they no longer hold. */
+async function nextItem(s: Session, w: SseWriter): Promise<StreamItem | null> {
+  const next = await s.stream.next();
+  if (next.done) return null;
+  if (next.value.events.length === 0) return next.value;
+  const allowed = await s.stillAllowed(w);
+  if (allowed === "denied") return null;
+  return allowed === "renewed" ? recheck(s, next.value) : next.value;
+}
+
+/** The item again under the caller's scopes as just renewed (the feed selected it under the old ones). */
 async function recheck(s: Session, item: StreamItem): Promise<StreamItem> {
-  if (item.events.length === 0) return item;
   const [taken] = await selectEvents(item.events, [s.selector], s.engine.feed.refs);
   return { ...item, events: taken!.events, topics: taken!.topics };
+}
+
+/**
+ * An event's SSE message. Every stream the feed hands the same batch to gets
+ * the same objects, so each is serialized once, however many subscribers.
+ */
+const messages = new WeakMap<EventInfo, string>();
+function messageOf(e: EventInfo): string {
+  let text = messages.get(e);
+  if (text === undefined) {
+    text = `id: ${e.cursor}\ndata: ${JSON.stringify(e)}\n\n`;
+    messages.set(e, text);
+  }
+  return text;
 }
 
 /** The public stream: each event as one message, its cursor as the id, the event (EventInfo) as JSON data. */
 async function writeEvents(s: Session, w: SseWriter, signal: AbortSignal): Promise<void> {
   for (;;) {
-    const next = await s.stream.next();
-    if (next.done || signal.aborted) return;
-    if (next.value.events.length > 0 && !(await s.stillAllowed(w))) return;
-    const item = await recheck(s, next.value);
+    const item = await nextItem(s, w);
+    if (!item || signal.aborted) return;
     let text = "";
-    for (const e of item.events) text += `id: ${e.cursor}\ndata: ${JSON.stringify(e)}\n\n`;
+    for (const e of item.events) text += messageOf(e);
     if (item.events.length > 0) s.sent = item.events[item.events.length - 1]!.cursor;
     s.position = item.cursor;
     if (text) await w.send(text);
@@ -209,10 +235,8 @@ async function writeChanges(s: Session, w: SseWriter, signal: AbortSignal): Prom
   };
   try {
     for (;;) {
-      const next = await s.stream.next();
-      if (next.done || signal.aborted) return;
-      if (next.value.events.length > 0 && !(await s.stillAllowed(w))) return;
-      const item = await recheck(s, next.value);
+      const item = await nextItem(s, w);
+      if (!item || signal.aborted) return;
       s.position = item.cursor;
       if (item.gap) for (let i = 0; i < Math.max(1, s.topics); i++) pending.add(i);
       for (const t of item.topics) pending.add(t);
