@@ -4,7 +4,7 @@ import { isDashboardPage, safeNextPath, signInUrl } from "../src/lib/sign-in-pat
 describe("isDashboardPage", () => {
   it("is every page but the API, the sign-in page, Next's assets, the icon and /metrics", () => {
     for (const p of ["/", "/queues", "/jobs/demo/heartbeat", "/requests/abc", "/apis", "/sign-in-help"]) expect(isDashboardPage(p), p).toBe(true);
-    for (const p of ["/api", "/api/trpc/queues.getQueueNames", "/api/session", "/sign-in", "/sign-in/", "/_next/static/chunk.js", "/favicon.ico", "/metrics"]) {
+    for (const p of ["/api", "/api/trpc/queues.getQueueNames", "/api/session", "/api/events", "/api/events/changes", "/sign-in", "/sign-in/", "/_next/static/chunk.js", "/favicon.ico", "/metrics"]) {
       expect(isDashboardPage(p), p).toBe(false);
     }
   });

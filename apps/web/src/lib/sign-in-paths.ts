@@ -5,7 +5,7 @@ export const SIGN_IN_PATH = "/sign-in";
 
 /**
  * Whether a request for `pathname` is a dashboard page, which the proxy sends
- * to the sign-in page when it carries no session cookie. The API answers
+ * to the sign-in page when it carries no session cookie. The API (its event streams too) answers
  * for itself (401), and the sign-in page, Next's assets and the icon are
  * served to anyone, as is /metrics (Prometheus has no session; it answers
  * 401 itself when HOURGLASS_METRICS_TOKEN is set).
