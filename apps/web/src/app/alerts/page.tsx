@@ -1,15 +1,22 @@
 "use client";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useState } from "react";
+import { useState, type FormEvent } from "react";
 import { useKnownProjects } from "@/components/access/known-projects";
 import { Button, Card, inputClass } from "@/components/ui";
+
+const CHIP = "inline-block rounded-md border border-slate-300 px-3 py-1.5 text-sm hover:bg-slate-50 "
+  + "dark:border-slate-700 dark:hover:bg-slate-800";
 
 /** Alerts are per project: pick one you can see, or name any project. */
 export default function AlertsPage() {
   const projects = useKnownProjects();
   const router = useRouter();
   const [name, setName] = useState("");
+  const open = (e: FormEvent) => {
+    e.preventDefault();
+    if (name.trim()) router.push(`/alerts/${encodeURIComponent(name.trim())}`);
+  };
   return (
     <div className="space-y-4">
       <h1 className="text-2xl font-semibold">Alerts</h1>
@@ -21,13 +28,14 @@ export default function AlertsPage() {
         <ul className="flex flex-wrap gap-2" aria-label="Projects">
           {projects.map((p) => (
             <li key={p}>
-              <Link href={`/alerts/${encodeURIComponent(p)}`} className="inline-block rounded-md border border-slate-300 px-3 py-1.5 text-sm hover:bg-slate-50 dark:border-slate-700 dark:hover:bg-slate-800">{p}</Link>
+              <Link href={`/alerts/${encodeURIComponent(p)}`} className={CHIP}>{p}</Link>
             </li>
           ))}
           {projects.length === 0 && <li className="text-sm text-slate-500">No projects you can see yet.</li>}
         </ul>
-        <form className="mt-4 flex gap-2" onSubmit={(e) => (e.preventDefault(), name.trim() && router.push(`/alerts/${encodeURIComponent(name.trim())}`))}>
-          <input className={`${inputClass} max-w-xs`} value={name} onChange={(e) => setName(e.target.value)} placeholder="another project" aria-label="Project name" />
+        <form className="mt-4 flex gap-2" onSubmit={open}>
+          <input className={`${inputClass} max-w-xs`} value={name} onChange={(e) => setName(e.target.value)}
+            placeholder="another project" aria-label="Project name" />
           <Button type="submit">Open</Button>
         </form>
       </Card>

@@ -6,7 +6,10 @@ import { useTRPC } from "@/lib/trpc";
 import { Badge, Button, ErrorText, Time } from "../ui";
 
 /** Delivery states in the badge colours of the states they resemble. */
-const BADGE: Record<DeliveryInfo["state"], string> = { COLLECTING: "WAITING", SENDING: "RUNNING", DELIVERED: "SUCCEEDED", FAILED: "FAILED" };
+export const DELIVERY_BADGE: Record<DeliveryInfo["state"], string> = {
+  COLLECTING: "WAITING", SENDING: "RUNNING", DELIVERED: "SUCCEEDED", FAILED: "FAILED",
+};
+const TEST_TAG = "ml-1 rounded bg-slate-100 px-1 text-slate-600 dark:bg-slate-800";
 
 /**
  * A rule's notifications, newest first: state, how many firings each one
@@ -35,9 +38,9 @@ export function DeliveryHistory({ ruleId }: { ruleId: string }) {
             {rows.map((d) => (
               <Fragment key={d.id}>
                 <tr data-delivery={d.id} data-state={d.state}>
-                  <td className="px-3 py-2 font-mono text-xs">{d.id}{d.test && <span className="ml-1 rounded bg-slate-100 px-1 text-slate-600 dark:bg-slate-800">test</span>}</td>
-                  <td className="px-3 py-2"><Badge state={BADGE[d.state]}>{d.state}</Badge></td>
-                  <td className="px-3 py-2" title={d.firstFiredAtMillis ? `first ${new Date(d.firstFiredAtMillis).toISOString()}, last ${new Date(d.lastFiredAtMillis!).toISOString()}` : undefined}>
+                  <td className="px-3 py-2 font-mono text-xs">{d.id}{d.test && <span className={TEST_TAG}>test</span>}</td>
+                  <td className="px-3 py-2"><Badge state={DELIVERY_BADGE[d.state]}>{d.state}</Badge></td>
+                  <td className="px-3 py-2" title={firedSpan(d)}>
                     {d.test ? "—" : d.count === 1 ? "1" : `${d.count} collapsed`}
                   </td>
                   <td className="px-3 py-2">
@@ -68,7 +71,9 @@ export function DeliveryHistory({ ruleId }: { ruleId: string }) {
               </Fragment>
             ))}
             {page.data && rows.length === 0 && (
-              <tr><td colSpan={7} className="px-3 py-6 text-center text-slate-500">No notifications yet. Send a test to try the channel.</td></tr>
+              <tr>
+                <td colSpan={7} className="px-3 py-6 text-center text-slate-500">No notifications yet. Send a test to try the channel.</td>
+              </tr>
             )}
           </tbody>
         </table>
@@ -79,6 +84,12 @@ export function DeliveryHistory({ ruleId }: { ruleId: string }) {
       </div>
     </div>
   );
+}
+
+/** When its first and last firings were, for a title. */
+function firedSpan(d: DeliveryInfo): string | undefined {
+  if (d.firstFiredAtMillis === null || d.lastFiredAtMillis === null) return undefined;
+  return `first ${new Date(d.firstFiredAtMillis).toISOString()}, last ${new Date(d.lastFiredAtMillis).toISOString()}`;
 }
 
 function DeliveryDetails({ d }: { d: DeliveryInfo }) {
@@ -98,7 +109,9 @@ function DeliveryDetails({ d }: { d: DeliveryInfo }) {
         )}
       </div>
       <div>
-        <div className="mb-1 font-semibold uppercase tracking-wide text-slate-500">Firings {d.count > firings.length ? `(first ${firings.length} of ${d.count})` : ""}</div>
+        <div className="mb-1 font-semibold uppercase tracking-wide text-slate-500">
+          Firings {d.count > firings.length ? `(first ${firings.length} of ${d.count})` : ""}
+        </div>
         {firings.length === 0 ? <p className="text-slate-500">{d.test ? "A test notification." : "None."}</p> : (
           <ul className="space-y-1">
             {firings.map((f, i) => <li key={i}><Time ms={f.at} /> {f.text}</li>)}

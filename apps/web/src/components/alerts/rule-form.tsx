@@ -1,5 +1,7 @@
 "use client";
-import { ALERT_KIND_DOC, ALERT_KINDS, ALERT_TARGET, MIN_SECRET_LENGTH, type AlertRuleInfo, type RuleDefinition } from "@hourglass/engine/alerts";
+import {
+  ALERT_KIND_DOC, ALERT_KINDS, ALERT_TARGET, MIN_SECRET_LENGTH, type AlertRuleInfo, type RuleDefinition,
+} from "@hourglass/engine/alerts";
 import { useState, type FormEvent } from "react";
 import { AlertFormError, formFromRule, ruleFromForm, type AlertFormState } from "@/lib/alert-form";
 import { Button, ErrorText, Field, inputClass } from "../ui";
@@ -96,8 +98,8 @@ export function RuleForm(props: {
               <input className={inputClass} value={f.url} onChange={set("url")} placeholder="https://hooks.example.com/hourglass" />
             </Field>
             <Field label="Signing secret"
-              hint={`X-Hourglass-Signature: sha256=<HMAC-SHA256 of the body with it>. At least ${MIN_SECRET_LENGTH} characters; never shown again.`
-                + (secretSet ? " Leave empty to keep the stored one." : "")}>
+              hint={`X-Hourglass-Signature: sha256=<HMAC-SHA256 of the body with it>. At least ${MIN_SECRET_LENGTH} characters; `
+                + `never shown again.${secretSet ? " Leave empty to keep the stored one." : ""}`}>
               <input className={inputClass} type="password" autoComplete="new-password" value={f.secret} onChange={set("secret")}
                 placeholder={secretSet ? "(set: leave empty to keep)" : ""} />
             </Field>
@@ -111,12 +113,15 @@ export function RuleForm(props: {
               <input className={inputClass} value={f.from} onChange={set("from")} />
             </Field>
             <label className="flex items-center gap-2 text-sm">
-              <input type="checkbox" checked={f.ownSmtp} onChange={set("ownSmtp")} /> Its own SMTP server (otherwise the workers' HOURGLASS_SMTP_URL)
+              <input type="checkbox" checked={f.ownSmtp} onChange={set("ownSmtp")} />
+              Its own SMTP server (otherwise the workers&apos; HOURGLASS_SMTP_URL)
             </label>
             {f.ownSmtp && (
               <div className="grid grid-cols-2 gap-3">
                 <Field label="SMTP host"><input className={inputClass} value={f.smtpHost} onChange={set("smtpHost")} /></Field>
-                <Field label="SMTP port"><input className={inputClass} inputMode="numeric" value={f.smtpPort} onChange={set("smtpPort")} /></Field>
+                <Field label="SMTP port">
+                  <input className={inputClass} inputMode="numeric" value={f.smtpPort} onChange={set("smtpPort")} />
+                </Field>
                 <Field label="SMTP username"><input className={inputClass} value={f.smtpUsername} onChange={set("smtpUsername")} /></Field>
                 <Field label="SMTP password" hint={passwordSet ? "Leave empty to keep the stored one." : undefined}>
                   <input className={inputClass} type="password" autoComplete="new-password" value={f.smtpPassword} onChange={set("smtpPassword")}
@@ -132,7 +137,8 @@ export function RuleForm(props: {
       </fieldset>
 
       <div className="grid grid-cols-2 gap-3">
-        <Field label="Collapse window (min)" hint="Firings within this long of the first are sent as one notification that says how many. 0 = each alone.">
+        <Field label="Collapse window (min)"
+          hint="Firings within this long of the first are sent as one notification that says how many. 0 = each alone.">
           <input className={inputClass} inputMode="decimal" value={f.windowMinutes} onChange={set("windowMinutes")} />
         </Field>
         <label className="flex items-center gap-2 self-center text-sm">

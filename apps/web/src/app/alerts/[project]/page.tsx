@@ -4,7 +4,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useParams, useRouter, useSearchParams } from "next/navigation";
 import { Suspense, useState } from "react";
-import { DeliveryHistory } from "@/components/alerts/delivery-history";
+import { DELIVERY_BADGE, DeliveryHistory } from "@/components/alerts/delivery-history";
 import { RuleForm } from "@/components/alerts/rule-form";
 import { Badge, Button, Card, ConfirmDialog, ErrorText, Modal, Time } from "@/components/ui";
 import { describeRule } from "@/lib/alert-form";
@@ -12,6 +12,9 @@ import { useCan } from "@/lib/can";
 import { useLive } from "@/lib/live";
 import { need } from "@/lib/permissions";
 import { useTRPC } from "@/lib/trpc";
+
+const SELECTED = "bg-indigo-50/60 dark:bg-indigo-950/30";
+const LINK = "text-indigo-700 hover:underline dark:text-indigo-300";
 
 export default function ProjectAlertsPage() {
   return <Suspense><ProjectAlerts /></Suspense>;
@@ -28,6 +31,8 @@ function ProjectAlerts() {
   const queryClient = useQueryClient();
   const can = useCan();
   const cannotManage = can.missing(need.alerts("manage", project));
+  /** A write button: disabled, saying which scope is missing, for a caller who may not manage the project's alerts. */
+  const manage = { disabled: cannotManage !== undefined, title: cannotManage };
   const rules = useQuery(trpc.alerts.list.queryOptions({ project }));
   useLive([{ filter: { projects: [project], entityKinds: ["alert_rule"] }, invalidate: [trpc.alerts.pathFilter()] }]);
   const [dialog, setDialog] = useState<Dialog>(null);
@@ -48,15 +53,14 @@ function ProjectAlerts() {
     onSuccess: (d) => done(`Test notification ${d.id} queued; its delivery appears below.`)(),
   }));
   const chosen = rules.data?.find((r) => r.id === selected) ?? null;
+  const editing = dialog?.kind === "edit" ? dialog.rule : null;
 
   return (
     <div className="space-y-4">
       <nav className="text-sm text-slate-500"><Link href="/alerts" className="hover:underline">Alerts</Link> / {project}</nav>
       <div className="flex flex-wrap items-center justify-between gap-3">
         <h1 className="text-2xl font-semibold">Alerts of {project}</h1>
-        <Button tone="primary" onClick={() => (create.reset(), setDialog({ kind: "create" }))} disabled={cannotManage !== undefined} title={cannotManage}>
-          New rule
-        </Button>
+        <Button tone="primary" onClick={() => (create.reset(), setDialog({ kind: "create" }))} {...manage}>New rule</Button>
       </div>
       {notice && <p role="status" className="text-sm text-emerald-700 dark:text-emerald-300">{notice}</p>}
       <ErrorText error={rules.error ?? test.error} />
@@ -64,28 +68,30 @@ function ProjectAlerts() {
         <table className="min-w-full text-sm" aria-label="Alert rules">
           <thead className="bg-slate-50 text-left text-xs uppercase tracking-wide text-slate-500 dark:bg-slate-800/50 dark:text-slate-400">
             <tr>
-              <th className="px-4 py-2">Rule</th><th className="px-4 py-2">Watches</th><th className="px-4 py-2">Notifies</th>
-              <th className="px-4 py-2">Window</th><th className="px-4 py-2">Last notification</th><th className="px-4 py-2 text-right">Actions</th>
+              {["Rule", "Watches", "Notifies", "Window", "Last notification"].map((h) => <th key={h} className="px-4 py-2">{h}</th>)}
+              <th className="px-4 py-2 text-right">Actions</th>
             </tr>
           </thead>
           <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
             {rules.data?.map((r) => (
-              <tr key={r.id} data-rule={r.name} aria-selected={r.id === selected} className={r.id === selected ? "bg-indigo-50/60 dark:bg-indigo-950/30" : undefined}>
+              <tr key={r.id} data-rule={r.name} aria-selected={r.id === selected} className={r.id === selected ? SELECTED : undefined}>
                 <td className="px-4 py-2 font-medium">
-                  <Link className="text-indigo-700 hover:underline dark:text-indigo-300" href={`/alerts/${project}?rule=${r.id}`}>{r.name}</Link>
+                  <Link className={LINK} href={`/alerts/${project}?rule=${r.id}`}>{r.name}</Link>
                   {!r.enabled && <span className="ml-2"><Badge state="DISABLED">disabled</Badge></span>}
                 </td>
                 <td className="px-4 py-2">{describeRule(r)}</td>
                 <td className="px-4 py-2 break-all">{r.channel.kind === "webhook" ? r.channel.url : `email ${r.channel.to.join(", ")}`}</td>
                 <td className="px-4 py-2">{r.collapseWindowMillis === 0 ? "none" : `${r.collapseWindowMillis / 60_000} min`}</td>
                 <td className="px-4 py-2">
-                  {r.lastDelivery ? <><Badge state={r.lastDelivery.state === "DELIVERED" ? "SUCCEEDED" : r.lastDelivery.state === "FAILED" ? "FAILED" : "RUNNING"}>{r.lastDelivery.state}</Badge> <Time ms={r.lastDelivery.atMillis} /></> : <span className="text-slate-400">—</span>}
+                  {r.lastDelivery
+                    ? <><Badge state={DELIVERY_BADGE[r.lastDelivery.state]}>{r.lastDelivery.state}</Badge> <Time ms={r.lastDelivery.atMillis} /></>
+                    : <span className="text-slate-400">—</span>}
                 </td>
                 <td className="px-4 py-2">
                   <div className="flex justify-end gap-2">
-                    <Button onClick={() => test.mutate({ id: r.id })} disabled={test.isPending || cannotManage !== undefined} title={cannotManage}>Send test</Button>
-                    <Button onClick={() => (update.reset(), setDialog({ kind: "edit", rule: r }))} disabled={cannotManage !== undefined} title={cannotManage}>Edit</Button>
-                    <Button onClick={() => (remove.reset(), setDialog({ kind: "delete", rule: r }))} disabled={cannotManage !== undefined} title={cannotManage}>Delete</Button>
+                    <Button onClick={() => test.mutate({ id: r.id })} {...manage} disabled={manage.disabled || test.isPending}>Send test</Button>
+                    <Button onClick={() => (update.reset(), setDialog({ kind: "edit", rule: r }))} {...manage}>Edit</Button>
+                    <Button onClick={() => (remove.reset(), setDialog({ kind: "delete", rule: r }))} {...manage}>Delete</Button>
                   </div>
                 </td>
               </tr>
@@ -107,7 +113,7 @@ function ProjectAlerts() {
         <RuleForm busy={create.isPending} error={create.error} onCancel={() => setDialog(null)}
           onSubmit={(rule) => create.mutate({ ...rule, project })} />
       </Modal>
-      <Modal open={dialog?.kind === "edit"} title={`Edit ${dialog?.kind === "edit" ? dialog.rule.name : ""}`} onClose={() => setDialog(null)}>
+      <Modal open={dialog?.kind === "edit"} title={`Edit ${editing?.name ?? ""}`} onClose={() => setDialog(null)}>
         {dialog?.kind === "edit" && (
           <RuleForm rule={dialog.rule} busy={update.isPending} error={update.error} onCancel={() => setDialog(null)}
             onSubmit={(rule) => update.mutate({ id: dialog.rule.id, rule })} />
