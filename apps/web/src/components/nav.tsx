@@ -30,7 +30,7 @@ export function Nav() {
         </Link>
         {!signingIn && (
           <>
-            <ul className="flex gap-1">
+            <ul className="flex flex-wrap gap-1">
               {SECTIONS.map((s) => {
                 const active = path.startsWith(s.href);
                 return (
