@@ -25,7 +25,8 @@ export interface AuditExportOptions {
 }
 
 function refuse(status: number, code: string, errorCode: string, message: string, issues?: unknown): Response {
-  return Response.json({ error: { message, code: -32600, data: { code, httpStatus: status, errorCode, ...(issues ? { issues } : {}) } } }, { status });
+  const data = { code, httpStatus: status, errorCode, ...(issues ? { issues } : {}) };
+  return Response.json({ error: { message, code: -32600, data } }, { status });
 }
 
 export async function handleAuditExportRequest(req: Request, engine: Engine, options: AuditExportOptions = {}): Promise<Response> {

@@ -44,7 +44,8 @@ export class AuditLog {
 
   async search(scopes: HeldScopes, filter: AuditFilter & { before?: string; limit: number }): Promise<AuditPage> {
     const projects = visibleProjects(scopes);
-    const wanted = filter.project === undefined ? projects : projects === null || projects.includes(filter.project) ? [filter.project] : [];
+    const asked = filter.project;
+    const wanted = asked === undefined ? projects : projects === null || projects.includes(asked) ? [asked] : [];
     if (wanted !== null && wanted.length === 0) return { events: [], next: null };
     const selector = new EventSelector([], scopes);
     const found: EventInfo[] = [];

@@ -35,7 +35,7 @@ export class BulkActions {
         priority: input.priority ?? null, attemptsToAllow: input.attemptsToAllow,
         runAfterTimestampMillis: runAfter.getTime(), limit: input.limit,
       };
-      await this.summary(sql, n, { at: now, project: queue.project, queue: input.queueName, action: "jobs_retried", actor: caller.id, filter });
+      await this.summary(sql, n, { at: now, project: queue.project, queue: input.queueName, action: "jobs_retried", actor: caller.id }, filter);
       return n;
     });
     return { retried };
@@ -52,21 +52,24 @@ export class BulkActions {
         input.limit,
         caller.id,
       );
-      const filter = { jobState: input.jobState, priority: input.priority ?? null, bodyRegexToMatch: input.bodyRegexToMatch ?? null, limit: input.limit };
-      await this.summary(sql, n, { at: now, project: queue.project, queue: input.queueName, action: "jobs_deleted", actor: caller.id, filter });
+      const filter = {
+        jobState: input.jobState, priority: input.priority ?? null, bodyRegexToMatch: input.bodyRegexToMatch ?? null, limit: input.limit,
+      };
+      await this.summary(sql, n, { at: now, project: queue.project, queue: input.queueName, action: "jobs_deleted", actor: caller.id }, filter);
       return n;
     }).catch((err) => translatePgError(err, {}));
     return { deleted };
   }
 
+  /** The action's one event on its queue: who, with what filter, how many (none when it moved none). */
   private summary(
     sql: Parameters<typeof appendEvents>[0], count: number,
-    e: { at: Date; project: string; queue: string; action: string; actor: string; filter: Record<string, unknown> },
+    e: { at: Date; project: string; queue: string; action: string; actor: string }, filter: Record<string, unknown>,
   ): Promise<void> {
     if (count === 0) return Promise.resolve();
     return appendEvents(sql, [{
       at: e.at, project: e.project, entityKind: "queue", entityId: e.queue, action: e.action, actor: e.actor,
-      payload: { filter: e.filter, count },
+      payload: { filter, count },
     }]);
   }
 }

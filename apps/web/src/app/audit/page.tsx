@@ -10,6 +10,9 @@ import { useWhoami } from "@/lib/session";
 import { useTRPC } from "@/lib/trpc";
 
 const PAGE_SIZE = 100;
+/** A link that looks like the plain Button (the exports are downloads, so links). */
+const LINK_BUTTON = "inline-flex items-center rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium shadow-sm "
+  + "hover:bg-slate-50 dark:border-slate-700 dark:bg-slate-900 dark:hover:bg-slate-800";
 
 export default function AuditPage() {
   return <Suspense><AuditLog /></Suspense>;
@@ -67,10 +70,10 @@ function AuditLog() {
         <h1 className="text-2xl font-semibold">Audit log</h1>
         <div className="ml-auto flex gap-2">
           <Button onClick={refresh}>Refresh</Button>
-          <a href={exportHref("jsonl", filter)} download className="inline-flex items-center rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium shadow-sm hover:bg-slate-50 dark:border-slate-700 dark:bg-slate-900 dark:hover:bg-slate-800">
+          <a href={exportHref("jsonl", filter)} download className={LINK_BUTTON}>
             Export JSON lines
           </a>
-          <a href={exportHref("csv", filter)} download className="inline-flex items-center rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium shadow-sm hover:bg-slate-50 dark:border-slate-700 dark:bg-slate-900 dark:hover:bg-slate-800">
+          <a href={exportHref("csv", filter)} download className={LINK_BUTTON}>
             Export CSV
           </a>
         </div>
@@ -85,7 +88,9 @@ function AuditLog() {
         {next !== null && (
           <Button disabled={last?.isFetching} onClick={() => setBefores([...befores, next])}>Load more</Button>
         )}
-        <span className="text-sm text-slate-500">{events.length} event{events.length === 1 ? "" : "s"} shown{next === null && !loading ? ", no more" : ""}</span>
+        <span className="text-sm text-slate-500">
+          {events.length} event{events.length === 1 ? "" : "s"} shown{next === null && !loading ? ", no more" : ""}
+        </span>
       </div>
     </div>
   );

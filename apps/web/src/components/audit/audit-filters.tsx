@@ -34,7 +34,8 @@ export function AuditFilters({ query, onChange, me }: { query: AuditQuery; onCha
       {text("project", "Project", "any")}
       <label className="flex flex-col gap-1">
         Entity
-        <select aria-label="Entity kind" className={controlClass} value={draft.entityKind} onChange={(e) => apply({ entityKind: e.target.value as EntityKind | "" })}>
+        <select aria-label="Entity kind" className={controlClass} value={draft.entityKind}
+          onChange={(e) => apply({ entityKind: e.target.value as EntityKind | "" })}>
           <option value="">any kind</option>
           {ENTITY_KINDS.map((k) => <option key={k} value={k}>{k}</option>)}
         </select>

@@ -45,8 +45,10 @@ export const principalState = (disabled: boolean) => (disabled ? "DISABLED" : "A
 export const sessionRef = (idHash: string) => idHash.slice(0, 16);
 
 /** field → { from, to } for each field of `after` (not undefined) whose value differs from `before`'s, compared as JSON. */
-export function fieldChanges(before: Record<string, unknown>, after: Record<string, unknown>): Record<string, { from: unknown; to: unknown }> {
-  const changes: Record<string, { from: unknown; to: unknown }> = {};
+export type Changes = Record<string, { from: unknown; to: unknown }>;
+
+export function fieldChanges(before: Record<string, unknown>, after: Record<string, unknown>): Changes {
+  const changes: Changes = {};
   for (const field of Object.keys(after)) {
     if (after[field] === undefined) continue;
     if (JSON.stringify(before[field] ?? null) !== JSON.stringify(after[field] ?? null)) {

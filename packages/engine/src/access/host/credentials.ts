@@ -230,7 +230,10 @@ export class Authenticator {
       });
       await recordAccessEvent(tx, {
         at: now, entityKind: "token", entityId: id, action: "created", to: "ACTIVE", actor: creator.id,
-        payload: { principal: input.principalId, name: input.name, scopes: input.scopes, expiresAtTimestampMillis: expiresAt?.getTime() ?? null },
+        payload: {
+          principal: input.principalId, name: input.name, scopes: input.scopes,
+          expiresAtTimestampMillis: expiresAt?.getTime() ?? null,
+        },
       });
       return made;
     });
