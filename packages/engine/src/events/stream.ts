@@ -148,7 +148,9 @@ export async function* streamEvents(
       for (;;) {
         for (const b of inbox.take()) {
           if (!cursorAfter(b.through, position)) continue;
-          const events = b.events.filter((e) => cursorAfter(parseCursor(e.cursor)!, position));
+          const after = (e: EventInfo) => cursorAfter(parseCursor(e.cursor)!, position);
+          // batches are in log order: only one that straddles the position needs filtering
+          const events = after(b.events[0]!) ? b.events : b.events.filter(after);
           position = b.through;
           if (events.length > 0) yield { events, topics: b.topics, cursor: formatCursor(position), gap: false };
           if (o.signal.aborted) return;
