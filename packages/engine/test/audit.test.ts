@@ -168,7 +168,7 @@ describe("the export", () => {
     expect((await get("format=csv", null)).status).toBe(401);
     const bad = await get("format=xml&since=soon&color=red");
     expect(bad.status).toBe(400);
-    const { error } = await bad.json();
+    const { error } = (await bad.json()) as { error: { message: string } };
     expect(error.message).toMatch(/color: unknown parameter/);
     expect(error.message).toMatch(/format: one of jsonl, csv/);
     expect(error.message).toMatch(/since: /);
