@@ -128,8 +128,6 @@ export function visibleTo(can: Can, e: EventInfo, refs: EventRefs): boolean | un
     }
     case "project":
       return can(() => scope.scheduler("read", p));
-    case "alert_rule":
-      return can(() => scope.alerts("read", p));
     case "request":
     case "chain_job":
       return through(() => scope.requests("read", p), refs.requestType, (t) => scope.requests("read", p, t));
