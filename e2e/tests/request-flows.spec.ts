@@ -36,6 +36,46 @@ test("an operator stops a running request", async ({ page }) => {
   await expect(page.getByTestId("request-state")).toHaveText("STOPPED");
   await page.getByTestId("chain-node-wait").click();
   await expect(page.getByTestId("job-tries")).toContainText("STOPPED");
+  // the histories come from the event log: who stopped it, and the job's try
+  const history = page.getByTestId("request-history");
+  await expect(history.locator('[data-action="stopped"]')).toContainText("user:admin");
+  await expect(history.locator("[data-action]")).toHaveCount(3);
+  const jobHistory = page.getByTestId("job-history");
+  await expect(jobHistory.locator('[data-action="began"]')).toContainText("try 1");
+  await expect(jobHistory.locator('[data-action="stopped"]')).toContainText("user:admin");
+});
+
+test("a request's history shows every event, later pages on Load more", async ({ page }) => {
+  await page.goto("/requests");
+  await page.getByRole("button", { name: "Start a request" }).click();
+  const dialog = page.getByRole("dialog", { name: "Start a request" });
+  await dialog.getByLabel("Request type").selectOption("long-wait");
+  await dialog.getByRole("button", { name: "Start" }).click();
+  await expect(page).toHaveURL(/\/requests\/[a-z0-9]+$/);
+  const id = page.url().split("/").pop()!;
+  // 30 suspend / resume pairs with reasons, through the API as this session, then a stop: 63 events
+  const status = await page.evaluate(async (id) => {
+    const call = (path: string, input: unknown) => fetch(`/api/trpc/requests.${path}`, {
+      method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(input),
+    }).then((r) => r.status);
+    const seen: number[] = [];
+    for (let i = 0; i < 30; i++) {
+      seen.push(await call("suspend", { id, reason: `pause ${i}` }), await call("resume", { id, reason: `go ${i}` }));
+    }
+    seen.push(await call("stop", { id, reason: "enough" }));
+    return [...new Set(seen)];
+  }, id);
+  expect(status).toEqual([200]);
+  await page.reload();
+  const history = page.getByTestId("request-history");
+  await expect(page.getByTestId("request-state")).toHaveText("STOPPED");
+  await expect(history.getByTestId("history-total")).toHaveText("63 events, oldest first");
+  await expect(history.getByTestId("history-event")).toHaveCount(50);
+  await history.getByTestId("history-more").click();
+  await expect(history.getByTestId("history-event")).toHaveCount(63);
+  await expect(history.getByTestId("history-more")).toHaveCount(0);
+  await expect(history.getByTestId("history-event").last()).toContainText("enough");
+  await expect(history.locator('[data-action="suspended"]').nth(29)).toContainText("pause 29");
 });
 
 test("a cron job of kind request shows its linked request, which links back", async ({ page }) => {
