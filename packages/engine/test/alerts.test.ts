@@ -226,6 +226,30 @@ describe("webhook delivery", () => {
   }, 60_000);
 });
 
+describe("rules", () => {
+  it("a webhook needs a signing secret; an update that leaves it out keeps it, one that changes the channel drops it", async () => {
+    const noSecret = await t.mutate("alerts.create", {
+      project: "demo", name: "x", kind: "invocation_failed", channel: { kind: "webhook", url: `${hook.url}/x` },
+    });
+    expect([noSecret.status, noSecret.error.message]).toEqual([400, expect.stringMatching(/^channel\.secret: a webhook needs a signing secret/)]);
+    const rule = await t.api.alerts.create({ project: "demo", name: "kept", kind: "invocation_failed", channel: webhook("/kept") });
+    const renamed = await t.api.alerts.update({ id: rule.id, rule: { name: "renamed", kind: "invocation_failed", channel: { kind: "webhook", url: `${hook.url}/kept` } } });
+    expect(renamed).toMatchObject({ name: "renamed", channel: { secret: SECRET_MASK } });
+    const secrets = async () => (await t.db.sql.query(`SELECT secrets FROM alert_rule WHERE id = $1`, [rule.id])).rows[0].secrets;
+    expect(await secrets()).toEqual({ webhookSecret: SECRET });
+    await t.api.alerts.update({ id: rule.id, rule: { name: "mail", kind: "invocation_failed", channel: { kind: "email", to: ["a@example.test"] } } });
+    expect(await secrets()).toEqual({});
+    // back to a webhook, the old secret is gone: it must be given again
+    const back = await t.mutate("alerts.update", { id: rule.id, rule: { name: "hook", kind: "invocation_failed", channel: { kind: "webhook", url: `${hook.url}/x` } } });
+    expect(back.status).toBe(400);
+    const history = await t.engine.events.history("alert_rule", rule.id);
+    expect(history.events.map((e) => [e.action, e.actor])).toEqual([["created", "test"], ["updated", "test"], ["updated", "test"]]);
+    expect(JSON.stringify(history.events)).not.toContain(SECRET);
+    await t.api.alerts.delete({ id: rule.id });
+    expect((await t.mutate("alerts.delete", { id: rule.id })).error.data.errorCode).toBe("ALERT_RULE_NOT_FOUND");
+  });
+});
+
 describe("no storm", () => {
   it("10 failures within the window are one notification that says 10, sent when the window closes", async () => {
     const rule = await t.api.alerts.create({ project: "demo", name: "storm", kind: "invocation_failed", target: "storm", channel: webhook("/storm") });
