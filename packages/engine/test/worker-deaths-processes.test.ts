@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestEngine, type TestEngine } from "../src/testing.ts";
+import { timerBody } from "../src/scheduler/host/tick-timers.ts";
 import { until, WorkerProcess } from "./helpers.ts";
 
 const scratch = mkdtempSync(join(tmpdir(), "hourglass-deaths-"));
@@ -92,7 +93,8 @@ describe("a cron slot whose timer dies with its worker", () => {
     // a timer is claimed up to 2 s before its slot and held: find one held, and kill the worker holding it
     const held = await until(async () => (await t.db.sql.query<{ claim_descriptor: string; run_after: Date }>(
       `SELECT claim_descriptor, run_after FROM queue_job
-        WHERE queue_name = 'hourglass_invocations' AND state = 'IN_PROGRESS' AND body = 'tick:lost/every-5s' AND run_after > now()`)).rows[0],
+        WHERE queue_name = 'hourglass_invocations' AND state = 'IN_PROGRESS' AND body = $1 AND run_after > now()`,
+      [timerBody("lost/every-5s")])).rows[0],
     "a worker to hold the next slot's timer", 30_000, 10) as { claim_descriptor: string; run_after: Date };
     const holder = [a, b].find((w) => held.claim_descriptor.endsWith(`@${w.id}`))!;
     holder.kill("SIGKILL");

@@ -1,4 +1,5 @@
 import type { Sql } from "@hourglass/db";
+import { decodeCarrier, encodeCarrier } from "../../queue/carriers.ts";
 import { enqueueJobs } from "../../queue/sql/enqueueJobs.ts";
 import type { JobDefinition } from "../catalog.ts";
 import { ticker, type CronTrigger } from "../cron-machine.ts";
@@ -41,16 +42,14 @@ export const ARM_AHEAD_MS = 10_000;
  */
 export const LOST_TIMER_MS = 5_000;
 
-const TIMER_PREFIX = "tick:";
-
-/** A timer's queue-job body names its job. */
+/** A timer's queue-job body names its job (a typed carrier, queue/carriers.ts). */
 export function timerBody(jobKey: string): string {
-  return TIMER_PREFIX + jobKey;
+  return encodeCarrier("tick_timer", { jobKey });
 }
 
 /** The job a timer body names, or null for an invocation id. */
 export function timerJobKey(body: string): string | null {
-  return body.startsWith(TIMER_PREFIX) ? body.slice(TIMER_PREFIX.length) : null;
+  return decodeCarrier("tick_timer", body)?.jobKey ?? null;
 }
 
 /** Enqueues one timer per job, due at its next tick, and records it on the job row. */
