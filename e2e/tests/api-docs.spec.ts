@@ -12,6 +12,7 @@ test("an operator finds a procedure in the API reference and the document it is 
   await enqueue.locator("summary").click();
   await expect(enqueue.getByRole("cell", { name: "queueName", exact: true })).toBeVisible();
   await expect(enqueue.getByText("at most 10000 items")).toBeVisible();
+  await expect(enqueue.getByRole("row", { name: /jobs\[\]\.priority\?.*default 1; 1 – 3/ })).toBeVisible();
   await expect(enqueue.locator("pre")).toContainText("POST");
 
   // the document itself needs no session

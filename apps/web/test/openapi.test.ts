@@ -34,6 +34,11 @@ describe("the API reference page's view of it", () => {
       { name: "queueName", type: "string", required: true, notes: ["at most 200 characters"] },
       { name: "jobs", type: "{ body, priority, runAfterTimestampMillis, numAttemptsAllowed, … }[]", required: true,
         notes: ["at most 10000 items"] },
+      { name: "jobs[].body", type: "string", required: true, notes: ["at most 1000000 characters"] },
+      { name: "jobs[].priority", type: "integer", required: false, notes: ["default 1", "1 – 3"] },
+      { name: "jobs[].runAfterTimestampMillis", type: "integer", required: false, notes: ["0 – 253402300799999"] },
+      { name: "jobs[].numAttemptsAllowed", type: "integer", required: false, notes: ["default 2", "1 – 1000"] },
+      { name: "jobs[].customStatus", type: "string", required: false, notes: ["default \"\"", "at most 4000 characters"] },
     ]);
     const count = find("queues.getJobCount");
     expect(count.method).toBe("GET");

@@ -60,13 +60,24 @@ function notesOf(schema: Schema, doc: OpenApiDocument): string[] {
   return notes;
 }
 
-function fieldsOf(schema: Schema | undefined, doc: OpenApiDocument): FieldView[] | null {
+/** The object a field holds, or the object each of its items is (its fields are listed under it). */
+function nestedObject(schema: Schema, doc: OpenApiDocument): { schema: Schema; suffix: string } | null {
+  const s = resolve(schema, doc);
+  if (s.type === "object" && s.properties) return { schema: s, suffix: "." };
+  const items = s.type === "array" && s.items ? resolve(s.items, doc) : null;
+  return items?.type === "object" && items.properties ? { schema: items, suffix: "[]." } : null;
+}
+
+/** The input's fields, and those of the objects in it (`jobs[].priority`), two levels down. */
+function fieldsOf(schema: Schema | undefined, doc: OpenApiDocument, prefix = "", depth = 0): FieldView[] | null {
   if (!schema) return null;
   const s = resolve(schema, doc);
   const required = new Set<string>(s.required ?? []);
-  return Object.entries((s.properties ?? {}) as Record<string, Schema>).map(([name, p]) => ({
-    name, type: typeOf(p, doc), required: required.has(name), notes: notesOf(p, doc),
-  }));
+  return Object.entries((s.properties ?? {}) as Record<string, Schema>).flatMap(([name, p]) => {
+    const field = { name: prefix + name, type: typeOf(p, doc), required: required.has(name), notes: notesOf(p, doc) };
+    const inner = depth < 1 ? nestedObject(p, doc) : null;
+    return inner ? [field, ...fieldsOf(inner.schema, doc, `${prefix}${name}${inner.suffix}`, depth + 1)!] : [field];
+  });
 }
 
 /** The operations of the document, grouped by tag in the document's order. */
