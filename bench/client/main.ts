@@ -25,7 +25,8 @@ const db = await createTestDatabase();
 const engine = createEngine({ db, logger: silentLogger });
 await engine.internal.queues.createQueue(testCaller("bench"), { name: "q_bench", project: "default" });
 await engine.access.principals.create({ kind: "user", name: "bench", scopes: ["*"], by: "bench" });
-const { token } = await engine.access.credentials.createToken(testCaller("bench"), { principalId: "user:bench", name: "b", scopes: ["*"] });
+const { token } = await engine.access.credentials.createToken(testCaller("bench"),
+  { principalId: "user:bench", name: "b", scopes: ["*"] });
 
 const server = createServer(async (req, res) => {
   const chunks: Buffer[] = [];
@@ -94,7 +95,8 @@ async function pair(raw: () => Promise<unknown>, client: () => Promise<unknown>)
 const rows: [string, Stats, Stats][] = [
   ["getQueue (query, GET) over HTTP", ...(await pair(rawQuery, () => hg.queues.getQueue.query({ name: "q_bench" })))],
   ["enqueueJobs, 1 job (mutation, POST) over HTTP", ...(await pair(rawMutation, () => hg.queues.enqueueJobs.mutate(job)))],
-  ["getQueue against a fetch that answers from memory", ...(await pair(rawOffline, () => offline.queues.getQueue.query({ name: "q_bench" })))],
+  ["getQueue against a fetch that answers from memory",
+    ...(await pair(rawOffline, () => offline.queues.getQueue.query({ name: "q_bench" })))],
 ];
 
 const f = (n: number) => n.toFixed(3);

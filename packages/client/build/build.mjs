@@ -66,4 +66,5 @@ const bundled = readFileSync(join(dist, "index.d.ts"), "utf8");
 const imported = [...bundled.matchAll(/(?:from\s+|import\()["']([^"']+)["']/g)].map((m) => m[1]);
 const stray = [...new Set(imported.filter((id) => !isExternal(id)))];
 if (stray.length > 0) throw new Error(`dist/index.d.ts imports ${stray.join(", ")}: only @trpc/* may stay external`);
-console.log(`built dist/index.js (${readFileSync(join(dist, "index.js")).length} bytes), dist/index.d.ts (${bundled.length} bytes)`);
+const jsBytes = readFileSync(join(dist, "index.js")).length;
+console.log(`built dist/index.js (${jsBytes} bytes), dist/index.d.ts (${bundled.length} bytes)`);

@@ -27,7 +27,8 @@ export function inlineZodAliases(files) {
       const optional = (p.flags & ts.SymbolFlags.Optional) !== 0;
       return `${JSON.stringify(p.name)}${optional ? "?" : ""}: ${print(checker.getTypeOfSymbolAtLocation(p, at), at)};`;
     });
-    const index = checker.getIndexInfosOfType(type).map((i) => `[key: ${checker.typeToString(i.keyType)}]: ${print(i.type, at)};`);
+    const index = checker.getIndexInfosOfType(type)
+      .map((i) => `[key: ${checker.typeToString(i.keyType)}]: ${print(i.type, at)};`);
     return `{ ${[...props, ...index].join(" ")} }`;
   };
   const rewritten = [];

@@ -56,12 +56,15 @@ function apiAnswers(fetchImpl: () => typeof fetch): typeof fetch {
     if ((res.headers.get("content-type") ?? "").includes("json")) return res;
     const text = (await res.text().catch(() => "")).slice(0, 200);
     const error = {
-      message: `HTTP ${[res.status, res.statusText].filter(Boolean).join(" ")}: not an answer of the Hourglass API (${JSON.stringify(text)})`,
+      message: `HTTP ${[res.status, res.statusText].filter(Boolean).join(" ")}: ` +
+        `not an answer of the Hourglass API (${JSON.stringify(text)})`,
       code: -32603,
       data: { code: "INTERNAL_SERVER_ERROR", httpStatus: res.status, errorCode: "UNKNOWN" },
     };
     const target = new URL(String(url instanceof Request ? url.url : url));
-    const calls = target.searchParams.has("batch") ? decodeURIComponent(target.pathname.split("/").pop()!).split(",").length : 0;
+    // a batch ("/api/trpc/a,b?batch=1") wants one answer per call
+    const paths = decodeURIComponent(target.pathname.split("/").pop()!);
+    const calls = target.searchParams.has("batch") ? paths.split(",").length : 0;
     const body = calls > 0 ? Array.from({ length: calls }, () => ({ error })) : { error };
     return new Response(JSON.stringify(body), { status: res.status, headers: { "content-type": "application/json" } });
   };
@@ -83,6 +86,8 @@ export function createHourglassClient(options: HourglassClientOptions): Hourglas
     fetch: apiAnswers(() => options.fetch ?? fetch),
     ...(options.postQueries && { methodOverride: "POST" as const }),
   };
-  const transport = options.batch ? httpBatchLink<AppRouter>({ ...common, maxItems: MAX_BATCH }) : httpLink<AppRouter>(common);
+  const transport = options.batch
+    ? httpBatchLink<AppRouter>({ ...common, maxItems: MAX_BATCH })
+    : httpLink<AppRouter>(common);
   return createTRPCClient<AppRouter>({ links: [typedErrors, transport] });
 }

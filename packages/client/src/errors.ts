@@ -67,13 +67,15 @@ export class HourglassError extends TRPCClientError<AppRouter> {
   readonly procedure: string | undefined;
 
   constructor(source: TRPCClientError<AppRouter>, procedure?: string) {
-    super(source.message, { cause: source.cause, result: source.shape ? { error: source.shape } : undefined, meta: source.meta });
+    const result = source.shape ? { error: source.shape } : undefined;
+    super(source.message, { cause: source.cause, result, meta: source.meta });
     // TRPCClientError's constructor pins its own prototype; give the subclass back its own
     Object.setPrototypeOf(this, new.target.prototype);
     this.name = new.target.name;
     const data = (source.data ?? {}) as ErrorData;
     this.httpStatus = statusOf(source);
-    this.code = (data.errorCode as HourglassErrorCode | undefined) ?? (this.httpStatus === undefined ? "NETWORK_ERROR" : "UNKNOWN");
+    const fallback = this.httpStatus === undefined ? "NETWORK_ERROR" : "UNKNOWN";
+    this.code = (data.errorCode as HourglassErrorCode | undefined) ?? fallback;
     this.issues = data.issues ?? [];
     this.procedure = data.path ?? procedure;
     if (source.stack) this.stack = source.stack;

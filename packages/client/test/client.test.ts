@@ -75,7 +75,10 @@ describe("typed errors", () => {
 
     const invalid = await failure(hg().queues.enqueueJobs.mutate({ queueName: "c1", jobs: [{ body: "x", priority: 4 }] }));
     expect(invalid).toBeInstanceOf(ValidationError);
-    expect(invalid).toMatchObject({ code: "PRIORITY_NOT_SUPPORTED", issues: [{ path: "jobs.0.priority", message: "priority must be 1, 2 or 3" }] });
+    expect(invalid).toMatchObject({
+      code: "PRIORITY_NOT_SUPPORTED",
+      issues: [{ path: "jobs.0.priority", message: "priority must be 1, 2 or 3" }],
+    });
 
     const reserved = await failure(hg().queues.createQueue.mutate({ name: "hourglass_mine" }));
     expect(reserved).toBeInstanceOf(ForbiddenError);

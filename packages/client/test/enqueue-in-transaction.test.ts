@@ -122,7 +122,8 @@ describe("in the caller's transaction", () => {
 
 describe("the checks", () => {
   const refusal = (queue: string, jobs: unknown, actor?: string) =>
-    enqueueInTransaction(app, queue, jobs as never, actor ? { actor } : {}).then(() => null, (e) => ({ message: e.message, code: e.detail }));
+    enqueueInTransaction(app, queue, jobs as never, actor ? { actor } : {})
+      .then(() => null, (e) => ({ message: e.message, code: e.detail }));
 
   it("refuses what the API refuses, with its error codes", async () => {
     expect(await refusal("nope", [{ body: "x" }])).toEqual({ message: 'queue "nope" does not exist', code: "QUEUE_NOT_FOUND" });

@@ -69,7 +69,8 @@ afterAll(async () => {
   rmSync(config, { recursive: true, force: true });
 });
 
-const env = (extra: Record<string, string> = {}) => ({ PATH: process.env.PATH!, HOURGLASS_URL: api.url, HOURGLASS_TOKEN: t.token, ...extra });
+const env = (extra: Record<string, string> = {}) =>
+  ({ PATH: process.env.PATH!, HOURGLASS_URL: api.url, HOURGLASS_TOKEN: t.token, ...extra });
 
 describe("examples/python", () => {
   it.skipIf(!hasPython)("creates a queue, enqueues, dequeues and acks with the standard library", async () => {
@@ -79,7 +80,8 @@ describe("examples/python", () => {
     expect(lines[1]).toBe("queue py: created");
     expect(lines[2]).toMatch(/^enqueued py:\d+ py:\d+$/);
     expect(lines.slice(3)).toEqual(expect.arrayContaining([
-      expect.stringMatching(/^dequeued 2: py:\d+ py:\d+$/), "acked 2", "PENDING, due: 0", "PENDING, later: 1", "IN_PROGRESS: 0", "SUCCEEDED: 1", "FAILED: 0",
+      expect.stringMatching(/^dequeued 2: py:\d+ py:\d+$/), "acked 2",
+      "PENDING, due: 0", "PENDING, later: 1", "IN_PROGRESS: 0", "SUCCEEDED: 1", "FAILED: 0",
     ]));
     // the failed one is back in line for a minute from now, its status appended
     const { scannedJobs } = await t.api.queues.scanJobs({ queueName: "py", jobState: "PENDING", scanFutureJobs: true });

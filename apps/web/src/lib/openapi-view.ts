@@ -40,7 +40,9 @@ export function typeOf(schema: Schema, doc: OpenApiDocument, depth = 0): string 
   if (s.type === "array") return `${wrap(typeOf(s.items ?? {}, doc, depth + 1))}[]`;
   if (s.type === "object") {
     const keys = Object.keys(s.properties ?? {});
-    if (keys.length === 0) return s.additionalProperties ? `{ [key]: ${typeOf(s.additionalProperties, doc, depth + 1)} }` : "object";
+    if (keys.length === 0) {
+      return s.additionalProperties ? `{ [key]: ${typeOf(s.additionalProperties, doc, depth + 1)} }` : "object";
+    }
     return depth >= 1 ? `{ ${keys.slice(0, 4).join(", ")}${keys.length > 4 ? ", …" : ""} }` : `{ ${keys.join(", ")} }`;
   }
   if (Array.isArray(s.type)) return s.type.join(" | ");

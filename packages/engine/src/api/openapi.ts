@@ -30,7 +30,11 @@ export interface OpenApiDocument {
   openapi: "3.1.0";
   info: { title: string; version: string; description: string };
   paths: Record<string, Record<string, unknown>>;
-  components: { schemas: Record<string, JsonSchema>; securitySchemes: typeof SECURITY_SCHEMES; responses: Record<string, unknown> };
+  components: {
+    schemas: Record<string, JsonSchema>;
+    securitySchemes: typeof SECURITY_SCHEMES;
+    responses: Record<string, unknown>;
+  };
   security: typeof SIGNED_IN;
   tags: { name: string; description: string }[];
 }
@@ -77,7 +81,8 @@ function operation(path: string, def: ProcedureDef, components: Record<string, J
     operationId: path,
     tags: [tag],
     summary: path,
-    description: `${def.type === "query" ? "Query" : "Mutation"}. ${access ? ACCESS_TEXT[access.kind] : "Refuses every call."}`,
+    description: `${def.type === "query" ? "Query" : "Mutation"}. ` +
+      (access ? ACCESS_TEXT[access.kind] : "Refuses every call."),
     security: access?.kind === "anyone" ? ANYONE : SIGNED_IN,
     responses: {
       "200": {
@@ -87,8 +92,8 @@ function operation(path: string, def: ProcedureDef, components: Record<string, J
       default: { $ref: "#/components/responses/Error" },
     },
   };
-  const input = def.inputs.length === 0 ? undefined : def.inputs.length === 1 ? def.inputs[0]! : z.intersection(...
-    (def.inputs as [z.ZodType, z.ZodType]));
+  // several .input() calls merge their objects, as tRPC does
+  const input = def.inputs.length === 0 ? undefined : def.inputs.reduce((a, b) => z.intersection(a, b));
   if (!input) return op;
   const schema = inputSchema(input, `${path}.input`, components);
   const required = !input.safeParse(undefined).success;

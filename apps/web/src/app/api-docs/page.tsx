@@ -16,14 +16,19 @@ export default function ApiDocsPage() {
     <div className="space-y-5">
       <div className="flex flex-wrap items-baseline justify-between gap-2">
         <h1 className="text-2xl font-semibold">API reference</h1>
-        <a className="text-sm text-sky-700 underline dark:text-sky-400" href="/api/openapi.json">OpenAPI 3.1 document (JSON)</a>
+        <a className="text-sm text-sky-700 underline dark:text-sky-400" href="/api/openapi.json">
+          OpenAPI 3.1 document (JSON)
+        </a>
       </div>
       <p className="max-w-3xl text-sm text-slate-600 dark:text-slate-300">
-        Every procedure over plain JSON. Queries: <code>GET /api/trpc/&lt;procedure&gt;?input=&lt;URL-encoded JSON&gt;</code>{" "}
-        (or POST with a JSON body); mutations: <code>POST /api/trpc/&lt;procedure&gt;</code> with a JSON body. Results
-        come as <code>{"{ result: { data } }"}</code>, failures as <code>{"{ error: { message, data: { errorCode, issues } } }"}</code>.
-        Authenticate with <code>Authorization: Bearer hg_…</code> (a token from <a className="underline" href="/tokens">Tokens</a>).
-        TypeScript programs use <code>@hourglass/client</code>; other languages can generate a client from the document.
+        Every procedure over plain JSON. Queries:{" "}
+        <code>GET /api/trpc/&lt;procedure&gt;?input=&lt;URL-encoded JSON&gt;</code> (or POST with a JSON body);
+        mutations: <code>POST /api/trpc/&lt;procedure&gt;</code> with a JSON body. Results come as{" "}
+        <code>{"{ result: { data } }"}</code>, failures as{" "}
+        <code>{"{ error: { message, data: { errorCode, issues } } }"}</code>. Authenticate with{" "}
+        <code>Authorization: Bearer hg_…</code> (a token from <a className="underline" href="/tokens">Tokens</a>).
+        TypeScript programs use <code>@hourglass/client</code>; other languages can generate a client from the
+        document. The commands below read <code>$HOURGLASS_URL</code> and <code>$HOURGLASS_TOKEN</code>.
       </p>
       <nav aria-label="Routers" className="flex flex-wrap gap-2 text-sm">
         {groups.map((g) => (
@@ -61,7 +66,9 @@ function Operation({ op }: { op: OperationView }) {
         <div className="mt-2 space-y-2 pl-14 text-sm">
           <p className="text-slate-600 dark:text-slate-300">{op.description}</p>
           {op.fields === null ? <p className="text-slate-500">No input.</p> : <Fields fields={op.fields} />}
-          <pre className="overflow-x-auto rounded bg-slate-100 p-2 text-xs dark:bg-slate-800">{curlOf(op, "http://127.0.0.1:3000")}</pre>
+          <pre className="overflow-x-auto rounded bg-slate-100 p-2 text-xs dark:bg-slate-800">
+            {curlOf(op, "$HOURGLASS_URL")}
+          </pre>
         </div>
       </details>
     </li>
@@ -72,7 +79,9 @@ function Fields({ fields }: { fields: NonNullable<OperationView["fields"]> }) {
   if (fields.length === 0) return <p className="text-slate-500">An empty object.</p>;
   return (
     <table className="w-full text-left text-xs">
-      <thead className="text-slate-500"><tr><th className="py-1 pr-3">field</th><th className="pr-3">type</th><th>notes</th></tr></thead>
+      <thead className="text-slate-500">
+        <tr><th className="py-1 pr-3">field</th><th className="pr-3">type</th><th>notes</th></tr>
+      </thead>
       <tbody>
         {fields.map((f) => (
           <tr key={f.name} className="align-top">
