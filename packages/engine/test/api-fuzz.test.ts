@@ -130,7 +130,7 @@ describe("every procedure, poisoned inputs over HTTP", () => {
   it.each(PROCEDURES.filter((p) => p.input).map((p) => [p.path, p] as const))(
     "valid-shaped inputs for %s pass its schema (so the poison is the one fault)",
     (_, p) => {
-      const samples = fc.sample(shaped(jsonSchemaOf(p.input!), hint), 30);
+      const samples = fc.sample(shaped(jsonSchemaOf(p.input!), hint), 300);
       expect(samples.filter((s) => p.input!.safeParse(s).success).length).toBeGreaterThan(0);
     },
   );
