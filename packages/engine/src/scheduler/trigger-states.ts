@@ -6,7 +6,8 @@
  *
  *   (new) ──emitted──▶ PENDING ──consumed by an invocation──▶ CONSUMED
  *                         └──discarded by triage (policy, pause, trimming)──▶ DISCARDED
- *   (new) ──a quiet job's tick, consumed on arrival──▶ CONSUMED (no row: its invocation records it)
+ *   (new) ──a quiet job's tick, consumed on arrival──▶ CONSUMED (no row, no event of its own:
+ *         the `created` event of the invocation its timer started carries it, in `payload.ticks`)
  *
  * Writers: sql/emitTriggers.ts (new rows: emitTriggers, cron ticks, continuous
  * jobs, job-to-job triggers), sql/createInvocations.ts (consumed, and ticks

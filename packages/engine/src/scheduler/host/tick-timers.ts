@@ -121,7 +121,7 @@ interface JobRow {
  * triage, or one that was early). The job rows are locked first, in key
  * order, and the quiet check reads after the lock, so a triage that started
  * an invocation meanwhile is seen. `actor` (the worker) is recorded as the
- * creator of the invocations; the ticks are the scheduler's.
+ * creator of the invocations; a tick that went to triage is the scheduler's.
  */
 export async function fireTimers(sql: Sql, now: Date, timers: FiringTimer[], actor = SCHEDULER_ACTOR): Promise<(StartedInvocation | null)[]> {
   const t0 = performance.now(); // elapsed real time for the triage log
@@ -183,7 +183,7 @@ export async function fireTimers(sql: Sql, now: Date, timers: FiringTimer[], act
         reason: `tick timer: slot ${s.trigger.slot}`,
       };
     });
-    const ids = await createInvocations(sql, now, rows, actor, SCHEDULER_ACTOR);
+    const ids = await createInvocations(sql, now, rows, actor);
     starts.forEach((s, i) => {
       const row = rows[i]!;
       started.set(s.timer.timerId, { id: ids[i]!, job_key: row.jobKey, task: row.task, incoming_triggers: row.incoming });
@@ -191,8 +191,8 @@ export async function fireTimers(sql: Sql, now: Date, timers: FiringTimer[], act
       s.update.log = s.log.done().join("\n");
     });
   }
-  // A tick its invocation consumed on arrival leaves no trigger row: the invocation's incoming triggers
-  // (and the trigger's event) record it, and the job row (locked, its next tick advanced) keeps a slot from firing twice.
+  // A tick its invocation consumed on arrival leaves no trigger row: the invocation's incoming triggers and
+  // its created event record it, and the job row (locked, its next tick advanced) keeps a slot from firing twice.
   await recordTickTriggers(sql, now, queued);
   await advanceTickedJobs(sql, now, updates);
   return timers.map((t) => started.get(t.timerId) ?? null);

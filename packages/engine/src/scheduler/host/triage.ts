@@ -106,7 +106,7 @@ async function triageJobs(ctx: EngineContext, sql: Sql, jobs: JobRow[]): Promise
       timerJobId: null, consumes: batch.map((t) => t.id), arrived: [],
       log: logLine(now, `invocation created by triage with ${batch.length} trigger(s); config revision ${job.revision}`),
       reason: `triage: policy ${job.definition.policy.kind}, ${batch.length} trigger(s)`,
-    })), SCHEDULER_ACTOR, SCHEDULER_ACTOR);
+    })), SCHEDULER_ACTOR);
     launches.forEach((l, i) => logs.get(l.job.key)!.say(startedLine(ids[i]!, l.batch.map((t) => t.trigger_id))));
     await enqueueJobs(sql, INVOCATIONS_QUEUE, launches.map((l, i) => ({
       body: ids[i]!, priority: 1, runAfter: null, attemptsAllowed: 5, customStatus: l.job.key,

@@ -29,7 +29,11 @@ export interface NewInvocation {
   log: string;
   /** The pending trigger rows it consumes (scheduler_trigger.id). */
   consumes: string[];
-  /** Cron ticks it consumes on arrival: they get no row, only their event (emitted straight to CONSUMED). */
+  /**
+   * Cron ticks it consumes on arrival (a quiet job's tick timer): they get no
+   * row and no event of their own — its `created` event carries them
+   * (`payload.ticks`), one event rather than two on the cron hot path.
+   */
   arrived: { id: string; title: string; properties: Record<string, unknown> }[];
   /** Its `created` event's reason. */
   reason: string;
@@ -38,11 +42,10 @@ export interface NewInvocation {
 /**
  * The one statement that creates invocations: inserts them, marks the
  * triggers they consume (guarded: still pending), and appends the events —
- * one `created` per invocation, one `consumed` per trigger row, one
- * `emitted` (→ CONSUMED) per tick consumed on arrival. Ids are drawn from the
- * sequence first, so each input row keeps its own. Input is one JSON
- * document: JSON.stringify is far cheaper than pg's array-literal escaping
- * for a slot of 10,000.
+ * one `created` per invocation (naming the ticks it consumed on arrival),
+ * one `consumed` per trigger row. Ids are drawn from the sequence first, so
+ * each input row keeps its own. Input is one JSON document: JSON.stringify
+ * is far cheaper than pg's array-literal escaping for a slot of 10,000.
  */
 const SQL = `
 WITH u AS MATERIALIZED (
@@ -67,31 +70,28 @@ WITH u AS MATERIALIZED (
   INSERT INTO event_log (${EVENT_COLUMNS})
   SELECT $1, ${projectOfSql("u.job_key")}, 'invocation', u.id::text, 'created', NULL, u.state, u.reason, $3,
          jsonb_build_object('job', u.job_key, 'revision', u.revision, 'triggers', jsonb_array_length(u.incoming))
+           || CASE WHEN jsonb_array_length(u.arrived) > 0 THEN jsonb_build_object('ticks', u.arrived) ELSE '{}' END
     FROM u
   UNION ALL
   SELECT $1, ${projectOfSql("c.job_key")}, 'trigger', ${triggerEntitySql("c.job_key", "c.trigger_id")}, 'consumed',
          'PENDING', 'CONSUMED', 'started invocation ' || c.inv, $3, jsonb_build_object('invocation', c.inv::text)
     FROM consumed c
-  UNION ALL
-  SELECT $1, ${projectOfSql("u.job_key")}, 'trigger', ${triggerEntitySql("u.job_key", "a.t->>'id'")}, 'emitted',
-         NULL, 'CONSUMED', 'consumed on arrival by invocation ' || u.id, $4,
-         jsonb_build_object('invocation', u.id::text, 'title', a.t->>'title', 'properties', a.t->'properties')
-    FROM u, jsonb_array_elements(u.arrived) AS a(t)
+
 )
 SELECT id::text AS id FROM u ORDER BY ord`;
 
 /**
  * Creates invocations; returns their ids in input order. `actor` created them
- * (and consumed their trigger rows); `tickActor` emitted the ticks consumed on
- * arrival. Run it in the transaction that decided them (job rows locked).
+ * (and consumed their trigger rows). Run it in the transaction that decided
+ * them (job rows locked).
  */
-export async function createInvocations(sql: Sql, now: Date, rows: NewInvocation[], actor: string, tickActor: string): Promise<string[]> {
+export async function createInvocations(sql: Sql, now: Date, rows: NewInvocation[], actor: string): Promise<string[]> {
   if (rows.length === 0) return [];
   const doc = rows.map((r) => ({
     job_key: r.jobKey, state: r.state, revision: r.revision, task: r.task, triggered_by: r.triggeredBy,
     incoming: r.incoming, properties: r.properties, tags: r.tags, timer: r.timerJobId, log: r.log,
     consumes: r.consumes, arrived: r.arrived, reason: r.reason,
   }));
-  const r = await sql.query<{ id: string }>(SQL, [now, JSON.stringify(doc), actor, tickActor]);
+  const r = await sql.query<{ id: string }>(SQL, [now, JSON.stringify(doc), actor]);
   return r.rows.map((row) => row.id);
 }
