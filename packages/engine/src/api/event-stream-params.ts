@@ -16,7 +16,8 @@ export interface StreamParams {
 
 export type ParamsResult = { ok: true; params: StreamParams } | { ok: false; issues: { path: string; message: string }[] };
 
-const name = (what: string, max: number) => z.string().min(1, `${what} is empty`).max(max, `${what} is longer than ${max} characters`);
+const name = (what: string, max: number) =>
+  z.string().min(1, `${what} is empty`).max(max, `${what} is longer than ${max} characters`);
 const project = z.string().regex(PROJECT_NAME, "not a project name (letters, digits, _ and -, at most 100)");
 const kind = z.enum(ENTITY_KINDS, { error: () => `not an entity kind; one of ${ENTITY_KINDS.join(", ")}` });
 const list = <T extends z.ZodType>(item: T) => z.array(item).min(1).max(50);
@@ -45,10 +46,13 @@ const LISTS = new Set(["project", "entityKind", "action", "to"]);
 
 function cursorOf(headers: Headers, query: URLSearchParams): { cursor?: Cursor; issue?: { path: string; message: string } } {
   const header = headers.get("last-event-id");
-  const from = header !== null && header.trim() !== "" ? { path: "Last-Event-ID", text: header } : { path: "after", text: query.get("after") };
+  const from = header !== null && header.trim() !== ""
+    ? { path: "Last-Event-ID", text: header }
+    : { path: "after", text: query.get("after") };
   if (from.text === null || from.text === "") return {};
   const cursor = parseCursor(from.text);
-  return cursor ? { cursor } : { issue: { path: from.path, message: `not a cursor ("<tx>.<id>", the id of an event this stream sent)` } };
+  if (cursor) return { cursor };
+  return { issue: { path: from.path, message: `not a cursor ("<tx>.<id>", the id of an event this stream sent)` } };
 }
 
 function issuesOf(err: z.ZodError, root: string): { path: string; message: string }[] {
@@ -63,7 +67,8 @@ export function parsePublicParams(url: URL, headers: Headers): ParamsResult {
     if (key === "after") continue;
     const field = PUBLIC_PARAMS[key as keyof typeof PUBLIC_PARAMS];
     if (!field) {
-      issues.push({ path: key, message: `unknown parameter; known: ${[...Object.keys(PUBLIC_PARAMS), "after"].join(", ")}` });
+      const known = [...Object.keys(PUBLIC_PARAMS), "after"].join(", ");
+      issues.push({ path: key, message: `unknown parameter; known: ${known}` });
       continue;
     }
     const values = url.searchParams.getAll(key);
@@ -74,7 +79,9 @@ export function parsePublicParams(url: URL, headers: Headers): ParamsResult {
   const parsed = filterSchema.safeParse(raw);
   if (!parsed.success) {
     const field = (f: string) => Object.entries(PUBLIC_PARAMS).find(([, v]) => v === f)?.[0] ?? f;
-    issues.push(...parsed.error.issues.map((i) => ({ path: [field(String(i.path[0])), ...i.path.slice(1).map(String)].join("."), message: i.message })));
+    for (const i of parsed.error.issues) {
+      issues.push({ path: [field(String(i.path[0])), ...i.path.slice(1).map(String)].join("."), message: i.message });
+    }
   }
   const { cursor, issue } = cursorOf(headers, url.searchParams);
   if (issue) issues.push(issue);

@@ -39,7 +39,8 @@ export interface EventStreamOptions {
 }
 
 function refuse(status: number, code: string, errorCode: string, message: string, issues?: unknown): Response {
-  return Response.json({ error: { message, code: -32600, data: { code, httpStatus: status, errorCode, ...(issues ? { issues } : {}) } } }, { status });
+  const data = { code, httpStatus: status, errorCode, ...(issues ? { issues } : {}) };
+  return Response.json({ error: { message, code: -32600, data } }, { status });
 }
 
 /** GET /api/events */
@@ -81,7 +82,9 @@ async function serve(
 ): Promise<Response> {
   const refused = checkRequest(req, options.policy ?? { allowedHosts: [] });
   if (refused) return refused;
-  if (req.method !== "GET") return refuse(405, "METHOD_NOT_SUPPORTED", "INVALID_ARGUMENT", "the event stream is read with GET");
+  if (req.method !== "GET") {
+    return refuse(405, "METHOD_NOT_SUPPORTED", "INVALID_ARGUMENT", "the event stream is read with GET");
+  }
   if (req.headers.get("sec-fetch-site") === "cross-site") {
     return refuse(403, "FORBIDDEN", "CROSS_SITE_REQUEST", "the event stream is not served to pages of another site");
   }
@@ -163,7 +166,8 @@ function newSession(
         return "renewed";
       } catch (err) {
         if (!isHourglassError(err) || err.code !== "UNAUTHENTICATED") return "same"; // the database is away: check later
-        await w.send(`event: unauthenticated\ndata: ${JSON.stringify({ errorCode: "UNAUTHENTICATED", message: err.message })}\n\n`);
+        const data = JSON.stringify({ errorCode: "UNAUTHENTICATED", message: err.message });
+        await w.send(`event: unauthenticated\ndata: ${data}\n\n`);
         return "denied";
       }
     },

@@ -65,7 +65,8 @@ export function knownRefs(e: EventInfo): EventRefs {
     case "trigger": {
       // "<project>/<job>:<trigger id>" (scheduler/trigger-states.ts); job keys hold no ':'
       const colon = e.entityId.indexOf(":");
-      return { queue: null, job: colon > 0 ? e.entityId.slice(0, colon) : (text(p.job) ?? null), request: null, requestType: null };
+      const job = colon > 0 ? e.entityId.slice(0, colon) : (text(p.job) ?? null);
+      return { queue: null, job, request: null, requestType: null };
     }
     case "request":
       return { queue: null, job: null, request: e.entityId, requestType: text(p.type) };
@@ -144,7 +145,8 @@ export function missingRefs(e: EventInfo, refs: EventRefs): RefName[] {
   if (refs.queue === undefined) missing.push("queue");
   if (refs.job === undefined) missing.push("job");
   if (refs.request === undefined) missing.push("request");
-  if (refs.requestType === undefined && (e.entityKind === "request" || e.entityKind === "chain_job")) missing.push("requestType");
+  const typed = e.entityKind === "request" || e.entityKind === "chain_job";
+  if (refs.requestType === undefined && typed) missing.push("requestType");
   return missing;
 }
 

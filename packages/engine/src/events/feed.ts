@@ -182,7 +182,9 @@ export class EventFeed {
         }
       } while (this.again && this.subscribers.size > 0 && !this.closed);
     } catch (err) {
-      if (!this.ctx.db.outage.failed(err)) this.ctx.logger.warn("event feed: reading the log failed; retrying", { error: (err as Error).message });
+      if (!this.ctx.db.outage.failed(err)) {
+        this.ctx.logger.warn("event feed: reading the log failed; retrying", { error: (err as Error).message });
+      }
       this.schedule(this.outageBackoff.delay());
     } finally {
       this.reading = false;

@@ -45,7 +45,9 @@ export class EventNotifications {
     const client = new pg.Client({ connectionString: this.url, application_name: "hourglass-events" });
     client.on("notification", () => this.onWake());
     client.on("error", (err) => {
-      if (!this.outage?.failed(err)) this.logger.warn("event notification connection failed; reconnecting", { error: err.message });
+      if (!this.outage?.failed(err)) {
+        this.logger.warn("event notification connection failed; reconnecting", { error: err.message });
+      }
       this.reconnectSoon(client);
     });
     try {
@@ -58,7 +60,9 @@ export class EventNotifications {
       this.client = client;
       this.onConnected();
     } catch (err) {
-      if (!this.outage?.failed(err)) this.logger.warn("could not listen for events; retrying", { error: (err as Error).message });
+      if (!this.outage?.failed(err)) {
+        this.logger.warn("could not listen for events; retrying", { error: (err as Error).message });
+      }
       client.end().catch(() => {});
       this.reconnectSoon(null);
     }

@@ -34,10 +34,12 @@ export class EventRefResolver {
   /** Fills, in place, every reference of `events` that `refs` (by event id) leaves undefined. */
   async fill(events: EventInfo[], refs: Map<string, EventRefs>): Promise<void> {
     const of = (e: EventInfo) => refs.get(e.id)!;
-    const wanting = (name: keyof EventRefs, kind: string) => events.filter((e) => e.entityKind === kind && of(e)[name] === undefined);
+    const wanting = (name: keyof EventRefs, kind: string) =>
+      events.filter((e) => e.entityKind === kind && of(e)[name] === undefined);
     const byId = (e: EventInfo) => (NUMERIC.test(e.entityId) ? e.entityId : null);
 
-    await this.resolve(wanting("queue", "queue_job"), byId, this.queues, (ids) => queuesOfJobs(this.db, ids), (e, v) => (of(e).queue = v));
+    await this.resolve(wanting("queue", "queue_job"), byId, this.queues, (ids) => queuesOfJobs(this.db, ids),
+      (e, v) => (of(e).queue = v));
     await this.resolve(wanting("job", "invocation"), byId, this.invocationJobs, (ids) => jobsOfInvocations(this.db, ids),
       (e, v) => (of(e).job = v));
 

@@ -46,10 +46,15 @@ export interface Selection {
  * not carry are looked up once for the batch (and only for events some
  * selector cannot decide without them).
  */
-export async function selectEvents(events: EventInfo[], selectors: EventSelector[], resolver: EventRefResolver): Promise<Selection[]> {
+export async function selectEvents(
+  events: EventInfo[],
+  selectors: EventSelector[],
+  resolver: EventRefResolver,
+): Promise<Selection[]> {
   const refs = new Map<string, EventRefs>(events.map((e) => [e.id, knownRefs(e)]));
   const decisions = selectors.map((s) => events.map((e) => decide(s.filters, s.can, e, refs.get(e.id)!)));
-  const undecided = events.filter((e, i) => decisions.some((d) => d[i] === undefined) && missingRefs(e, refs.get(e.id)!).length > 0);
+  const undecided = events.filter((e, i) =>
+    decisions.some((d) => d[i] === undefined) && missingRefs(e, refs.get(e.id)!).length > 0);
   if (undecided.length > 0) await resolver.fill(undecided, refs);
   return selectors.map((s, si) => {
     const taken: EventInfo[] = [];
