@@ -11,7 +11,7 @@ const [url, token, count] = process.argv.slice(2);
 const receipts: [string, number][] = [];
 const jobOf = /"entityId":"([^"]*)"/;
 const clients = Array.from({ length: Number(count) }, () =>
-  new SseClient(url!, { authorization: `Bearer ${token}` }, (m) => receipts.push([jobOf.exec(m.data)![1]!, m.receivedAt])).start());
+  new SseClient(url!, { authorization: `Bearer ${token}` }, (m) => receipts.push([jobOf.exec(m.data)![1]!, m.receivedAt]), false).start());
 
 const connected = setInterval(() => {
   if (clients.every((c) => c.connects === 1 && c.lastId !== "")) {

@@ -23,10 +23,12 @@ export class SseClient {
   private readonly abort = new AbortController();
   private running: Promise<void> | null = null;
 
+  /** `keep: false` keeps no messages (only `onMessage` sees them): for a benchmark's many thousands. */
   constructor(
     private readonly url: string,
     private readonly headers: Record<string, string>,
     private readonly onMessage?: (m: SseMessage) => void,
+    private readonly keep = true,
   ) {}
 
   /** Messages that carried data (events, not only an id or a comment). */
@@ -74,7 +76,7 @@ export class SseClient {
           this.lastId = msg.id;
           if (msg.data.length > 0) {
             const m = { id: msg.id, event: msg.event || "message", data: msg.data.join("\n"), receivedAt: Date.now() };
-            this.messages.push(m);
+            if (this.keep) this.messages.push(m);
             this.onMessage?.(m);
           }
           msg = { id: this.lastId, event: "", data: [] };

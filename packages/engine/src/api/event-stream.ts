@@ -191,17 +191,19 @@ async function recheck(s: Session, item: StreamItem): Promise<StreamItem> {
 }
 
 /**
- * An event's SSE message. Every stream the feed hands the same batch to gets
- * the same objects, so each is serialized once, however many subscribers.
+ * An event's SSE message, encoded. Every stream the feed hands the same batch
+ * to gets the same objects, so each is serialized and encoded once, however
+ * many subscribers.
  */
-const messages = new WeakMap<EventInfo, string>();
-function messageOf(e: EventInfo): string {
-  let text = messages.get(e);
-  if (text === undefined) {
-    text = `id: ${e.cursor}\ndata: ${JSON.stringify(e)}\n\n`;
-    messages.set(e, text);
+const messages = new WeakMap<EventInfo, Uint8Array>();
+const encoder = new TextEncoder();
+function messageOf(e: EventInfo): Uint8Array {
+  let bytes = messages.get(e);
+  if (bytes === undefined) {
+    bytes = encoder.encode(`id: ${e.cursor}\ndata: ${JSON.stringify(e)}\n\n`);
+    messages.set(e, bytes);
   }
-  return text;
+  return bytes;
 }
 
 /** The public stream: each event as one message, its cursor as the id, the event (EventInfo) as JSON data. */
@@ -209,11 +211,10 @@ async function writeEvents(s: Session, w: SseWriter, signal: AbortSignal): Promi
   for (;;) {
     const item = await nextItem(s, w);
     if (!item || signal.aborted) return;
-    let text = "";
-    for (const e of item.events) text += messageOf(e);
-    if (item.events.length > 0) s.sent = item.events[item.events.length - 1]!.cursor;
     s.position = item.cursor;
-    if (text) await w.send(text);
+    if (item.events.length === 0) continue;
+    s.sent = item.events[item.events.length - 1]!.cursor;
+    await w.send(item.events.map(messageOf));
   }
 }
 

@@ -7,8 +7,11 @@
  */
 
 export interface SseWriter {
-  /** Writes SSE text (whole messages, each ending in a blank line); waits while the client's buffer is full. */
-  send(text: string): Promise<void>;
+  /**
+   * Writes SSE text, or messages already encoded (whole messages, each
+   * ending in a blank line); waits while the client's buffer is full.
+   */
+  send(text: string | Uint8Array[]): Promise<void>;
 }
 
 export interface SseOptions {
@@ -43,10 +46,10 @@ export function sseResponse(o: SseOptions): Response {
       start(controller) {
         let closed = false;
         let lastWrite = Date.now();
-        const write = (text: string) => {
+        const write = (text: string | Uint8Array[]) => {
           if (closed) return;
           try {
-            controller.enqueue(encoder.encode(text));
+            controller.enqueue(typeof text === "string" ? encoder.encode(text) : Buffer.concat(text));
             lastWrite = Date.now();
           } catch {
             closed = true; // the client cancelled the body
