@@ -6,8 +6,8 @@ import { decodeCarrier, queueInternal } from "../../queue/internal.ts";
 import { withTransaction } from "../../transaction.ts";
 import { tellEnded, type ChainHooks } from "../hooks.ts";
 import { afterFailure, mergeData, parseSetLines, type SequenceTries } from "../runner.ts";
-import { BEGIN_JOB_SQL } from "../sql/beginJob.ts";
-import { CHAIN_QUEUE_JOB, COMPLETE_JOB_SQL } from "../sql/completeJob.ts";
+import { beginJob, type JobRow } from "../sql/beginJob.ts";
+import { CHAIN_QUEUE_JOB, completeJob, type SucceededTry } from "../sql/completeJob.ts";
 import { completeRequest } from "../sql/completeRequest.ts";
 import { failIdleRequest } from "../sql/failIdleRequest.ts";
 import { failJob } from "../sql/failJob.ts";
@@ -22,26 +22,6 @@ export const CHAINS_QUEUE = "hourglass_chains";
 export const CHAIN_JOB_HANDLER = "hourglass.chain-job";
 /** How often a running job checks whether its request was stopped or suspended. */
 const STATE_POLL_MS = 300;
-
-interface JobRow {
-  request_id: string;
-  id: string;
-  name: string;
-  type: string;
-  role: string;
-  sequence_id: string;
-  deps: string[];
-  next: string[];
-  args: Record<string, unknown>;
-  runtime_args: Record<string, string>;
-  sets: { arg: string; as: string }[];
-  retry: number;
-  retry_wait_millis: number;
-  tries: number;
-  total_tries: number;
-  /** Whether the job's sequence is the request's own (its end job ends the request). */
-  root_sequence: boolean;
-}
 
 /** Puts chain jobs on the internal queue (`runAfter` for a retry wait), on the caller's transaction. */
 export async function dispatch(
@@ -140,19 +120,17 @@ export class ChainRunner {
   }
 
   /**
-   * The try begins (BEGIN_JOB_SQL), returning the job and its input. On a
+   * The try begins (sql/beginJob.ts), returning the job and its input. On a
    * redelivery (`redelivered`: the queue job's earlier claim lapsed) a try
    * still RUNNING was lost and the job runs again; a duplicate delivery of a
    * running job is a no-op.
    */
   private async begin(requestId: string, jobId: string, redelivered: boolean) {
     const now = this.ctx.clock.now();
-    type Begun = JobRow & { log_id: string; parent_data: Record<string, unknown>[]; project: string; was: string };
-    const row = (await this.ctx.db.sql.query<Begun>(
-      BEGIN_JOB_SQL, [requestId, jobId, now, redelivered, this.actor], "hg_chain_begin")).rows[0];
-    if (!row) return null;
-    const { log_id: logId, parent_data: parents, project: _project, was: _was, ...job } = row;
-    const data = mergeData(parents, {});
+    const begun = await beginJob(this.ctx.db.sql, { requestId, jobId, redelivered }, now, this.actor);
+    if (!begun) return null;
+    const { job, logId, parentData } = begun;
+    const data = mergeData(parentData, {});
     const args = { ...job.args };
     for (const [expected, given] of Object.entries(job.runtime_args)) {
       if (data[given] !== undefined) args[expected] = data[given];
@@ -175,7 +153,7 @@ export class ChainRunner {
   }
 
   /**
-   * Applies a try's end. A success is one statement (COMPLETE_JOB_SQL); the
+   * Applies a try's end. A success is one statement (sql/completeJob.ts); the
    * rest — failures, the request's last job, a success that finds a failed
    * sibling — run as a transaction holding the request row.
    */
@@ -195,14 +173,14 @@ export class ChainRunner {
     const own: Record<string, unknown> = {};
     for (const s of job.sets) if (sets[s.arg] !== undefined) own[s.as] = sets[s.arg];
     // parents cannot change while a child runs (a sequence retry resets the child too, and the try guard sees it)
-    const values = [job.request_id, job.id, job.total_tries, now, JSON.stringify(mergeData([inputData], own)), logId,
-      result.exitCode ?? null, result.stdout ?? "", result.stderr ?? "", job.next, CHAINS_QUEUE, actor];
-    type Completed = { state: string; failed_jobs: number; completed: boolean };
+    const t: SucceededTry = {
+      requestId: job.request_id, jobId: job.id, try: job.total_tries, data: mergeData([inputData], own), logId,
+      exitCode: result.exitCode ?? null, stdout: result.stdout ?? "", stderr: result.stderr ?? "", next: job.next,
+    };
     if (job.role === "end" && job.root_sequence) {
       // the request's last job: the request completes (and a linked invocation ends) in the same transaction
       return withTransaction(this.ctx.db.pool, async (sql) => {
-        const r = (await sql.query<Completed>(COMPLETE_JOB_SQL, values)).rows[0]!;
-        if (!r.completed) return;
+        if (!(await completeJob(sql, t, now, CHAINS_QUEUE, actor)).completed) return;
         const done = await completeRequest(sql, job.request_id, now, actor);
         if (done.moved) {
           const ended = { requestId: job.request_id, invocationId: done.invocationId, state: "COMPLETE" as const };
@@ -210,8 +188,8 @@ export class ChainRunner {
         }
       }, { retryDeadlocks: true });
     }
-    const r = (await this.ctx.db.sql.query<Completed>(COMPLETE_JOB_SQL, values, "hg_chain_complete")).rows[0]!;
-    if (r.completed && r.state === "RUNNING" && r.failed_jobs > 0) {
+    const r = await completeJob(this.ctx.db.sql, t, now, CHAINS_QUEUE, actor);
+    if (r.completed && r.state === "RUNNING" && r.failedJobs > 0) {
       await withTransaction(this.ctx.db.pool, async (sql) => {
         await lockRequest(sql, job.request_id);
         await failIfIdle(sql, now, job.request_id, hooks, actor);

@@ -1,3 +1,4 @@
+import type { Sql } from "@hourglass/db";
 import { chainEvents, chainJobEntity, tryPayload } from "./events.ts";
 
 /**
@@ -41,3 +42,47 @@ SELECT j.*, (SELECT id::text FROM log) AS log_id,
        (SELECT s.parent_id IS NULL FROM chain_sequence s
          WHERE s.request_id = j.request_id AND s.id = j.sequence_id) AS root_sequence
   FROM j`;
+
+/** A chain job as a try of it begins. */
+export interface JobRow {
+  request_id: string;
+  id: string;
+  name: string;
+  type: string;
+  role: string;
+  sequence_id: string;
+  deps: string[];
+  next: string[];
+  args: Record<string, unknown>;
+  runtime_args: Record<string, string>;
+  sets: { arg: string; as: string }[];
+  retry: number;
+  retry_wait_millis: number;
+  tries: number;
+  total_tries: number;
+  /** Whether the job's sequence is the request's own (its end job ends the request). */
+  root_sequence: boolean;
+}
+
+export interface BegunJob {
+  job: JobRow;
+  /** The try's job-log row. */
+  logId: string;
+  /** What the job's parents passed on, in their id order. */
+  parentData: Record<string, unknown>[];
+}
+
+/**
+ * Begins a try (BEGIN_JOB_SQL; on the pool, prepared once per connection);
+ * null when the job or its request is not in a state to run it.
+ */
+export async function beginJob(
+  sql: Sql, t: { requestId: string; jobId: string; redelivered: boolean }, now: Date, actor: string,
+): Promise<BegunJob | null> {
+  type Row = JobRow & { log_id: string; parent_data: Record<string, unknown>[]; project: string; was: string };
+  const row = (await sql.query<Row>(BEGIN_JOB_SQL, [t.requestId, t.jobId, now, t.redelivered, actor], "hg_chain_begin"))
+    .rows[0];
+  if (!row) return null;
+  const { log_id: logId, parent_data: parentData, project: _project, was: _was, ...job } = row;
+  return { job, logId, parentData };
+}

@@ -1,3 +1,4 @@
+import type { Sql } from "@hourglass/db";
 import { chainJobCarrierSql } from "../../queue/carriers.ts";
 import { ENQUEUE_COLUMNS, enqueuedEvents, enqueueValues } from "../../queue/internal.ts";
 import { JOBS_CHANNEL } from "../../queue/sql/queryable.ts";
@@ -55,3 +56,30 @@ WITH r AS (
 SELECT (SELECT state FROM r) AS state, (SELECT failed_jobs FROM r) AS failed_jobs,
        EXISTS (SELECT 1 FROM j) AS completed,
        (SELECT count(pg_notify('${JOBS_CHANNEL}', $11)) FROM (SELECT 1 FROM ready LIMIT 1) due)::int AS notified`;
+
+/** A try that succeeded, as COMPLETE_JOB_SQL applies it. */
+export interface SucceededTry {
+  requestId: string;
+  jobId: string;
+  /** The try's number (chain_job.total_tries when it began). */
+  try: number;
+  /** What the job passes on: its parents' data and what it set. */
+  data: Record<string, unknown>;
+  logId: string;
+  exitCode: number | null;
+  stdout: string;
+  stderr: string;
+  /** The job's children. */
+  next: string[];
+}
+
+/** Applies a successful try (COMPLETE_JOB_SQL; on the pool, prepared once per connection). */
+export async function completeJob(
+  sql: Sql, t: SucceededTry, now: Date, queueName: string, actor: string,
+): Promise<{ state: string; failedJobs: number; completed: boolean }> {
+  const values = [t.requestId, t.jobId, t.try, now, JSON.stringify(t.data), t.logId, t.exitCode, t.stdout, t.stderr,
+    t.next, queueName, actor];
+  const r = (await sql.query<{ state: string; failed_jobs: number; completed: boolean }>(
+    COMPLETE_JOB_SQL, values, "hg_chain_complete")).rows[0]!;
+  return { state: r.state, failedJobs: r.failed_jobs, completed: r.completed };
+}
