@@ -62,6 +62,7 @@ const TABLE: Record<string, { level: Level; input?: (who: Who) => unknown; notFo
   "scheduler.listTriggers": { level: "reader", input: () => ({ job: "p1/job" }), notFound: "JOB_NOT_FOUND" },
   "scheduler.getInvocations": { level: "reader", input: () => ({ job: "p1/job" }), notFound: "JOB_NOT_FOUND" },
   "scheduler.getInvocation": { level: "reader", input: () => ({ job: "p1/job", invocationId: "1" }), notFound: "JOB_NOT_FOUND" },
+  "scheduler.invocationHistory": { level: "reader", input: () => ({ job: "p1/job", invocationId: "1" }), notFound: "JOB_NOT_FOUND" },
   "scheduler.pauseJob": { level: "owner", input: () => ({ job: "p1/job", reason: "matrix" }), notFound: "JOB_NOT_FOUND" },
   "scheduler.resumeJob": { level: "owner", input: () => ({ job: "p1/job" }), notFound: "JOB_NOT_FOUND" },
   "scheduler.abortJob": { level: "owner", input: () => ({ job: "p1/job" }), notFound: "JOB_NOT_FOUND" },
