@@ -55,7 +55,8 @@ export class EventLog {
   /** One entity's history, oldest first, paginated and complete. */
   async history(kind: EntityKind, id: string, page: { after?: string; limit?: number } = {}): Promise<HistoryPage> {
     const limit = Math.min(Math.max(page.limit ?? 100, 1), 500);
-    const after = page.after && /^\d{1,19}$/.test(page.after) ? BigInt(page.after) : 0n;
+    const parsed = page.after && /^\d{1,19}$/.test(page.after) ? BigInt(page.after) : 0n;
+    const after = parsed <= 9223372036854775807n ? parsed : 0n;
     const [rows, total] = await Promise.all([
       entityEvents(this.ctx.db.sql, kind, id, after, limit + 1),
       countEntityEvents(this.ctx.db.sql, kind, id),

@@ -155,7 +155,12 @@ export const deleteJobsInput = z.object({
 
 export const jobDescriptorInput = z.object({ jobDescriptor: descriptor });
 /** A page of a job's history: `after` is the `historyNext` of the page before. */
-export const jobHistoryInput = z.object({ jobDescriptor: descriptor, after: z.string().regex(/^\d{1,19}$/, "after must be an event id").optional() });
+export const jobHistoryInput = z.object({
+  jobDescriptor: descriptor,
+  after: z.string().regex(/^\d{1,19}$/, "after must be an event id")
+    .refine((v) => BigInt(v) <= 9223372036854775807n, "after must be an event id (at most 9223372036854775807)")
+    .optional(),
+});
 
 export type CreateQueueInput = Omit<z.infer<typeof createQueueInput>, "project"> & { project?: string };
 export type QueueSettings = z.infer<typeof queueSettingsSchema>;
