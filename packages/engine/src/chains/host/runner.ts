@@ -6,7 +6,9 @@ import { decodeCarrier, queueInternal } from "../../queue/internal.ts";
 import { withTransaction } from "../../transaction.ts";
 import { tellEnded, type ChainHooks } from "../hooks.ts";
 import { afterFailure, mergeData, parseSetLines, type SequenceTries } from "../runner.ts";
-import { beginJob, type JobRow } from "../sql/beginJob.ts";
+import { Batcher } from "../../batcher.ts";
+import { beginJobs, type BegunJob, type JobRow } from "../sql/beginJob.ts";
+import { relaunchJob } from "../sql/relaunchJob.ts";
 import { CHAIN_QUEUE_JOB, completeJob, type SucceededTry } from "../sql/completeJob.ts";
 import { completeRequest } from "../sql/completeRequest.ts";
 import { failIdleRequest } from "../sql/failIdleRequest.ts";
@@ -66,10 +68,13 @@ export interface ChainRunnerDeps {
 export class ChainRunner {
   private readonly hooks: ChainHooks;
   private readonly actor: string;
+  /** First tries of the jobs claimed at once begin in one statement (one commit for many under load). */
+  private readonly begins: Batcher<{ requestId: string; jobId: string }, BegunJob | null>;
 
   constructor(private readonly ctx: EngineContext, private readonly options: ExecuteOptions, deps: ChainRunnerDeps) {
     this.hooks = deps.hooks;
     this.actor = deps.actor;
+    this.begins = new Batcher((jobs) => beginJobs(ctx.db.sql, jobs, ctx.clock.now(), this.actor));
   }
 
   async run(input: ExecutionInput, signal: AbortSignal): Promise<ExecutionResult> {
@@ -122,12 +127,14 @@ export class ChainRunner {
   /**
    * The try begins (sql/beginJob.ts), returning the job and its input. On a
    * redelivery (`redelivered`: the queue job's earlier claim lapsed) a try
-   * still RUNNING was lost and the job runs again; a duplicate delivery of a
-   * running job is a no-op.
+   * still RUNNING was lost and the job runs again (sql/relaunchJob.ts); a
+   * duplicate delivery of a running job is a no-op.
    */
   private async begin(requestId: string, jobId: string, redelivered: boolean) {
-    const now = this.ctx.clock.now();
-    const begun = await beginJob(this.ctx.db.sql, { requestId, jobId, redelivered }, now, this.actor);
+    const t = { requestId, jobId };
+    const begun = redelivered
+      ? await relaunchJob(this.ctx.db.sql, t, this.ctx.clock.now(), this.actor)
+      : await this.begins.add(t);
     if (!begun) return null;
     const { job, logId, parentData } = begun;
     const data = mergeData(parentData, {});

@@ -19,7 +19,7 @@ WITH RECURSIVE down AS (
   SELECT s.id FROM chain_sequence s JOIN down ON s.request_id = $1 AND s.parent_id = down.id
 ), old AS (
   SELECT id, state::text AS state FROM chain_job
-   WHERE request_id = $1 AND sequence_id IN (SELECT id FROM down) FOR UPDATE
+   WHERE request_id = $1 AND sequence_id IN (SELECT id FROM down) ORDER BY id FOR UPDATE
 ), reset AS (
   UPDATE chain_job j SET state = 'PENDING', tries = 0, data = '{}', finished_at = NULL,
          waiting_deps = (SELECT count(*) FROM chain_job p

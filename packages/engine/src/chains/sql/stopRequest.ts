@@ -5,8 +5,9 @@ import { chainEvents, chainJobEntity, tryPayload } from "./events.ts";
 /**
  * PENDING / RUNNING / SUSPENDED → STOPPED (an operator stops it, or its
  * scheduler invocation was aborted): its PENDING and RUNNING jobs become
- * STOPPED too (a running try sees it and is killed). One event for the
- * request and one for each job that moved.
+ * STOPPED too (a running try sees it and is killed), locked in key order as
+ * beginJobs locks them. One event for the request and one for each job that
+ * moved.
  *   $1 request id, $2 now, $3 reason, $4 actor, $5 the states it may be stopped in
  */
 const SQL = `
@@ -18,6 +19,7 @@ WITH old AS (
 ), old_jobs AS (
   SELECT request_id, id, state::text AS state FROM chain_job
    WHERE request_id = $1 AND state IN ('PENDING', 'RUNNING') AND EXISTS (SELECT 1 FROM old)
+   ORDER BY id
      FOR UPDATE
 ), jobs AS (
   UPDATE chain_job j SET state = 'STOPPED', finished_at = $2
