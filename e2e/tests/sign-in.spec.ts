@@ -30,7 +30,7 @@ test("a page asked for signed out goes to sign-in, then back to it with the user
   await expect(page).toHaveURL(/\/sign-in\?next=%2Fqueues%3Fx%3D1$/);
   await signIn(page, ADMIN.login, ADMIN.password);
   await expect(page).toHaveURL(/\/queues\?x=1$/);
-  await expect(page.getByRole("heading", { name: "Queues" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Queues", exact: true })).toBeVisible();
   await expect(page.getByRole("navigation", { name: "Main" })).toContainText(ADMIN.displayName);
 });
 

@@ -138,14 +138,19 @@ describe("operator actions", () => {
     const inv = await newest("ev/slow");
     await until(async () => (await stateOf("ev/slow", inv.id)) === "RUNNING", "the slow task to run");
     expect(await t.api.scheduler.abortInvocation({ job: "ev/slow", invocationId: inv.id })).toEqual({ aborted: true });
+    // the worker kills the task and records its run, after the invocation ended (what a live page refetches on)
+    await until(async () => (await history("invocation", inv.id)).some((e) => e.action === "task_ended"), "the killed run");
     const before = await countEvents();
     expect(await t.api.scheduler.abortInvocation({ job: "ev/slow", invocationId: inv.id })).toEqual({ aborted: false });
     expect(await countEvents()).toBe(before);
-    expect((await history("invocation", inv.id)).map(brief)).toEqual([
+    const events = await history("invocation", inv.id);
+    expect(events.map(brief)).toEqual([
       ["created", null, "STARTING", SYSTEM],
       ["launched", "STARTING", "RUNNING", WORKER],
       ["aborted", "RUNNING", "ABORTED", "test"],
+      ["task_ended", null, null, WORKER],
     ]);
+    expect(events[3]).toMatchObject({ reason: "the invocation was aborted", payload: { outcome: "ABORTED", state: "ABORTED" } });
     // abortJob with nothing active is no action: no event
     expect(await t.api.scheduler.abortJob({ job: "ev/slow" })).toEqual({ aborted: 0 });
     expect(await countEvents()).toBe(before);
@@ -160,7 +165,8 @@ describe("operator actions", () => {
     const job = await history("scheduler_job", "ev/slow");
     expect(job.map(brief)).toEqual([["aborted", null, null, "test"]]);
     expect(job[0]!.payload).toEqual({ invocations: [inv.id] });
-    expect((await history("invocation", inv.id)).at(-1)).toMatchObject({ action: "aborted", from: "RUNNING", actor: "test", reason: "its job was aborted" });
+    expect((await history("invocation", inv.id)).find((e) => e.action === "aborted"))
+      .toMatchObject({ from: "RUNNING", actor: "test", reason: "its job was aborted" });
   });
 
   it("pause discards pending triggers (with the reason) and resume re-arms; a repeated pause or resume records nothing", async () => {
@@ -257,9 +263,11 @@ describe("lost launches", () => {
       expect((await history("invocation", inv.id)).map((e) => [...brief(e), e.payload?.retry ?? null])).toEqual([
         ["created", null, "STARTING", SYSTEM, null],
         ["launched", "STARTING", "RUNNING", "worker:other", null],
+        ["task_ended", null, null, "worker:other", null], // each run cut by the shutdown is recorded
         ...[1, 2, 3].flatMap((n) => [
           ["retrying", "RUNNING", "RETRYING", "worker:other", n],
           ["launched", "RETRYING", "RUNNING", "worker:other", null],
+          ["task_ended", null, null, "worker:other", null],
         ]),
         ["failed", "RUNNING", "FAILED", "worker:other", null],
       ]);

@@ -5,7 +5,7 @@ import type { AppRouter } from "@hourglass/engine/api";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import type { inferRouterOutputs } from "@trpc/server";
 import { SIGN_IN_PATH } from "./sign-in-paths";
-import { useTRPC } from "./trpc";
+import { setLeaving, useTRPC } from "./trpc";
 
 /** A refused sign-in (401 wrong login or password, 429 locked, 400 bad input), with the server's message. */
 export class SignInError extends Error {
@@ -50,7 +50,16 @@ export function useWhoami() {
   return useQuery({ ...trpc.access.whoami.queryOptions(), refetchInterval: 60_000, staleTime: 30_000 });
 }
 
-/** Signs out, then goes to the sign-in page (a full load: nothing of the session stays in memory). */
+/**
+ * Signs out, then goes to the sign-in page (a full load: nothing of the session
+ * stays in memory). Queries refused meanwhile (the session is gone) do not
+ * redirect on their own with a way back to this page.
+ */
 export function useSignOut() {
-  return useMutation({ mutationFn: signOut, onSuccess: () => window.location.assign(SIGN_IN_PATH) });
+  return useMutation({
+    mutationFn: signOut,
+    onMutate: () => setLeaving(true),
+    onSuccess: () => window.location.assign(SIGN_IN_PATH),
+    onError: () => setLeaving(false),
+  });
 }

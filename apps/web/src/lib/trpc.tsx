@@ -17,6 +17,15 @@ export function isNotSignedIn(err: unknown): boolean {
 let leaving = false;
 
 /**
+ * The page is going elsewhere on purpose (signing out): the 401s its queries
+ * meet meanwhile must not send it to sign in with a way back. `false` undoes
+ * it (the sign-out failed and the session is still there).
+ */
+export function setLeaving(value: boolean): void {
+  leaving = value;
+}
+
+/**
  * Any query or mutation the API refuses with 401 (the session expired or was
  * ended elsewhere) sends the browser to the sign-in page, which comes back
  * here afterwards. A full load, so nothing of the old session stays cached.

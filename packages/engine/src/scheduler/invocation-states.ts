@@ -48,9 +48,11 @@ export function isFinalInvocationState(state: string): state is FinalInvocationS
 /**
  * The `action` of each invocation event: `created` (to STARTING or RUNNING),
  * `launched` (→ RUNNING), `retrying` (RUNNING → RETRYING), and the final
- * state in lower case (`succeeded`, `failed`, `aborted`).
+ * state in lower case (`succeeded`, `failed`, `aborted`); `task_ended` (no
+ * transition) when a task's run ends after its invocation did (aborted) or
+ * before its relaunch (worker shutdown).
  */
-export const INVOCATION_ACTIONS = ["created", "launched", "retrying", "succeeded", "failed", "aborted"] as const;
+export const INVOCATION_ACTIONS = ["created", "launched", "retrying", "succeeded", "failed", "aborted", "task_ended"] as const;
 export type InvocationAction = (typeof INVOCATION_ACTIONS)[number];
 
 /** The action of an end in `state`. */

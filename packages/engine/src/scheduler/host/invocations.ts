@@ -13,6 +13,7 @@ import { emitTriggers } from "../sql/emitTriggers.ts";
 import { SCHEDULER_ACTOR } from "../sql/events.ts";
 import { finishInvocations } from "../sql/finishInvocations.ts";
 import { launchInvocations, type StartedInvocation } from "../sql/launchInvocations.ts";
+import { recordTaskRun } from "../sql/recordTaskRun.ts";
 import { recordTriage } from "../sql/recordTriage.ts";
 import { retryInvocation } from "../sql/retryInvocation.ts";
 import type { TriggeringPolicy } from "../policies.ts";
@@ -22,7 +23,7 @@ import { AbortWatch } from "./abort-watch.ts";
 import { appendDebugLog, logLine } from "./debug-log.ts";
 import { fireTimers, timerJobKey, type FiringTimer } from "./tick-timers.ts";
 import { TaskOutputLog } from "./task-output.ts";
-import { recordTaskRun, taskRun, type TaskRun } from "./task-runs.ts";
+import { taskRun, type TaskRun } from "./task-runs.ts";
 import { TriageLog } from "./triage-log.ts";
 
 /** How often a lost launch (the worker died mid-run) is retried before the invocation fails. */
@@ -189,7 +190,8 @@ export class InvocationRunner {
       if (ended) return;
     }
     // the invocation ended without this run (aborted), or stays RUNNING for the next launch (shutdown)
-    await recordTaskRun(ctx.db.sql, id, run, log);
+    const why = outcome === "ABORTED" ? "the invocation was aborted" : "worker shutting down";
+    await recordTaskRun(ctx.db.sql, at, id, run, log, why, this.actor);
     if (outcome === "INTERRUPTED") throw new Error("interrupted by worker shutdown");
   }
 

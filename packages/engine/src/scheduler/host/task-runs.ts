@@ -1,6 +1,4 @@
-import type { Sql } from "@hourglass/db";
 import type { ExecutionResult } from "../../executors/types.ts";
-import { DEBUG_LOG_LIMIT } from "./debug-log.ts";
 
 /**
  * How one run of an invocation's task ended. SUCCEEDED / FAILED: it ran to
@@ -32,19 +30,4 @@ export function taskRun(outcome: TaskRunOutcome, startedAt: Date, finishedAt: Da
     exitCode: r.exitCode ?? null, httpStatus: r.httpStatus ?? null, error: r.error ?? null,
     stdout: r.stdout ?? "", stderr: r.stderr ?? "",
   };
-}
-
-/**
- * Records a run and its closing log lines on an invocation whatever its state:
- * for a task that ended after its invocation did (aborted) or that will run
- * again (worker shutdown). A run that ends its invocation is recorded by the
- * finishing statement instead (finishInTransaction), in the same update.
- */
-export async function recordTaskRun(sql: Sql, invocationId: string, run: TaskRun, log: string): Promise<void> {
-  await sql.query(
-    `UPDATE scheduler_invocation SET task_runs = task_runs || jsonb_build_array($2::jsonb),
-            debug_log = right(debug_log || $3, ${DEBUG_LOG_LIMIT})
-      WHERE id = $1`,
-    [invocationId, JSON.stringify(run), log],
-  );
 }
