@@ -2,7 +2,9 @@
 // each (none when the guard fails or the transaction rolls back), readers that
 // follow the log never skip a transaction that commits late, histories page
 // past 20 entries, and retention deletes only what is old enough.
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { testServerUrl } from "@hourglass/db/testing";
 import { withTransaction } from "../src/transaction.ts";
 import { appendEvents } from "../src/events/sql/appendEvents.ts";
 import { createTestEngine, ManualClock, type TestEngine } from "../src/testing.ts";
@@ -106,7 +108,7 @@ describe("following the log", () => {
     expect(during.filter((e) => e.action === "test")).toEqual([]);
     releaseA();
     await a;
-    // the horizon is the server's oldest running transaction, which another test's database may hold back a while
+    // other test files' transactions may still be running in this database's server; they do not count (below)
     const after = (await until(async () => {
       const seen = await t.engine.events.follow(start, 100);
       return seen.some((e) => e.action === "test") ? seen : null;
@@ -114,6 +116,25 @@ describe("following the log", () => {
     expect(after.filter((e) => e.action === "test").map((e) => e.entityId)).toEqual(["late", "early"]);
     // resuming from the last cursor repeats nothing
     expect(await t.engine.events.follow(after.at(-1)!.cursor, 100)).toEqual([]);
+  });
+});
+
+describe("the follow horizon", () => {
+  it("is not held back by a transaction running in another database of the server, only by one in this one", async () => {
+    const ev = (entityId: string) => ({ at: clock.now(), project: "default", entityKind: "queue" as const, entityId, action: "horizon", actor: "user:tester" });
+    const other = new pg.Client({ connectionString: testServerUrl() }); // the server's own database, not this test's
+    await other.connect();
+    try {
+      await other.query("BEGIN");
+      await other.query("SELECT pg_current_xact_id()"); // holds an xid older than the event below
+      const start = await t.engine.events.end();
+      await appendEvents(t.db.sql, [ev("after-foreign")]);
+      const seen = await t.engine.events.follow(start, 100);
+      expect(seen.filter((e) => e.action === "horizon").map((e) => e.entityId)).toEqual(["after-foreign"]);
+      await other.query("ROLLBACK");
+    } finally {
+      await other.end();
+    }
   });
 });
 

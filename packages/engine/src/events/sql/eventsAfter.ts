@@ -5,7 +5,7 @@ import type { Cursor } from "../cursor.ts";
  * Whether any committed event lies beyond the cursor. Asked right after a
  * follow that returned everything it could: a yes means events of finished
  * transactions wait behind an older transaction still running (follow reads
- * only below the snapshot's xmin), so the reader must look again shortly —
+ * only below the follow horizon), so the reader must look again shortly —
  * that older transaction may write no event, and then nothing would wake it.
  */
 const SQL = `SELECT EXISTS (SELECT 1 FROM event_log WHERE (tx, id) > ($1::bigint, $2::bigint)) AS held`;
