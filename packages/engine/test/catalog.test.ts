@@ -83,4 +83,23 @@ describe("catalog", () => {
     const named = parseProject("Bad Name.yaml", GOOD);
     expect(named.ok).toBe(false);
   });
+  it("keeps each job's YAML as written: comments, key order and flow style, dedented", () => {
+    const r = parseProject("reports.yaml", `# reports
+jobs:
+  - id: nightly-report
+    # at night, Berlin time
+    schedule: "30 2 * * *"
+    task:
+      kind: shell
+      command: sh
+      args: ["-c", "echo report"]
+  - { id: publish, task: { kind: noop } }
+`);
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.project.jobs.map((j) => j.source)).toEqual([
+      'id: nightly-report\n# at night, Berlin time\nschedule: "30 2 * * *"\ntask:\n  kind: shell\n  command: sh\n  args: ["-c", "echo report"]',
+      "{ id: publish, task: { kind: noop } }",
+    ]);
+  });
 });

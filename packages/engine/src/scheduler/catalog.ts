@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { LineCounter, parseDocument, type Node } from "yaml";
 import { lineOfPath } from "../yaml-lines.ts";
+import { jobSources } from "./job-source.ts";
 import { z } from "zod";
 import { requestArgs } from "../request-args.ts";
 import { executorConfigSchema } from "../executors/config.ts";
@@ -87,6 +88,8 @@ export interface JobDefinition {
   triggers: string[];
   disabled: boolean;
   description?: string;
+  /** The job's YAML as its file wrote it (absent on definitions stored before it was kept). */
+  source?: string;
 }
 
 export interface ProjectDefinition {
@@ -161,6 +164,8 @@ export function parseProject(fileName: string, text: string): ParseResult {
     else eventRetentionDays = Math.floor(ms / 86_400_000);
   }
   if (errors.length > 0) return { ok: false, errors };
+  const sources = jobSources(doc, text);
+  jobs.forEach((j, index) => (j.source = sources[index]));
   const revision = createHash("sha256").update(text).digest("hex").slice(0, 12);
   return { ok: true, project: { id: projectId, revision, jobs, eventRetentionDays } };
 }
