@@ -6,7 +6,7 @@ import { z } from "zod";
 import { requestArgs } from "../request-args.ts";
 import { executorConfigSchema } from "../executors/config.ts";
 import { DEFAULT_POLICY, type TriggeringPolicy } from "./policies.ts";
-import { parseDuration, parseSchedule, ScheduleError, type Schedule } from "./schedule.ts";
+import { formatDuration, parseDuration, parseSchedule, ScheduleError, type Schedule } from "./schedule.ts";
 
 /**
  * The catalog: projects and their jobs, defined as YAML files (one per
@@ -23,6 +23,9 @@ import { parseDuration, parseSchedule, ScheduleError, type Schedule } from "./sc
  *       triggering_policy: { kind: GREEDY_BATCHING, max_concurrent_invocations: 1 }
  *       triggers: [publish-report]    # jobs triggered when this one succeeds
  *       disabled: false
+ *       jitter: 30s                   # cron: each slot runs up to 30 s late (fixed per slot)
+ *       catch_up_window: 1h           # cron: after downtime, every slot missed in the last hour runs
+ *       pause_after_failures: 3       # the job pauses itself after 3 failed invocations in a row
  */
 const ID = /^[a-z0-9][a-z0-9_-]{0,99}$/;
 
@@ -70,7 +73,14 @@ const jobSchema = z.object({
   triggers: z.array(z.string()).default([]),
   disabled: z.boolean().default(false),
   description: z.string().max(2000).optional(),
+  jitter: z.string().optional(),
+  catch_up_window: z.string().optional(),
+  pause_after_failures: z.int("pause_after_failures is a whole number of failed invocations").min(1).max(1000).optional(),
 });
+
+/** The longest jitter and catch-up window a job may ask for. */
+const MAX_JITTER_MS = 3_600_000;
+const MAX_CATCH_UP_MS = 7 * 86_400_000;
 
 const projectSchema = z.object({
   jobs: z.array(jobSchema).max(100_000, "a project has at most 100,000 jobs"),
@@ -140,6 +150,16 @@ export function parseProject(fileName: string, text: string): ParseResult {
       if (!(err instanceof ScheduleError)) throw err;
       errors.push({ file: fileName, line: at(j.schedule === undefined ? "timezone" : "schedule"), message: `job "${j.id}": ${err.message}` });
     }
+    for (const [field, limit] of [["jitter", MAX_JITTER_MS], ["catch_up_window", MAX_CATCH_UP_MS]] as const) {
+      const text = j[field];
+      if (text === undefined) continue;
+      const ms = durationOrError(text);
+      const problem = typeof ms === "string" ? ms
+        : schedule.kind !== "cron" ? `${field} applies to cron schedules only`
+        : ms < 1000 || ms > limit ? `${field} is from 1s to ${formatDuration(limit)}` : null;
+      if (problem !== null) errors.push({ file: fileName, line: at(field), message: `job "${j.id}": ${problem}` });
+      else if (schedule.kind === "cron") schedule = { ...schedule, [field === "jitter" ? "jitterMillis" : "catchUpMillis"]: ms as number };
+    }
     let policy: TriggeringPolicy = DEFAULT_POLICY;
     const p = j.triggering_policy;
     if (p?.kind === "GREEDY_BATCHING") policy = { kind: p.kind, maxConcurrentInvocations: p.max_concurrent_invocations, maxBatchSize: p.max_batch_size };
@@ -149,7 +169,8 @@ export function parseProject(fileName: string, text: string): ParseResult {
       if (typeof timeout === "string") errors.push({ file: fileName, line: at("triggering_policy", "pending_timeout"), message: `job "${j.id}": ${timeout}` });
       else policy = { kind: p.kind, maxConcurrentInvocations: p.max_concurrent_invocations, pendingTimeoutMillis: timeout };
     }
-    jobs.push({ id: j.id, schedule, scheduleText: j.schedule ?? "triggered", task: j.task, policy, triggers: j.triggers, disabled: j.disabled, description: j.description });
+    jobs.push({ id: j.id, schedule, scheduleText: j.schedule ?? "triggered", task: j.task, policy, triggers: j.triggers, disabled: j.disabled, description: j.description,
+      ...(j.pause_after_failures !== undefined && { pauseAfterFailures: j.pause_after_failures }) });
   });
   jobs.forEach((j, index) =>
     j.triggers.forEach((target, k) => {

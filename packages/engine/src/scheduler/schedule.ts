@@ -14,7 +14,13 @@ import { Cron } from "croner";
  * time that occurs twice (fall back) runs once, at its first occurrence.
  */
 export type Schedule =
-  | { kind: "cron"; expression: string; timezone: string }
+  | {
+      kind: "cron"; expression: string; timezone: string;
+      /** Each slot fires up to this much later (deterministic per job and slot, see slots.ts); absent = on the slot. */
+      jitterMillis?: number;
+      /** After downtime, every missed slot this recent runs; absent = one catch-up run for the newest (cron-machine.ts). */
+      catchUpMillis?: number;
+    }
   | { kind: "interval"; intervalMillis: number }
   | { kind: "continuously" }
   | { kind: "triggered" };

@@ -207,7 +207,7 @@ export class Scheduler {
   async resumeJob(caller: Caller, key: string, reason = "") {
     const job = await this.visibleJob(caller, key);
     const now = this.ctx.clock.now();
-    const next = arm({ nextTickAt: null, lastSlotAt: null }, job.definition.schedule, now.getTime(), this.random).nextTickAt;
+    const next = arm({ nextTickAt: null, lastSlotAt: null }, job.definition.schedule, now.getTime(), this.random, key).nextTickAt;
     await resumeJob(this.ctx.db.sql, now, key, next === null ? null : new Date(next), caller.id, reason);
     return this.getJob(caller, key);
   }

@@ -57,14 +57,24 @@ export function decideTriage<T extends TriagedTrigger>(input: TriageInput<T>, lo
 export const startedLine = (invocationId: string, triggerIds: string[]) =>
   `started invocation ${invocationId} with trigger(s) ${triggerIds.join(", ")}`;
 
-/** Triage-log lines for a late or catch-up tick (none for one on time). */
+/** Triage-log lines for a late, jittered or catch-up tick (none for one on time). */
 export function lateTickLines(triggerId: string, properties: unknown): string[] {
-  const p = (properties ?? {}) as { slot?: string; late_ms?: number; skipped_slots?: number; skipped_from?: string; skipped_to?: string };
-  if (typeof p.late_ms !== "number") return [];
-  const lines = [`trigger ${triggerId} for slot ${p.slot} fired ${p.late_ms} ms late`];
+  const p = (properties ?? {}) as {
+    slot?: string; late_ms?: number; jitter_ms?: number; skipped_slots?: number; skipped_from?: string; skipped_to?: string;
+    caught_up_slots?: number; catch_up_window_ms?: number;
+  };
+  const lines: string[] = [];
+  if (typeof p.jitter_ms === "number") lines.push(`trigger ${triggerId} for slot ${p.slot}: jitter ${p.jitter_ms} ms`);
+  if (typeof p.late_ms !== "number") return lines;
+  lines.push(`trigger ${triggerId} for slot ${p.slot} fired ${p.late_ms} ms late`);
+  if (p.caught_up_slots) {
+    lines.push(`catch-up: ${p.caught_up_slots} earlier missed slot(s) within the catch-up window run too, each its own trigger`);
+  }
   if (p.skipped_slots) {
     lines.push(`catch-up: skipped ${p.skipped_slots} slot(s) from ${p.skipped_from} to before ${p.skipped_to}: `
-      + `missed by more than ${LATE_SLOT_MS / 1000} s (no worker was running), collapsed into this run`);
+      + (p.catch_up_window_ms !== undefined
+        ? `older than the catch-up window (${p.catch_up_window_ms / 1000} s)`
+        : `missed by more than ${LATE_SLOT_MS / 1000} s (no worker was running), collapsed into this run`));
   }
   return lines;
 }

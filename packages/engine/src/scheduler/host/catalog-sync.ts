@@ -78,7 +78,7 @@ async function syncProject(ctx: EngineContext, fileName: string, project: Projec
       byKey.delete(key);
       const rearm = !old || old.removed_at !== null || timingOf(old.definition) !== timingOf(def);
       const state = { nextTickAt: old?.next_tick_at?.getTime() ?? null, lastSlotAt: old?.last_slot_at?.getTime() ?? null };
-      const next = def.disabled || old?.paused_at ? disarm(state) : rearm ? arm(state, def.schedule, now.getTime(), random) : state;
+      const next = def.disabled || old?.paused_at ? disarm(state) : rearm ? arm(state, def.schedule, now.getTime(), random, key) : state;
       await sql.query(
         `INSERT INTO scheduler_job (key, project_id, job_id, revision, definition, next_tick_at, triage_requested_at, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $7)

@@ -68,7 +68,7 @@ export interface TickTrigger {
   id: string;
   title: string;
   slot: string;
-  /** Properties beyond the slot: how late it fired, and what a catch-up skipped (see tickProperties). */
+  /** Properties beyond the slot: its jitter, how late it fired, what a catch-up ran and skipped (see tickProperties). */
   late?: Record<string, unknown>;
 }
 
@@ -76,7 +76,10 @@ export interface TickTrigger {
 export function tickTrigger(jobKey: string, t: CronTrigger): TickTrigger {
   const trigger: TickTrigger = { jobKey, id: t.id, title: t.title, slot: new Date(t.slotAt).toISOString() };
   // on time means within a second; later ticks say by how much, so the triage log can tell
-  if (t.lateMs >= 1000 || t.skipped) trigger.late = { late_ms: t.lateMs };
+  if (t.lateMs >= 1000 || t.skipped || t.catchUpWindowMs !== undefined) trigger.late = { late_ms: t.lateMs };
+  if (t.catchUpWindowMs !== undefined) trigger.late!.catch_up_window_ms = t.catchUpWindowMs;
+  if (t.jitterMs) trigger.late = { ...trigger.late, jitter_ms: t.jitterMs };
+  if (t.caughtUp) trigger.late!.caught_up_slots = t.caughtUp;
   if (t.skipped) {
     Object.assign(trigger.late!, {
       skipped_slots: t.skipped.count,
@@ -154,7 +157,7 @@ export async function fireTimers(sql: Sql, now: Date, timers: FiringTimer[], act
     updates.push(update);
     if (!r.trigger) continue; // early (clocks disagree) or nothing to fire: the tick service arms or fires it again
     const trigger = tickTrigger(job.key, r.trigger);
-    if (!busy.has(job.key) && job.triage_requested_at === null) {
+    if (!busy.has(job.key) && job.triage_requested_at === null && r.earlier.length === 0) {
       // quiet: the triage outcome is known here, so this timer triages the job itself
       const log = new TriageLog(t0);
       log.say(`tick timer fired for slot ${trigger.slot}: trigger ${trigger.id}`);
@@ -165,7 +168,7 @@ export async function fireTimers(sql: Sql, now: Date, timers: FiringTimer[], act
         continue;
       }
     }
-    queued.push(trigger);
+    queued.push(...r.earlier.map((e) => tickTrigger(job.key, e)), trigger);
     update.triage = true;
   }
 

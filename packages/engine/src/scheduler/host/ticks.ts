@@ -45,13 +45,14 @@ export async function runTicksOnce(ctx: EngineContext): Promise<{ due: number; f
     for (const row of due) {
       const state = { nextTickAt: row.next_tick_at.getTime(), lastSlotAt: row.last_slot_at?.getTime() ?? null };
       const schedule = row.definition.schedule;
-      let r: ReturnType<typeof tick> = { state: disarm(state), trigger: null };
+      let r: ReturnType<typeof tick> = { state: disarm(state), trigger: null, earlier: [] };
       if (!row.definition.disabled) r = tickAt(state, schedule, row.key);
       ticked.push({
         key: row.key, next: r.state.nextTickAt === null ? null : new Date(r.state.nextTickAt),
         last: r.state.lastSlotAt === null ? null : new Date(r.state.lastSlotAt), log: null, triage: r.trigger !== null,
       });
-      if (r.trigger) triggers.push(tickTrigger(row.key, r.trigger));
+      // a catch-up window's earlier slots first: triage takes pending triggers oldest first
+      if (r.trigger) triggers.push(...r.earlier.map((e) => tickTrigger(row.key, e)), tickTrigger(row.key, r.trigger));
     }
     await advanceTickedJobs(sql, now, ticked);
     await recordTickTriggers(sql, now, triggers);
