@@ -47,6 +47,8 @@ const TABLE: Record<string, { level: Level; input?: (who: Who) => unknown; notFo
   "queues.scanJobs": { level: "reader", input: () => ({ queueName: "q_p1", jobState: "PENDING" }), notFound: "QUEUE_NOT_FOUND" },
   "queues.retryFailedJobs": { level: "owner", input: () => ({ queueName: "q_p1" }), notFound: "QUEUE_NOT_FOUND" },
   "queues.deleteJobs": { level: "owner", input: () => ({ queueName: "q_p1", jobState: "FAILED" }), notFound: "QUEUE_NOT_FOUND" },
+  "queues.requeueJobs": { level: "owner", input: () => ({ queueName: "q_p1", jobState: "FAILED" }), notFound: "QUEUE_NOT_FOUND" },
+  "queues.cancelJobs": { level: "owner", input: () => ({ queueName: "q_p1", bodyRegexToMatch: "^nothing$" }), notFound: "QUEUE_NOT_FOUND" },
   "queues.getQueue": { level: "reader", input: () => ({ name: "q_p1" }), notFound: "QUEUE_NOT_FOUND" },
   "queues.getQueueSummaries": { level: "signedIn" },
   "queues.getQueueSummary": { level: "reader", input: () => ({ name: "q_p1" }), notFound: "QUEUE_NOT_FOUND" },

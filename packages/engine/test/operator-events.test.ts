@@ -122,12 +122,17 @@ describe("queue operator actions", () => {
       ["queue_job", "retried", "user:tester"], ["queue_job", "retried", "user:tester"], ["queue", "jobs_retried", "user:tester"],
     ]);
     expect(retried[2]!.payload).toEqual({
-      filter: { priority: 1, attemptsToAllow: 1, runAfterTimestampMillis: clock.now().getTime(), limit: 10 }, count: 2,
+      filter: {
+        priority: 1, bodyRegexToMatch: null, future: null, attemptsToAllow: 1, runAfterTimestampMillis: clock.now().getTime(), limit: 10,
+      },
+      count: 2, skipped: [],
     });
     expect(await during(() => ok("mutate", "queues.retryFailedJobs", { queueName: "oe_bulk" }))).toEqual([]);
     const deleted = await during(() => ok("mutate", "queues.deleteJobs", { queueName: "oe_bulk", jobState: "PENDING", bodyRegexToMatch: "^a$" }));
     expect(deleted.map((e) => [e.entityKind, e.action])).toEqual([["queue_job", "deleted"], ["queue", "jobs_deleted"]]);
-    expect(deleted[1]!.payload).toEqual({ filter: { jobState: "PENDING", priority: null, bodyRegexToMatch: "^a$", limit: 1000 }, count: 1 });
+    expect(deleted[1]!.payload).toEqual({
+      filter: { jobState: "PENDING", priority: null, bodyRegexToMatch: "^a$", future: null, limit: 1000 }, count: 1, skipped: [],
+    });
   });
 
   it("deleteQueue writes one compact `deleted` event counting its jobs; deleting it again writes none", async () => {

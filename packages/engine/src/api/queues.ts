@@ -50,6 +50,11 @@ export const queuesRouter = router({
     .mutation(({ ctx, input }) => ctx.engine.bulk.retryFailedJobs(ctx.caller, input)),
   deleteJobs: procedure(onQueue("manage", (i: { queueName: string }) => i.queueName), s.deleteJobsInput)
     .mutation(({ ctx, input }) => ctx.engine.bulk.deleteJobs(ctx.caller, input)),
+  // Hourglass's bulk actions beside PinLater's: by selection or filter, in batches
+  requeueJobs: procedure(onQueue("manage", (i: { queueName: string }) => i.queueName), s.requeueJobsInput)
+    .mutation(({ ctx, input }) => ctx.engine.bulk.requeueJobs(ctx.caller, input)),
+  cancelJobs: procedure(onQueue("manage", (i: { queueName: string }) => i.queueName), s.cancelJobsInput)
+    .mutation(({ ctx, input }) => ctx.engine.bulk.cancelJobs(ctx.caller, input)),
   // Hourglass additions: queue settings and the dashboard's reads
   getQueue: procedure(onQueue("read", (i: { name: string }) => i.name), s.queueNameInput)
     .query(({ ctx, input }) => ctx.engine.queues.get(input.name)),

@@ -20,8 +20,8 @@ export const ENTITY_KINDS = [
 export type EntityKind = (typeof ENTITY_KINDS)[number];
 
 export const ENTITY_KIND_DOC: Record<EntityKind, string> = {
-  queue: "A named queue (PinLater): created, updated, paused, resumed, deleted; compact batch events (claimed, gc).",
-  queue_job: "One queue job: enqueued, acked, checkpointed, released, expired, retried, deleted.",
+  queue: "A named queue (PinLater): created, updated, paused, resumed, deleted, bulk-action summaries; compact batch events (claimed, gc).",
+  queue_job: "One queue job: enqueued, acked, checkpointed, released, expired, retried, requeued, cancelled, deleted.",
   scheduler_job: "A scheduler job: paused, resumed, triggered, its definition changed.",
   invocation: "One invocation of a scheduler job: its state transitions and aborts.",
   trigger: "A trigger: emitted, consumed by an invocation, discarded by triage.",

@@ -13,6 +13,8 @@ const NOTE: Record<string, (e: EventInfo) => string> = {
   released: (e) => e.reason,
   expired: (e) => e.reason,
   retried: (e) => `retried (${e.reason})`,
+  requeued: (e) => `requeued from ${e.from} (${e.reason})`,
+  cancelled: (e) => e.reason,
 };
 
 /**

@@ -3,7 +3,7 @@ import { HourglassError, translatePgError } from "../errors.ts";
 import { CONTINUATION_END, decodeContinuation, encodeContinuation } from "./continuation.ts";
 import { checkQueueName, formatJobDescriptor, parseJobDescriptor } from "./descriptors.ts";
 import type { Queues } from "./queues.ts";
-import { COUNT_CAP, type GetJobCountInput, type LookupJobsInput, type ScanJobsInput } from "./schemas.ts";
+import { type GetJobCountInput, type LookupJobsInput, type ScanJobsInput } from "./schemas.ts";
 import { countJobs } from "./sql/countJobs.ts";
 import { scanJobsOfPriority, type ScannedRow } from "./sql/scanJobs.ts";
 import type { QueueJobState } from "./states.ts";
@@ -127,9 +127,9 @@ export class JobReads {
         queueName: input.queueName, state: input.jobState, priority: input.priority,
         future: input.countFutureJobs, bodyRegex: input.bodyRegexToMatch, now: this.ctx.clock.now(),
       },
-      COUNT_CAP,
+      input.cap,
     ).catch((err) => translatePgError(err, {}));
-    return { count, capped: count >= COUNT_CAP };
+    return { count, capped: count >= input.cap };
   }
 
   /**

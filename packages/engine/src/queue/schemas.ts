@@ -119,6 +119,8 @@ export const getJobCountInput = z.object({
   priority: priority.optional(),
   countFutureJobs: z.boolean().default(false),
   bodyRegexToMatch: regex.optional(),
+  /** Hourglass: count at most this many (the answer is then `capped`); a bulk action's "10,000+". */
+  cap: z.int().min(1).max(COUNT_CAP).default(COUNT_CAP),
 });
 
 export const scanJobsInput = z.object({
@@ -135,23 +137,90 @@ export const scanJobsInput = z.object({
   bodyRegexToMatch: regex.optional(),
 });
 
+/** At most this many jobs are named in one bulk call's selection. */
+export const MAX_BULK_SELECTION = 1000;
+
+/** A bulk action's selection: jobs of its queue, by descriptor. */
+const selection = z.array(descriptor).min(1, "jobDescriptors is empty")
+  .max(MAX_BULK_SELECTION, `at most ${MAX_BULK_SELECTION} jobs per selection; act on a filter instead`).optional();
+/** Hourglass: one batch of a bulk action. */
+const bulkLimit = z.int().min(1).max(100_000).default(1000);
+/**
+ * Hourglass: the `before` an earlier batch of the same action answered; a
+ * filter then takes only jobs last changed before the action began.
+ */
+const before = millis.optional();
+/** Hourglass: true = runAfter later than now; false = due now; omitted = both (as the job list filters). */
+const future = z.boolean().optional();
+const noFilterWithSelection = (v: { jobDescriptors?: string[]; priority?: number; bodyRegexToMatch?: string; future?: boolean }) =>
+  v.jobDescriptors === undefined || (v.priority === undefined && v.bodyRegexToMatch === undefined && v.future === undefined);
+const selectionOrFilter = { message: "name jobDescriptors or a filter (priority, bodyRegexToMatch, future), not both" };
+
 export const retryFailedJobsInput = z.object({
   queueName,
   /** Hourglass: omitted means every priority (PinLater defaults to 1). */
   priority: priority.optional(),
   attemptsToAllow: z.int().min(1).max(1000).default(1),
   runAfterTimestampMillis: millis.optional(),
-  limit: z.int().min(1).max(100_000).default(1000),
-});
+  limit: bulkLimit,
+  /** Hourglass: only failed jobs whose body matches. */
+  bodyRegexToMatch: regex.optional(),
+  future,
+  /** Hourglass: exactly these jobs (those not FAILED are reported as skipped). */
+  jobDescriptors: selection,
+  before,
+}).refine(noFilterWithSelection, selectionOrFilter);
 
 export const deleteJobsInput = z.object({
   queueName,
-  jobState: state,
+  /** Required with a filter; a selection deletes its jobs in whatever state. */
+  jobState: state.optional(),
   /** Hourglass: omitted means every priority (PinLater defaults to 1). */
   priority: priority.optional(),
   bodyRegexToMatch: regex.optional(),
-  limit: z.int().min(1).max(100_000).default(1000),
-});
+  limit: bulkLimit,
+  future,
+  /** Hourglass: exactly these jobs. */
+  jobDescriptors: selection,
+  before,
+}).refine(noFilterWithSelection, selectionOrFilter)
+  .refine((v) => (v.jobDescriptors === undefined) === (v.jobState !== undefined), {
+    message: "name jobState to delete by filter, or jobDescriptors (without jobState) to delete a selection",
+    path: ["jobState"],
+  });
+
+/**
+ * Hourglass: jobs not claimed go (back) to PENDING, due at runAfter (default
+ * now), with attemptsToAllow attempts (default: each job's own allowance, in full).
+ */
+export const requeueJobsInput = z.object({
+  queueName,
+  /** The filter's state (a claimed job is its worker's; it cannot be requeued). */
+  jobState: z.enum(["PENDING", "FAILED", "SUCCEEDED"], "a requeue takes PENDING, FAILED or SUCCEEDED jobs").optional(),
+  priority: priority.optional(),
+  bodyRegexToMatch: regex.optional(),
+  future,
+  jobDescriptors: selection,
+  runAfterTimestampMillis: millis.optional(),
+  attemptsToAllow: z.int().min(1, "attempts must be at least 1").max(1000, "attempts is at most 1000").optional(),
+  limit: bulkLimit,
+  before,
+}).refine(noFilterWithSelection, selectionOrFilter)
+  .refine((v) => (v.jobDescriptors === undefined) === (v.jobState !== undefined), {
+    message: "name jobState to requeue by filter, or jobDescriptors (without jobState) to requeue a selection",
+    path: ["jobState"],
+  });
+
+/** Hourglass: PENDING jobs (a filter's state is PENDING) become FAILED before any worker claims them. */
+export const cancelJobsInput = z.object({
+  queueName,
+  priority: priority.optional(),
+  bodyRegexToMatch: regex.optional(),
+  future,
+  jobDescriptors: selection,
+  limit: bulkLimit,
+  before,
+}).refine(noFilterWithSelection, selectionOrFilter);
 
 export const jobDescriptorInput = z.object({ jobDescriptor: descriptor });
 /** A page of a job's history: `after` is the `historyNext` of the page before. */
@@ -174,3 +243,5 @@ export type GetJobCountInput = z.infer<typeof getJobCountInput>;
 export type ScanJobsInput = z.infer<typeof scanJobsInput>;
 export type RetryFailedJobsInput = z.infer<typeof retryFailedJobsInput>;
 export type DeleteJobsInput = z.infer<typeof deleteJobsInput>;
+export type RequeueJobsInput = z.infer<typeof requeueJobsInput>;
+export type CancelJobsInput = z.infer<typeof cancelJobsInput>;

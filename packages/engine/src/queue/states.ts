@@ -8,6 +8,8 @@
  *      │                  │  ├──lease expired──▶ PENDING, or FAILED when none left
  *      └──checkpoint moveToPending / worker release──┘
  *   FAILED ──retryFailedJobs──▶ PENDING
+ *   PENDING / FAILED / SUCCEEDED ──requeueJobs──▶ PENDING (new runAfter / attempts; never a claimed job)
+ *   PENDING ──cancelJobs──▶ FAILED (before any worker claims it)
  */
 export const QUEUE_JOB_STATES = ["PENDING", "IN_PROGRESS", "SUCCEEDED", "FAILED"] as const;
 export type QueueJobState = (typeof QUEUE_JOB_STATES)[number];
@@ -19,7 +21,7 @@ export const QUEUE_JOB_STATE_DOC: Record<QueueJobState, string> = {
   FAILED: "Failed with no attempts left; deleted by GC after the queue's failed retention.",
 };
 
-/** Final states: nothing moves a job out of them except retryFailedJobs (FAILED) and GC. */
+/** Final states: nothing moves a job out of them except an operator's retry or requeue, and GC. */
 export function isFinal(state: QueueJobState): boolean {
   return state === "SUCCEEDED" || state === "FAILED";
 }
