@@ -2,6 +2,7 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { AccessLink } from "@/components/access-link";
+import { ZoneSwitcher } from "@/components/zone-switcher";
 import { useSignOut, useWhoami } from "@/lib/session";
 import { SIGN_IN_PATH } from "@/lib/sign-in-paths";
 
@@ -62,6 +63,7 @@ function SignedIn() {
   const user = me.data && !me.data.anonymous ? me.data : null;
   return (
     <div className="ml-auto flex items-center gap-3 text-sm">
+      <ZoneSwitcher />
       {user && <span className="max-w-48 truncate text-slate-600 dark:text-slate-300" title={user.id} data-testid="signed-in-as">{user.displayName}</span>}
       {user && (
         <Link href="/tokens" className="rounded-md px-3 py-1.5 text-slate-600 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800">

@@ -1,9 +1,9 @@
 "use client";
 import { useEffect, useRef, type ButtonHTMLAttributes, type ReactNode } from "react";
 import { relativeTime } from "@/lib/format";
-import { useNow } from "@/lib/now";
 
 export { relativeTime };
+export { Time } from "./time";
 
 export { formatCount, formatMillis } from "@/lib/format";
 
@@ -171,18 +171,6 @@ export function Field({ label, hint, children }: { label: string; hint?: string;
 export const controlClass =
   "rounded-md border border-slate-300 bg-white px-2.5 py-1.5 text-sm shadow-sm focus:border-indigo-500 focus:outline-none focus:ring-1 focus:ring-indigo-500 dark:border-slate-700 dark:bg-slate-950";
 export const inputClass = `w-full ${controlClass}`;
-
-/** A time in the viewer's zone, relative when recent; UTC on hover. */
-export function Time({ ms, relative = true }: { ms: number | null | undefined; relative?: boolean }) {
-  const now = useNow();
-  if (ms === null || ms === undefined) return <span className="text-slate-400">—</span>;
-  const d = new Date(ms);
-  return (
-    <time dateTime={d.toISOString()} title={`${d.toISOString().replace("T", " ").replace(".000Z", "Z")} (UTC)`}>
-      {relative ? relativeTime(ms, now) : d.toLocaleString()}
-    </time>
-  );
-}
 
 /** A captured output stream (stdout, stderr, a response body), labelled; nothing when empty. */
 export function Output({ label, text }: { label: string; text: string }) {

@@ -1,12 +1,15 @@
 /** Pure formatting for the dashboard (unit-tested in apps/web/test). */
 
+/** "5 minutes ago", "in 3 hours", "2 weeks ago": always relative (the absolute time is shown beside it). */
 export function relativeTime(ms: number, now = Date.now()): string {
   const diff = ms - now;
   const abs = Math.abs(diff);
-  const units: [number, Intl.RelativeTimeFormatUnit][] = [[86_400_000, "day"], [3_600_000, "hour"], [60_000, "minute"], [1000, "second"]];
-  const fmt = new Intl.RelativeTimeFormat(undefined, { numeric: "auto" });
+  const units: [number, Intl.RelativeTimeFormatUnit][] = [
+    [365 * 86_400_000, "year"], [30 * 86_400_000, "month"], [7 * 86_400_000, "week"],
+    [86_400_000, "day"], [3_600_000, "hour"], [60_000, "minute"], [1000, "second"],
+  ];
+  const fmt = new Intl.RelativeTimeFormat("en", { numeric: "auto" });
   if (abs < 1000) return "now";
-  if (abs > 7 * 86_400_000) return new Date(ms).toLocaleString();
   for (const [size, unit] of units) if (abs >= size) return fmt.format(Math.round(diff / size), unit);
   return "now";
 }

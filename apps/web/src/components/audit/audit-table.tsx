@@ -2,7 +2,7 @@
 import type { AppRouter } from "@hourglass/engine/api";
 import type { inferRouterOutputs } from "@trpc/server";
 import Link from "next/link";
-import { Badge } from "@/components/ui";
+import { Badge, Time } from "@/components/ui";
 import { entityHref } from "@/lib/audit-links";
 
 export type AuditEvent = inferRouterOutputs<AppRouter>["audit"]["search"]["events"][number];
@@ -39,11 +39,10 @@ export function AuditTable({ events, loading }: { events: AuditEvent[]; loading:
 
 function AuditRow({ e }: { e: AuditEvent }) {
   const href = entityHref(e);
-  const at = new Date(e.atTimestampMillis);
   return (
     <tr data-event={e.id} data-action={e.action} className="align-top">
       <td className="whitespace-nowrap px-4 py-2 tabular-nums">
-        <time dateTime={at.toISOString()} title={`${at.toISOString()} (UTC)`}>{at.toLocaleString()}</time>
+        <Time ms={e.atTimestampMillis} />
       </td>
       <td className="px-4 py-2">{e.project}</td>
       <td className="px-4 py-2">
