@@ -117,6 +117,8 @@ const TABLE: Record<string, { level: Level; input?: (who: Who) => unknown; notFo
   "alerts.delete": { level: "owner", input: (w) => ({ id: doomedRules[w] }), notFound: "ALERT_RULE_NOT_FOUND" },
   // every signed-in caller may search; each sees only the events it may read (audit.test.ts)
   "audit.search": { level: "signedIn", input: () => ({}) },
+  // every signed-in caller may search; each finds only what it may read (search.test.ts)
+  "search.find": { level: "signedIn", input: () => ({ q: "q_p1" }) },
 };
 
 const QUERIES = new Set(Object.entries(appRouter._def.procedures).filter(([, p]) => (p as unknown as { _def: { type: string } })._def.type === "query").map(([k]) => k));
@@ -223,9 +225,11 @@ describe("lists show only what the caller may read", () => {
     expect((await t.query("scheduler.getJobs", {}, tokens.otherOwner)).data.jobs.map((j: { job: string }) => j.job)).toEqual(["p2/job"]);
     expect((await t.query("requests.find", {}, tokens.otherOwner)).data.requests).toEqual([]);
     expect((await t.query("requests.specs", undefined, tokens.otherOwner)).data.requests).toEqual([]);
+    expect((await t.query("search.find", { q: requestId }, tokens.otherOwner)).data.hits).toEqual([]);
     // and a reader of p1 does see them
     expect((await t.query("queues.getQueueNames", undefined, tokens.reader)).data).toContain("q_p1");
     expect((await t.query("requests.find", {}, tokens.reader)).data.requests.map((r: { id: string }) => r.id)).toContain(requestId);
+    expect((await t.query("search.find", { q: requestId }, tokens.reader)).data.hits).toContainEqual(expect.objectContaining({ id: requestId }));
   });
 });
 

@@ -4,6 +4,7 @@ import { auditRouter } from "./audit.ts";
 import { queuesRouter } from "./queues.ts";
 import { requestsRouter } from "./requests.ts";
 import { schedulerRouter } from "./scheduler.ts";
+import { searchRouter } from "./search.ts";
 import { createCallerFactory, router } from "./trpc.ts";
 
 export const appRouter = router({
@@ -13,6 +14,7 @@ export const appRouter = router({
   access: accessRouter,
   alerts: alertsRouter,
   audit: auditRouter,
+  search: searchRouter,
 });
 
 export type AppRouter = typeof appRouter;
