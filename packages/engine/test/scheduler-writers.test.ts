@@ -48,7 +48,7 @@ describe("the writers of the scheduler's state machines", () => {
   it("a job's pause state and its triage log are written only in scheduler/sql/", () => {
     const jobWrites = statements(/UPDATE\s+"?scheduler_job"?(?![_a-z])/);
     const pause = jobWrites.filter((s) => /\b(paused_at|paused_by|pause_reason)\s*=/i.test(s.text));
-    expect(filesOf(pause)).toEqual([join(SQL_DIR, "pauseJob.ts"), join(SQL_DIR, "resumeJob.ts")]);
+    expect(filesOf(pause)).toEqual([join(SQL_DIR, "pauseFailingJobs.ts"), join(SQL_DIR, "pauseJob.ts"), join(SQL_DIR, "resumeJob.ts")]);
     const triage = jobWrites.filter((s) => /\b(triage_log|last_triage_at)\s*=/i.test(s.text));
     expect(filesOf(triage)).toEqual([join(SQL_DIR, "advanceTickedJobs.ts"), join(SQL_DIR, "recordTriage.ts")]);
   });

@@ -7,6 +7,7 @@ import { arm, CATCH_UP_LIMIT, IDLE, tick, ticker, type CronState } from "../src/
 import { parseSchedule } from "../src/scheduler/schedule.ts";
 import { formatInZone, jitterOf, slotOfTick, slotsBetween, upcomingRuns, type CronSchedule } from "../src/scheduler/slots.ts";
 import { lateTickLines } from "../src/scheduler/triage-decision.ts";
+import { failureStreak, pauseOnFailureReason, pausesOnFailure } from "../src/scheduler/pause-on-failure.ts";
 import { tickProperties, tickTrigger } from "../src/scheduler/host/tick-timers.ts";
 
 const at = (iso: string) => Date.parse(iso);
@@ -142,6 +143,19 @@ describe("slot ranges and the preview", () => {
     const jittered = upcomingRuns({ ...berlin, jitterMillis: 600_000 }, "p/job", at("2026-03-27T12:00:00Z"));
     expect(jittered.map((r) => r.slotAt)).toEqual(runs.map((r) => r.slotAt));
     expect(jittered.every((r) => r.runAt - r.slotAt >= 0 && r.runAt - r.slotAt < 600_000)).toBe(true);
+  });
+});
+
+describe("pause on failure", () => {
+  it("pauses after N failures in a row from the newest; anything else breaks the streak", () => {
+    expect(failureStreak([])).toBe(0);
+    expect(failureStreak(["FAILED", "FAILED", "SUCCEEDED", "FAILED"])).toBe(2);
+    expect(failureStreak(["FAILED", "ABORTED", "FAILED"])).toBe(1);
+    expect(pausesOnFailure(3, ["FAILED", "FAILED", "FAILED"])).toBe(true);
+    expect(pausesOnFailure(3, ["FAILED", "FAILED"])).toBe(false); // fewer than 3 since the last resume
+    expect(pausesOnFailure(3, ["FAILED", "FAILED", "SUCCEEDED"])).toBe(false);
+    expect(pausesOnFailure(undefined, ["FAILED", "FAILED", "FAILED"])).toBe(false);
+    expect(pauseOnFailureReason(3)).toBe("paused after 3 consecutive failed invocations");
   });
 });
 

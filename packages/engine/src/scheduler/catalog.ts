@@ -100,6 +100,8 @@ export interface JobDefinition {
   description?: string;
   /** The job's YAML as its file wrote it (absent on definitions stored before it was kept). */
   source?: string;
+  /** Pause the job after this many consecutive failed invocations (pause-on-failure.ts); absent = never. */
+  pauseAfterFailures?: number;
 }
 
 export interface ProjectDefinition {

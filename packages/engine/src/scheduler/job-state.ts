@@ -8,7 +8,7 @@ export type JobState = (typeof JOB_STATES)[number];
 export const JOB_STATE_DOC: Record<JobState, string> = {
   RUNNING: "An invocation is active.",
   DISABLED: "Disabled in the config, or removed from it.",
-  PAUSED: "Paused by an operator: no ticks, triggers ignored; running invocations continue.",
+  PAUSED: "Paused by an operator, or by itself after failing (pause_after_failures): no ticks, triggers ignored; running invocations continue.",
   SCHEDULED: "Waiting for its next scheduled tick.",
   WAITING: "Waiting for a trigger.",
 };
@@ -49,15 +49,17 @@ export function jobFlavor(def: JobDefinition): "periodic" | "triggered" | "trigg
 
 /**
  * A job's pause state (scheduler_job.paused_at, paused_by, pause_reason): an
- * operator's switch, written only by sql/pauseJob.ts (ACTIVE → PAUSED) and
- * sql/resumeJob.ts (PAUSED → ACTIVE), each with its `scheduler_job` event.
+ * operator's switch, written only by sql/pauseJob.ts (ACTIVE → PAUSED),
+ * sql/pauseFailingJobs.ts (ACTIVE → PAUSED by the scheduler, after
+ * `pause_after_failures` failed invocations in a row) and sql/resumeJob.ts
+ * (PAUSED → ACTIVE), each with its `scheduler_job` event.
  */
 export const PAUSE_STATES = ["ACTIVE", "PAUSED"] as const;
 export type PauseState = (typeof PAUSE_STATES)[number];
 
 export const PAUSE_STATE_DOC: Record<PauseState, string> = {
   ACTIVE: "Not paused: its ticks and triggers start invocations.",
-  PAUSED: "Paused by an operator: no ticks, new triggers ignored, pending ones discarded; running invocations continue.",
+  PAUSED: "Paused by an operator (or by the scheduler after failures): no ticks, new triggers ignored, pending ones discarded; running invocations continue.",
 };
 
 /**

@@ -20,6 +20,7 @@ import type { TriggeringPolicy } from "../policies.ts";
 import { decideTriage } from "../triage-decision.ts";
 import { pendingTriggerSql } from "../trigger-states.ts";
 import { AbortWatch } from "./abort-watch.ts";
+import { pauseJobsOnFailure } from "./pause-on-failure.ts";
 import { appendDebugLog, logLine } from "./debug-log.ts";
 import { fireTimers, timerJobKey, type FiringTimer } from "./tick-timers.ts";
 import { TaskOutputLog } from "./task-output.ts";
@@ -395,6 +396,9 @@ export async function finishInTransaction(sql: Sql, now: Date, items: Finish[]):
 
   const touched = [...new Set([...jobKeys, ...out.job])].sort();
   await triageTouched(sql, now, touched, new Set(out.job), done);
+  // with the job rows locked: a job that failed `pause_after_failures` times in a row pauses itself
+  const failed = done.filter((i) => i.to === "FAILED");
+  if (failed.length > 0) await pauseJobsOnFailure(sql, now, failed, definitions);
   if (out.job.length > 0) {
     await emitTriggers(sql, now, out.job.map((job, k) => ({
       jobKey: job, triggerId: out.triggerId[k]!, title: out.title[k]!, url: null, createdAt: now, emittedBy: out.from[k]!,

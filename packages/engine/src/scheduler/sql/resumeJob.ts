@@ -3,12 +3,13 @@ import { EVENT_COLUMNS } from "./events.ts";
 
 /**
  * PAUSED → ACTIVE: re-arms the job's ticks at `nextTickAt` (unless it is
- * disabled or removed) and asks for triage. Guarded (paused), with a
+ * disabled or removed) and asks for triage. `resumed_at` starts a new count
+ * for pause on failure. Guarded (paused), with a
  * `resumed` event naming who and why.
  */
 const SQL = `
 WITH moved AS (
-  UPDATE scheduler_job SET paused_at = NULL, paused_by = NULL, pause_reason = NULL, updated_at = $2,
+  UPDATE scheduler_job SET paused_at = NULL, paused_by = NULL, pause_reason = NULL, updated_at = $2, resumed_at = $2,
          triage_requested_at = $2, tick_timer_id = NULL,
          next_tick_at = CASE WHEN removed_at IS NULL AND NOT (definition->>'disabled')::boolean THEN $3::timestamptz END
    WHERE key = $1 AND paused_at IS NOT NULL
