@@ -18,6 +18,7 @@ import { Scheduler } from "./scheduler/service.ts";
 import { EventLog } from "./events/log.ts";
 import { Alerts } from "./alerts/host/service.ts";
 import { EventFeed } from "./events/feed.ts";
+import { Tasks, type TaskOptions } from "./tasks/host/service.ts";
 
 export interface EngineOptions {
   db: Database;
@@ -29,6 +30,8 @@ export interface EngineOptions {
   random?: () => number;
   /** How the live event feed learns of new events: "listen" (default) or "poll" (the embedded database). */
   eventWakeups?: "listen" | "poll";
+  /** Taskcluster's queue: claim timeout, deadline limit, claimWork's wait and wake-ups (tasks/host/service.ts). */
+  tasks?: Partial<TaskOptions>;
 }
 
 /** The domain core. Apps build one with their database, clock and logger; it never reads the environment. */
@@ -49,6 +52,8 @@ export interface Engine {
   access: Access;
   /** Alert rules per project and their deliveries (alerts/). */
   alerts: Alerts;
+  /** Taskcluster's queue: tasks, runs, dependencies, task groups (tasks/). */
+  tasks: Tasks;
   /** The engine's own paths, without the public API's checks (LUCI's EngineInternal); never behind a transport. */
   internal: EngineInternal;
 }
@@ -89,6 +94,7 @@ export function createEngine(options: EngineOptions): Engine {
     feed: new EventFeed(ctx, events, { wakeups: options.eventWakeups ?? "listen" }),
     access: new Access(ctx),
     alerts: new Alerts(ctx, admin),
+    tasks: new Tasks(ctx, { wakeups: options.eventWakeups ?? "listen", ...options.tasks }),
     internal: { queues: admin, queue: queueInternal },
   };
 }

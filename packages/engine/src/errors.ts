@@ -48,6 +48,9 @@ export const ERROR_CODES = {
   PRINCIPAL_NOT_FOUND: "NOT_FOUND",
   TOKEN_NOT_FOUND: "NOT_FOUND",
   ROLE_NOT_FOUND: "NOT_FOUND",
+  /** No such task (Taskcluster's ResourceNotFound), run of a task, or task group; or one the caller may not see. */
+  TASK_NOT_FOUND: "NOT_FOUND",
+  TASK_GROUP_NOT_FOUND: "NOT_FOUND",
   /** No such alert rule (or one of a project the caller may not see). */
   ALERT_RULE_NOT_FOUND: "NOT_FOUND",
   /**

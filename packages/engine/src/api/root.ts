@@ -4,6 +4,7 @@ import { auditRouter } from "./audit.ts";
 import { queuesRouter } from "./queues.ts";
 import { requestsRouter } from "./requests.ts";
 import { schedulerRouter } from "./scheduler.ts";
+import { tasksRouter } from "./tasks.ts";
 import { searchRouter } from "./search.ts";
 import { createCallerFactory, router } from "./trpc.ts";
 
@@ -15,6 +16,7 @@ export const appRouter = router({
   alerts: alertsRouter,
   audit: auditRouter,
   search: searchRouter,
+  tasks: tasksRouter,
 });
 
 export type AppRouter = typeof appRouter;

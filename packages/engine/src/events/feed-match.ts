@@ -134,6 +134,12 @@ export function visibleTo(can: Can, e: EventInfo, refs: EventRefs): boolean | un
       return through(() => scope.requests("read", p), refs.requestType, (t) => scope.requests("read", p, t));
     case "alert_rule":
       return can(() => scope.alerts("read", p));
+    case "task":
+    case "task_run":
+      // every task event carries its task queue (tasks/sql/common.ts eventPayload)
+      return through(() => scope.tasks("read", p), text(e.payload?.taskQueueId) ?? null, (q) => scope.tasks("read", p, q));
+    case "task_group":
+      return can(() => scope.tasks("read", p));
     default:
       return can(() => ACCESS_MANAGE);
   }

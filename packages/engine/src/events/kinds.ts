@@ -16,6 +16,9 @@ export const ENTITY_KINDS = [
   "session",
   "alert_rule",
   "project",
+  "task",
+  "task_run",
+  "task_group",
 ] as const;
 export type EntityKind = (typeof ENTITY_KINDS)[number];
 
@@ -33,6 +36,9 @@ export const ENTITY_KIND_DOC: Record<EntityKind, string> = {
   session: "A dashboard session: signed in, signed out.",
   alert_rule: "An alert rule: created, updated, deleted, fired, cleared, test_requested, delivered, delivery_retrying, delivery_failed.",
   project: "A project: its configuration synced.",
+  task: "A Taskcluster task: defined, resolved (completed / failed / exception with no retry to follow).",
+  task_run: "One run of a task (`<taskId>/<runId>`): pending (with reasonCreated), claimed, resolved (with reasonResolved).",
+  task_group: "A task group: sealed, resolved (no unresolved task left), collected (GC, with a count).",
 };
 
 export function isEntityKind(value: string): value is EntityKind {

@@ -21,10 +21,12 @@ export class EventNotifications {
 
   constructor(
     private readonly url: string,
-    private readonly onWake: () => void,
+    private readonly onWake: (payload?: string) => void,
     private readonly onConnected: () => void,
     private readonly logger: Logger,
     private readonly outage?: OutageMonitor,
+    /** Another channel than the event log's (the tasks' claimWork wake-ups: tasks/host/wakeups.ts). */
+    private readonly channel: string = EVENTS_CHANNEL,
   ) {}
 
   /** Connects (once; later calls wait for the same attempt). */
@@ -43,7 +45,7 @@ export class EventNotifications {
   private async connect(): Promise<void> {
     if (this.closed) return;
     const client = new pg.Client({ connectionString: this.url, application_name: "hourglass-events" });
-    client.on("notification", () => this.onWake());
+    client.on("notification", (n) => this.onWake(n.payload));
     client.on("error", (err) => {
       if (!this.outage?.failed(err)) {
         this.logger.warn("event notification connection failed; reconnecting", { error: err.message });
@@ -52,7 +54,7 @@ export class EventNotifications {
     });
     try {
       await client.connect();
-      await client.query(`LISTEN ${EVENTS_CHANNEL}`);
+      await client.query(`LISTEN ${this.channel}`);
       if (this.closed) {
         await client.end().catch(() => {});
         return;
