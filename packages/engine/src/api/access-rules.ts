@@ -120,8 +120,31 @@ export const onRequest = <I>(action: ResourceAction<"requests">, id: (input: I) 
   },
 });
 
+/**
+ * Many requests at once (bulk stop / suspend / resume): a selection needs
+ * `action` on each request's type, and any request the caller cannot see
+ * reads as missing (nothing is done); a filter names its type, checked as
+ * onRequestType.
+ */
+export const onRequests = <I extends { ids?: string[]; filter?: { type: string } }>(
+  action: ResourceAction<"requests">,
+): Access<I> => ({
+  kind: "resource",
+  resolve: async (ctx, input) => {
+    if (input.filter) return onRequestType<I>(action, (i) => i.filter!.type).resolve(ctx, input);
+    const ids = [...new Set(input.ids ?? [])];
+    const found = await Promise.all(ids.map(async (id) => ({ id, r: await ctx.engine.access.projects.request(id) })));
+    const read = (r: { project: string; type: string }) => scoped(() => scope.requests("read", r.project, r.type));
+    const hidden = found.filter(({ r }) => r === null || read(r) === null || !ctx.caller.scopes.satisfies(read(r)!));
+    const notFound = () => new HourglassError("REQUEST_NOT_FOUND", `no such request: ${hidden.map((h) => h.id).join(", ")}; nothing was done`);
+    if (hidden.length > 0) return { read: null, notFound };
+    const needs = [...new Set(found.map(({ r }) => scope.requests(action, r!.project, r!.type)))];
+    return { read: { AllOf: [] }, need: { AllOf: needs }, notFound };
+  },
+});
+
 /** A request type (creating a request): an unknown or invisible type is REQUEST_INVALID, as an unknown one always was. */
-export const onRequestType = <I>(action: ResourceAction<"requests">, type: (input: I) => string): Access<I> => ({
+export const onRequestType = <I>(action: ResourceAction<"requests">, type: (input: I) => string): ResourceAccess<I> => ({
   kind: "resource",
   resolve: async (ctx, input) => {
     const t = type(input);

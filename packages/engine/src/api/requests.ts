@@ -1,5 +1,5 @@
 import * as s from "../chains/schemas.ts";
-import { anyone, onRequest, onRequestType, signedIn } from "./access-rules.ts";
+import { anyone, onRequest, onRequests, onRequestType, signedIn } from "./access-rules.ts";
 import { plainProcedure, procedure, router } from "./trpc.ts";
 import { Visibility } from "./visibility.ts";
 
@@ -47,4 +47,16 @@ export const requestsRouter = router({
     .mutation(({ ctx, input }) => ctx.engine.requests.suspend(ctx.caller, input.id, input.reason)),
   resume: procedure(onRequest("resume", id), s.requestActionInput)
     .mutation(({ ctx, input }) => ctx.engine.requests.resume(ctx.caller, input.id, input.reason)),
+  // Hourglass additions: retry from the failed jobs, and acting on many requests
+  /** FAIL → RUNNING from its failed jobs; continuing a request is what resume allows. */
+  retry: procedure(onRequest("resume", id), s.retryRequestInput)
+    .mutation(({ ctx, input }) => ctx.engine.requests.retry(ctx.caller, input.id, input.reason)),
+  count: procedure(onRequestType("read", (i: { filter: { type: string } }) => i.filter.type), s.countRequestsInput)
+    .query(({ ctx, input }) => ctx.engine.requests.bulk.count(input.filter, input.cap)),
+  stopMany: procedure(onRequests("stop"), s.bulkRequestActionInput)
+    .mutation(({ ctx, input }) => ctx.engine.requests.bulk.act(ctx.caller, "stop", input)),
+  suspendMany: procedure(onRequests("suspend"), s.bulkRequestActionInput)
+    .mutation(({ ctx, input }) => ctx.engine.requests.bulk.act(ctx.caller, "suspend", input)),
+  resumeMany: procedure(onRequests("resume"), s.bulkResumeInput)
+    .mutation(({ ctx, input }) => ctx.engine.requests.bulk.act(ctx.caller, "resume", input)),
 });

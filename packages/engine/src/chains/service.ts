@@ -4,14 +4,18 @@ import { HourglassError } from "../errors.ts";
 import type { EventLog, HistoryPage } from "../events/log.ts";
 import type { QueueAdmin } from "../queue/admin.ts";
 import { withTransaction } from "../transaction.ts";
+import { RequestBulk } from "./bulk.ts";
 import { ChainError, expandRequest } from "./expand.ts";
 import { tellEnded, type ChainHooks } from "./hooks.ts";
 import { CHAIN_JOB_HANDLER, CHAINS_QUEUE, dispatchReady, failIfIdle } from "./host/runner.ts";
 import { loadSpecs } from "./host/spec-sync.ts";
 import type { CreateRequestInput, FindRequestsInput, HistoryInput, JobHistoryInput } from "./schemas.ts";
 import { insertChain } from "./sql/insertChain.ts";
+import { requestFilterSql } from "./request-filter.ts";
 import { insertRequest } from "./sql/insertRequest.ts";
+import { lockRequest } from "./sql/lockRequest.ts";
 import { resumeRequest } from "./sql/resumeRequest.ts";
+import { retryRequest } from "./sql/retryRequest.ts";
 import { startRequest } from "./sql/startRequest.ts";
 import { stopRequest } from "./sql/stopRequest.ts";
 import { suspendRequest } from "./sql/suspendRequest.ts";
@@ -57,6 +61,8 @@ function newRequestId(): string {
  */
 export class Requests {
   private queueReady = false;
+  /** Stop, suspend and resume of many requests, each through the transition below. */
+  readonly bulk: RequestBulk;
 
   constructor(
     private readonly ctx: EngineContext,
@@ -64,7 +70,13 @@ export class Requests {
     private readonly events: EventLog,
     /** Told of request ends in their transactions; chain runners get the same hooks. */
     readonly hooks: ChainHooks = {},
-  ) {}
+  ) {
+    this.bulk = new RequestBulk(ctx, {
+      stop: (caller, id, reason) => this.stop(caller, id, reason),
+      suspend: (caller, id, reason) => this.suspend(caller, id, reason),
+      resume: (caller, id, reason) => this.resume(caller, id, reason),
+    });
+  }
 
   /** Request types: valid `request: true` sequences, with their args. */
   async specs(_caller: Caller) {
@@ -183,6 +195,24 @@ export class Requests {
     return this.get(caller, id);
   }
 
+  /**
+   * FAIL → RUNNING from its failed jobs ("retry from the failed job"):
+   * they run again with their retries restored; what completed stays done.
+   * A request a scheduler invocation started does not reopen it (the
+   * invocation ended when the request failed).
+   */
+  async retry(caller: Caller, id: string, reason = "") {
+    await this.ensureQueue();
+    const now = this.ctx.clock.now();
+    await this.transition(caller, id, ["FAIL"], "RUNNING", async (sql) => {
+      await lockRequest(sql, id);
+      if ((await retryRequest(sql, id, now, caller.id, reason)) === null) return false;
+      await dispatchReady(sql, now, id, caller.id);
+      return true;
+    });
+    return this.get(caller, id);
+  }
+
   /** The request's history from the event log: created, every state change and who made it; oldest first. */
   history(_caller: Caller, input: HistoryInput): Promise<HistoryPage> {
     return this.events.history("request", input.id, { after: input.after, limit: input.limit });
@@ -224,24 +254,10 @@ export class Requests {
     }));
   }
 
-  /**
-   * Spin Cycle's find. `since` / `until` select requests that were running
-   * at any point in the window: started before `until` and not finished
-   * before `since`. Newest first.
-   */
+  /** Spin Cycle's find (request-filter.ts), newest first. */
   async find(_caller: Caller, f: FindRequestsInput) {
-    const where: string[] = [];
     const values: unknown[] = [];
-    const add = (clause: (n: string) => string, value: unknown) => {
-      values.push(value);
-      where.push(clause(`$${values.length}`));
-    };
-    if (f.type) add((n) => `type = ${n}`, f.type);
-    if (f.states.length) add((n) => `state::text = ANY(${n}::text[])`, f.states);
-    if (f.user) add((n) => `"user" = ${n}`, f.user);
-    if (Object.keys(f.args).length) add((n) => `args @> ${n}::jsonb`, JSON.stringify(f.args));
-    if (f.since !== undefined) add((n) => `(finished_at IS NULL OR finished_at >= ${n})`, new Date(f.since));
-    if (f.until !== undefined) add((n) => `coalesce(started_at, created_at) <= ${n}`, new Date(f.until));
+    const where = requestFilterSql(f, values);
     values.push(f.limit + 1, f.offset);
     const rows = (await this.ctx.db.sql.query<RequestRow>(
       `SELECT ${REQUEST_COLUMNS} FROM request ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
