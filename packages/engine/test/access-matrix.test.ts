@@ -12,6 +12,7 @@ import { syncSpecs } from "../src/chains/host/spec-sync.ts";
 import { syncCatalog } from "../src/scheduler/host/catalog-sync.ts";
 import { createTestEngine, testCaller, type TestEngine } from "../src/testing.ts";
 import { databaseFingerprint } from "./api-fixtures.ts";
+import { newTaskId } from "../src/tasks/ids.ts";
 
 /** What a procedure needs of a project-p1 caller: the least role that may call it. */
 type Level = "anyone" | "signedIn" | "reader" | "triggerer" | "owner" | "admin";
@@ -29,6 +30,18 @@ let ruleId = "";
 const doomedRules: Partial<Record<Who, string>> = {};
 const mailChannel = { kind: "email", to: ["oncall@example.test"] };
 const spare: Partial<Record<Who, string>> = {};
+/** A task of project p1 (its own group), and the definition of one more per caller (createTask, defineTask). */
+const TASK = newTaskId();
+const newTasks = Object.fromEntries(CALLERS.map((w) => [w, newTaskId()])) as Record<Who, string>;
+const taskDef = () => ({
+  taskQueueId: "p1/linux", projectId: "p1", schedulerId: "matrix", created: new Date().toISOString(),
+  deadline: new Date(Date.now() + 3600_000).toISOString(), payload: {},
+  metadata: { name: "matrix", description: "", owner: "matrix@example.test", source: "https://example.test" },
+});
+const onTask = (extra: object = {}) => () => ({ taskId: TASK, ...extra });
+const onGroup = () => ({ taskGroupId: TASK });
+const onTaskQueue = () => ({ taskQueueId: "p1/linux" });
+const worker = { workerGroup: "wg", workerId: "w1" };
 
 /** Every procedure: its level, an input on project p1's resources (per caller, for destructive ones), and its not-found code. */
 const TABLE: Record<string, { level: Level; input?: (who: Who) => unknown; notFound?: string; hidesNothing?: boolean }> = {
@@ -88,11 +101,6 @@ const TABLE: Record<string, { level: Level; input?: (who: Who) => unknown; notFo
   "requests.stop": { level: "owner", input: () => ({ id: requestId }), notFound: "REQUEST_NOT_FOUND" },
   "requests.suspend": { level: "owner", input: () => ({ id: requestId }), notFound: "REQUEST_NOT_FOUND" },
   "requests.resume": { level: "owner", input: () => ({ id: requestId }), notFound: "REQUEST_NOT_FOUND" },
-  "requests.retry": { level: "owner", input: () => ({ id: requestId }), notFound: "REQUEST_NOT_FOUND" },
-  "requests.count": { level: "reader", input: () => ({ filter: { type: "t1" } }), notFound: "REQUEST_INVALID" },
-  "requests.stopMany": { level: "owner", input: () => ({ filter: { type: "t1" }, reason: "matrix" }), notFound: "REQUEST_INVALID" },
-  "requests.suspendMany": { level: "owner", input: () => ({ ids: [requestId], reason: "matrix" }), notFound: "REQUEST_NOT_FOUND" },
-  "requests.resumeMany": { level: "owner", input: () => ({ filter: { type: "t1" } }), notFound: "REQUEST_INVALID" },
   "access.whoami": { level: "anyone" },
   "access.listPrincipals": { level: "admin" },
   "access.getPrincipal": { level: "admin", input: () => ({ id: "user:reader" }) },
@@ -122,6 +130,28 @@ const TABLE: Record<string, { level: Level; input?: (who: Who) => unknown; notFo
   "alerts.delete": { level: "owner", input: (w) => ({ id: doomedRules[w] }), notFound: "ALERT_RULE_NOT_FOUND" },
   // every signed-in caller may search; each sees only the events it may read (audit.test.ts)
   "audit.search": { level: "signedIn", input: () => ({}) },
+  // tasks: Taskcluster's scopes (no project role holds them but `admin`); reads and, for owners, task actions
+  // also through the project's tasks:read / tasks:manage; an invisible task or group reads as missing
+  "tasks.createTask": { level: "admin", input: (w) => ({ taskId: newTasks[w], task: taskDef() }), hidesNothing: true },
+  "tasks.defineTask": { level: "admin", input: (w) => ({ taskId: newTasks[w], task: taskDef() }), hidesNothing: true },
+  "tasks.task": { level: "reader", input: onTask(), notFound: "TASK_NOT_FOUND" },
+  "tasks.status": { level: "reader", input: onTask(), notFound: "TASK_NOT_FOUND" },
+  "tasks.listDependentTasks": { level: "reader", input: onTask(), notFound: "TASK_NOT_FOUND" },
+  "tasks.claimWork": { level: "admin", input: () => ({ ...onTaskQueue(), ...worker, tasks: 1 }), hidesNothing: true },
+  "tasks.claimTask": { level: "admin", input: onTask({ runId: 0, ...worker }), notFound: "TASK_NOT_FOUND" },
+  "tasks.reclaimTask": { level: "admin", input: onTask({ runId: 0 }), notFound: "TASK_NOT_FOUND" },
+  "tasks.reportCompleted": { level: "admin", input: onTask({ runId: 0 }), notFound: "TASK_NOT_FOUND" },
+  "tasks.reportFailed": { level: "admin", input: onTask({ runId: 0 }), notFound: "TASK_NOT_FOUND" },
+  "tasks.reportException": { level: "admin", input: onTask({ runId: 0, reason: "worker-shutdown" }), notFound: "TASK_NOT_FOUND" },
+  "tasks.scheduleTask": { level: "owner", input: onTask(), notFound: "TASK_NOT_FOUND" },
+  "tasks.rerunTask": { level: "owner", input: onTask(), notFound: "TASK_NOT_FOUND" },
+  "tasks.cancelTask": { level: "owner", input: onTask(), notFound: "TASK_NOT_FOUND" },
+  "tasks.listTaskGroup": { level: "reader", input: onGroup, notFound: "TASK_GROUP_NOT_FOUND" },
+  "tasks.getTaskGroup": { level: "reader", input: onGroup, notFound: "TASK_GROUP_NOT_FOUND" },
+  "tasks.sealTaskGroup": { level: "owner", input: onGroup, notFound: "TASK_GROUP_NOT_FOUND" },
+  "tasks.cancelTaskGroup": { level: "owner", input: onGroup, notFound: "TASK_GROUP_NOT_FOUND" },
+  "tasks.pendingTasks": { level: "admin", input: onTaskQueue, hidesNothing: true },
+  "tasks.taskQueueCounts": { level: "admin", input: onTaskQueue, hidesNothing: true },
   // every signed-in caller may search; each finds only what it may read (search.test.ts)
   "search.find": { level: "signedIn", input: () => ({ q: "q_p1" }) },
 };
@@ -148,6 +178,8 @@ beforeAll(async () => {
   for (const w of CALLERS) await api.queues.createQueue({ name: `q_del_${w}`, project: "p1" });
   jobDescriptor = (await api.queues.enqueueJobs({ queueName: "q_p1", jobs: [{ body: "hello" }] })).jobDescriptors[0]!;
   requestId = (await api.requests.create({ type: "t1", args: {} })).id;
+  await api.tasks.createTask({ taskId: TASK, task: taskDef() });
+  t.engine.tasks.options.claimWaitMs = 50;
   const rule = (name: string) => api.alerts.create({ project: "p1", name, kind: "request_failed", channel: { kind: "email", to: ["x@example.test"] } });
   ruleId = (await rule("matrix")).id;
   for (const w of CALLERS) doomedRules[w] = (await rule(`doomed by ${w}`)).id;
@@ -197,7 +229,8 @@ describe("the access matrix", () => {
           else expect(r.status, context).toBe(401);
         } else if (who === "otherOwner") {
           if (entry.level === "anyone" || entry.level === "signedIn") refused = false;
-          else if (entry.level === "admin" || entry.hidesNothing) expect(r.status, context).toBe(403);
+          // an admin-only call on a resource the caller may not see (a task: notFound) answers as missing
+          else if ((entry.level === "admin" && !entry.notFound) || entry.hidesNothing) expect(r.status, context).toBe(403);
           else {
             // exactly what a missing resource answers (REQUEST_INVALID, an unknown request type, is a 400)
             expect(r.errorCode, context).toBe(entry.notFound);
