@@ -7,7 +7,7 @@ import { createEngine } from "@hourglass/engine";
 import { createMetrics } from "@hourglass/engine/metrics";
 import { logFormat, pinoLogger } from "@hourglass/engine/pino-logger";
 import { join } from "node:path";
-import { createWorker } from "@hourglass/engine/worker";
+import { createWorker, TaskMaintenanceLoop } from "@hourglass/engine/worker";
 import { childEnv, readEnv } from "./env.ts";
 import { handlers } from "./handlers.ts";
 import { serveHealth } from "./health-server.ts";
@@ -56,6 +56,8 @@ const worker = createWorker(engine, {
     smtp: { url: env.HOURGLASS_SMTP_URL ?? null, from: env.HOURGLASS_ALERT_FROM },
     dashboardUrl: env.HOURGLASS_PUBLIC_URL ?? null,
   },
+  // Taskcluster's queue: lapsed claims, deadlines, dependents, GC (packages/engine/src/tasks/host/maintenance.ts)
+  parts: [new TaskMaintenanceLoop(engine, { intervalMs: env.HOURGLASS_MAINTENANCE_INTERVAL_MS })],
 });
 
 // Signals are heard from the first moment: a stop during start-up waits for the step in flight, skips

@@ -2,6 +2,7 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { AccessLink } from "@/components/access-link";
+import { CommandPalette } from "@/components/command-palette";
 import { ZoneSwitcher } from "@/components/zone-switcher";
 import { useSignOut, useWhoami } from "@/lib/session";
 import { SIGN_IN_PATH } from "@/lib/sign-in-paths";
@@ -63,6 +64,7 @@ function SignedIn() {
   const user = me.data && !me.data.anonymous ? me.data : null;
   return (
     <div className="ml-auto flex items-center gap-3 text-sm">
+      {user && <CommandPalette />}
       <ZoneSwitcher />
       {user && <span className="max-w-48 truncate text-slate-600 dark:text-slate-300" title={user.id} data-testid="signed-in-as">{user.displayName}</span>}
       {user && (

@@ -13,6 +13,7 @@ import { finish } from "./host/invocations.ts";
 import type { TaskRun } from "./host/task-runs.ts";
 import { ACTIVE_INVOCATION_STATES } from "./invocation-states.ts";
 import { JOB_STATE_COUNTS_SQL, jobFlavor, jobStateSql, type JobState } from "./job-state.ts";
+import { maskedDefinition } from "./masked-definition.ts";
 import { describeSchedule } from "./schedule.ts";
 import type { EmitTriggersInput } from "./schemas.ts";
 import { emitTriggers, type NewTrigger } from "./sql/emitTriggers.ts";
@@ -123,7 +124,7 @@ export class Scheduler {
       caller, key, ", j.triage_log, j.last_triage_at, j.triage_requested_at, j.removed_at");
     return {
       ...toSummary(job),
-      definition: { ...job.definition, task: maskTask(job.definition.task) },
+      definition: maskedDefinition(job.definition),
       removedAtTimestampMillis: job.removed_at?.getTime() ?? null,
       triage: {
         log: job.triage_log,

@@ -6,3 +6,4 @@ export { AccessConfigLoop } from "./access-config-loop.ts";
 export { AlertLoops, type AlertLoopOptions } from "./alert-loops.ts";
 export { createWorker, HourglassWorker, type CreateWorkerOptions, type WorkerPart } from "./create-worker.ts";
 export { EventRetention, type EventRetentionOptions } from "./event-retention.ts";
+export { TaskMaintenanceLoop, type TaskMaintenanceOptions } from "./task-maintenance.ts";
