@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseProject } from "../src/scheduler/catalog.ts";
+import { maskedDefinition } from "../src/scheduler/masked-definition.ts";
 
 const GOOD = `jobs:
   - id: nightly-report
@@ -101,5 +102,18 @@ jobs:
       'id: nightly-report\n# at night, Berlin time\nschedule: "30 2 * * *"\ntask:\n  kind: shell\n  command: sh\n  args: ["-c", "echo report"]',
       "{ id: publish, task: { kind: noop } }",
     ]);
+  });
+  it("shows a job's source only when its task holds no secret", () => {
+    const r = parseProject("ops.yaml", `jobs:
+  - id: plain
+    task: { kind: shell, command: sh, args: ["-c", "true"] }
+  - id: secret
+    task: { kind: shell, command: sh, args: ["-c", "true"], env: { TOKEN: hunter2 } }
+`);
+    if (!r.ok) throw new Error("expected a valid project");
+    const [plain, secret] = r.project.jobs.map(maskedDefinition);
+    expect(plain!.source).toContain("id: plain");
+    expect(secret!.source).toBeUndefined();
+    expect(JSON.stringify(secret)).not.toContain("hunter2");
   });
 });

@@ -5,6 +5,7 @@ import { useParams } from "next/navigation";
 import { useState } from "react";
 import { InvocationChart } from "@/components/invocation-chart";
 import { Flavor, JobActions } from "@/components/job-actions";
+import { JobDefinition } from "@/components/job-definition";
 import { Badge, Button, Card, ErrorText, relativeTime, Time } from "@/components/ui";
 import { useLive } from "@/lib/live";
 import { useTRPC } from "@/lib/trpc";
@@ -67,7 +68,7 @@ export default function JobPage() {
             </div>
           </Card>
           <Card title={`Definition at revision ${j.revision}`}>
-            <pre className="max-h-80 overflow-auto rounded bg-slate-50 p-3 font-mono text-xs dark:bg-slate-950">{JSON.stringify(j.definition, null, 2)}</pre>
+            <JobDefinition definition={j.definition} />
           </Card>
         </>
       )}
