@@ -82,6 +82,8 @@ const TABLE: Record<string, { level: Level; input?: (who: Who) => unknown; notFo
   "scheduler.resumeJob": { level: "owner", input: () => ({ job: "p1/job" }), notFound: "JOB_NOT_FOUND" },
   "scheduler.abortJob": { level: "owner", input: () => ({ job: "p1/job" }), notFound: "JOB_NOT_FOUND" },
   "scheduler.abortInvocation": { level: "owner", input: () => ({ job: "p1/job", invocationId: "1" }), notFound: "JOB_NOT_FOUND" },
+  "scheduler.abortInvocations": { level: "owner", input: () => ({ job: "p1/job" }), notFound: "JOB_NOT_FOUND" },
+  "scheduler.rerunInvocation": { level: "triggerer", input: () => ({ job: "p1/job", invocationId: "1" }), notFound: "JOB_NOT_FOUND" },
   "scheduler.emitTriggers": {
     level: "triggerer", input: (w) => ({ batches: [{ trigger: { id: `m-${w}` }, jobs: ["p1/job"] }] }), notFound: "JOB_NOT_FOUND",
   },

@@ -37,6 +37,12 @@ export const schedulerRouter = router({
     .mutation(({ ctx, input }) => ctx.engine.scheduler.abortJob(ctx.caller, input.job)),
   abortInvocation: procedure(onSchedulerJob("manage", job), s.invocationInput)
     .mutation(({ ctx, input }) => ctx.engine.scheduler.abortInvocation(ctx.caller, input.job, input.invocationId)),
+  /** Many at once: a selection, or every active invocation in batches (Hourglass). */
+  abortInvocations: procedure(onSchedulerJob("manage", job), s.abortInvocationsInput)
+    .mutation(({ ctx, input }) => ctx.engine.scheduler.abortInvocations(ctx.caller, input.job, input)),
+  /** "Run again with the same triggers" (Hourglass): its triggers emitted again under new ids. */
+  rerunInvocation: procedure(onSchedulerJob("trigger", job), s.invocationInput)
+    .mutation(({ ctx, input }) => ctx.engine.scheduler.rerunInvocation(ctx.caller, input.job, input.invocationId)),
   emitTriggers: procedure(onSchedulerJobs("trigger", (i: { batches: { jobs: string[] }[] }) => i.batches.flatMap((b) => b.jobs)), s.emitTriggersInput)
     .mutation(({ ctx, input }) => ctx.engine.scheduler.emitTriggers(ctx.caller, input)),
   /** Dashboard shortcut for "trigger now": one trigger with a fresh id. */

@@ -40,3 +40,13 @@ export const emitTriggersInput = z.object({
 });
 
 export type EmitTriggersInput = z.infer<typeof emitTriggersInput>;
+
+/** Abort many invocations of a job: these (a selection), or every active one in batches. */
+export const abortInvocationsInput = z.object({
+  job: jobKey,
+  invocationIds: z.array(bigintIdString("an invocation id is an integer from 1 to 9223372036854775807"))
+    .min(1, "invocationIds is empty").max(100, "at most 100 invocations per selection").optional(),
+  limit: z.int().min(1).max(100).default(50),
+  /** The `next` of the batch before (every active one only). */
+  after: bigintIdString("after is the previous batch's next").optional(),
+}).refine((v) => v.invocationIds === undefined || v.after === undefined, "after goes with a filter, not with invocationIds");

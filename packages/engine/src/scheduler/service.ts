@@ -16,6 +16,7 @@ import { JOB_STATE_COUNTS_SQL, jobFlavor, jobStateSql, type JobState } from "./j
 import { maskedDefinition } from "./masked-definition.ts";
 import { describeSchedule } from "./schedule.ts";
 import type { EmitTriggersInput } from "./schemas.ts";
+import type { IncomingTrigger } from "./sql/createInvocations.ts";
 import { emitTriggers, type NewTrigger } from "./sql/emitTriggers.ts";
 import { projectOf } from "./sql/events.ts";
 import { pauseJob } from "./sql/pauseJob.ts";
@@ -239,6 +240,77 @@ export class Scheduler {
     });
     await this.hooks.invocationsAborted?.(caller, active.rows.filter((_, i) => ended[i]).map((r) => r.id));
     return { aborted: ended.filter(Boolean).length };
+  }
+
+  /**
+   * Aborts many invocations of a job: a selection (`invocationIds`), or every
+   * active one, newest first in batches (`after`: the previous batch's
+   * `next`). An invocation that is not active is skipped, saying its state; a
+   * batch that aborted any writes the job's `invocations_aborted` event.
+   */
+  async abortInvocations(caller: Caller, key: string, input: { invocationIds?: string[]; limit: number; after?: string }) {
+    await this.visibleJob(caller, key);
+    const rows = (await this.ctx.db.sql.query<{ id: string; state: string }>(
+      input.invocationIds
+        ? `SELECT id::text AS id, state::text AS state FROM scheduler_invocation WHERE job_key = $1 AND id = ANY($2::bigint[])
+            AND $3::int IS NOT NULL AND $4::bigint IS NULL AND $5::"InvocationState"[] IS NOT NULL ORDER BY id DESC`
+        : `SELECT id::text AS id, state::text AS state FROM scheduler_invocation
+            WHERE job_key = $1 AND $2::bigint[] IS NULL AND state = ANY($5::"InvocationState"[])
+              AND ($4::bigint IS NULL OR id < $4) ORDER BY id DESC LIMIT $3`,
+      [key, input.invocationIds ?? null, input.limit, input.after ?? null, ACTIVE_INVOCATION_STATES])).rows;
+    const active = rows.filter((r) => (ACTIVE_INVOCATION_STATES as readonly string[]).includes(r.state));
+    const skipped = new Map<string, string[]>();
+    const skip = (reason: string, id: string) => skipped.set(reason, [...(skipped.get(reason) ?? []), id]);
+    for (const id of input.invocationIds ?? []) if (!rows.some((r) => r.id === id)) skip("no such invocation", id);
+    for (const r of rows) if (!active.includes(r)) skip(`${r.state}: only ${ACTIVE_INVOCATION_STATES.join(", ")} invocations can be aborted`, r.id);
+    const ended = await finish(this.ctx, active.map(({ id }) => ({
+      id, jobKey: key, to: "ABORTED" as const, from: ACTIVE_INVOCATION_STATES, by: caller.id, reason: "aborted by an operator",
+    })), async (sql, now, done) => {
+      active.forEach((r, i) => { if (!done[i]) skip("ended meanwhile", r.id); });
+      const ids = active.filter((_, i) => done[i]).map((r) => r.id);
+      if (ids.length === 0) return;
+      await appendEvents(sql, [{
+        at: now, project: projectOf(key), entityKind: "scheduler_job", entityId: key, action: "invocations_aborted",
+        reason: `${ids.length} invocation(s) aborted`, actor: caller.id,
+        payload: { ...(input.invocationIds ? { selection: input.invocationIds.length } : { filter: "active" }), invocations: ids },
+      }]);
+    });
+    const aborted = active.filter((_, i) => ended[i]).map((r) => r.id);
+    await this.hooks.invocationsAborted?.(caller, aborted);
+    return {
+      aborted: aborted.length,
+      skipped: [...skipped].map(([reason, ids]) => ({ reason, count: ids.length, invocationIds: ids.slice(0, 5) })),
+      next: !input.invocationIds && rows.length === input.limit ? rows[rows.length - 1]!.id : null,
+    };
+  }
+
+  /**
+   * "Run again with the same triggers": the invocation's incoming triggers
+   * are emitted again under new ids (title, url, properties, tags kept; tag
+   * `rerun` added), or one manual trigger when it had none. Triage starts the
+   * new invocation as usual (a paused job ignores them). The job's `rerun`
+   * event names the invocation and the new trigger ids.
+   */
+  async rerunInvocation(caller: Caller, key: string, id: string): Promise<{ accepted: number; ignored: number }> {
+    const inv = await this.getInvocation(caller, key, id);
+    const incoming = (Array.isArray(inv.incomingTriggers) ? inv.incomingTriggers : []) as IncomingTrigger[];
+    const nonce = crypto.randomUUID();
+    const batches = (incoming.length > 0 ? incoming : [{ id: "manual", title: `rerun of invocation ${id}`, properties: {}, tags: [] }])
+      .map((tr, i) => ({
+        trigger: {
+          id: `rerun:${id}:${i}:${nonce}`, title: tr.title, ...("url" in tr && tr.url ? { url: tr.url } : {}),
+          properties: (tr.properties ?? {}) as Record<string, unknown>, tags: [...new Set([...(tr.tags ?? []), "rerun"])],
+        },
+        jobs: [key],
+      }));
+    return this.emit(caller, { batches }, async (sql, now, accepted) => {
+      if (accepted === 0) return;
+      await appendEvents(sql, [{
+        at: now, project: projectOf(key), entityKind: "scheduler_job", entityId: key, action: "rerun",
+        reason: `invocation ${id} runs again with its ${incoming.length} trigger(s)`, actor: caller.id,
+        payload: { invocation: id, triggers: batches.map((b) => b.trigger.id) },
+      }]);
+    });
   }
 
   /**
