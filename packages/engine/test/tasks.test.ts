@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HeldScopes } from "../src/access/scopes.ts";
 import type { ApiCaller } from "../src/access/host/caller.ts";
 import { createCaller } from "../src/api/root.ts";
+import { visibleTo } from "../src/events/feed-match.ts";
 import { TaskMaintenance } from "../src/tasks/host/maintenance.ts";
 import { newTaskId } from "../src/tasks/ids.ts";
 import { createTestEngine, ManualClock, type TestEngine } from "../src/testing.ts";
@@ -228,5 +229,48 @@ describe("tasks", () => {
     expect((await canceler.tasks.cancelTask({ taskId })).status.state).toBe("exception");
     const claimer = callerWith(["queue:claim-work:prov/scoped"]);
     await expect(claimer.tasks.claimWork({ taskQueueId: "prov/scoped", ...worker, tasks: 1 })).rejects.toMatchObject({ code: "FORBIDDEN" });
+  });
+
+  it("fan-in: many dependencies resolving at once schedule their dependent exactly once", async () => {
+    const q = "prov/fanin";
+    const deps = [];
+    for (let i = 0; i < 12; i++) deps.push((await create({ taskQueueId: q })).taskId);
+    const sink = await create({ taskQueueId: "prov/fanin-sink", dependencies: deps });
+    const claimed = await t.api.tasks.claimWork({ taskQueueId: q, ...worker, tasks: 12 });
+    expect(claimed.tasks).toHaveLength(12);
+    await Promise.all(claimed.tasks.map((c) => t.api.tasks.reportCompleted({ taskId: c.status.taskId, runId: c.runId })));
+    const s = (await t.api.tasks.status({ taskId: sink.taskId })).status;
+    expect(s.state).toBe("pending");
+    expect(s.runs).toHaveLength(1);
+    const scheduled = await t.db.sql.query(
+      `SELECT count(*)::int AS n FROM event_log WHERE entity_kind = 'task_run' AND entity_id = $1 AND action = 'pending'`,
+      [`${sink.taskId}/0`]);
+    expect(scheduled.rows[0].n).toBe(1);
+  });
+
+  it("a quarantined worker gets no work; GC removes expired tasks with their runs", async () => {
+    const { taskId } = await create({ taskQueueId: "prov/quarantine", expires: new Date(clock.now().getTime() + 7200_000).toISOString() });
+    await t.api.tasks.claimWork({ taskQueueId: "prov/quarantine", workerGroup: "wg", workerId: "bad", tasks: 1 })
+      .then((r) => t.api.tasks.reportCompleted({ taskId: r.tasks[0]!.status.taskId, runId: 0 }));
+    await t.db.sql.query(`UPDATE task_worker SET quarantine_until = $1 WHERE worker_id = 'bad'`, [new Date(clock.now().getTime() + 60_000)]);
+    await create({ taskQueueId: "prov/quarantine" });
+    expect((await t.api.tasks.claimWork({ taskQueueId: "prov/quarantine", workerGroup: "wg", workerId: "bad", tasks: 1 })).tasks).toEqual([]);
+    expect((await t.api.tasks.claimWork({ taskQueueId: "prov/quarantine", workerGroup: "wg", workerId: "good", tasks: 1 })).tasks)
+      .toHaveLength(1);
+    clock.advance(7200_000 + 1);
+    expect(await maintenance.collect()).toBeGreaterThanOrEqual(1);
+    await expect(t.api.tasks.status({ taskId })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    const runs = await t.db.sql.query(`SELECT count(*)::int AS n FROM task_run WHERE task_id = $1`, [taskId]);
+    expect(runs.rows[0].n).toBe(0);
+  });
+
+  it("task events are visible through tasks:read of their project and task queue", () => {
+    const e = { project: "demo", entityKind: "task_run", entityId: "x/0", payload: { taskQueueId: "prov/linux" } } as never;
+    const none = { queue: null, job: null, request: null, requestType: null };
+    const holding = (held: string[]) => (build: () => string) => new HeldScopes(held).satisfies(build());
+    expect(visibleTo(holding(["tasks:read:demo/*"]), e, none)).toBe(true);
+    expect(visibleTo(holding(["tasks:read:demo/prov/linux"]), e, none)).toBe(true);
+    expect(visibleTo(holding(["tasks:read:demo/prov/other"]), e, none)).toBe(false);
+    expect(visibleTo(holding(["queues:read:demo/*"]), e, none)).toBe(false);
   });
 });
