@@ -1,4 +1,3 @@
-import type { JobSummary } from "@hourglass/engine";
 import { stringify } from "yaml";
 
 /**
@@ -6,7 +5,7 @@ import { stringify } from "yaml";
  * and order kept); a definition stored before sources were kept is shown as
  * YAML of its parsed form.
  */
-export function JobDefinition({ definition }: { definition: JobSummary["definition"] }) {
+export function JobDefinition({ definition }: { definition: { source?: string } & Record<string, unknown> }) {
   const { source, ...parsed } = definition;
   return (
     <pre data-testid="job-definition" className="max-h-80 overflow-auto rounded bg-slate-50 p-3 font-mono text-xs dark:bg-slate-950">
