@@ -2,16 +2,11 @@
 // reload or a shared link keeps them), what they ask the API, and the export
 // links that use them. Pure: tested in apps/web/test.
 import { ENTITY_KINDS, type EntityKind } from "@hourglass/engine/states";
+import { localZone } from "./time-format";
+import { rangeBounds, RANGE_LABELS, RANGES, type Range } from "./time-range";
 
-/** Time ranges the page offers; "custom" reads `from` and `to`. */
-export const RANGES = ["1h", "24h", "7d", "all", "custom"] as const;
-export type Range = (typeof RANGES)[number];
-
-export const RANGE_LABELS: Record<Range, string> = {
-  "1h": "Last hour", "24h": "Last 24 hours", "7d": "Last 7 days", all: "Any time", custom: "Custom",
-};
-
-const RANGE_MS: Partial<Record<Range, number>> = { "1h": 3_600_000, "24h": 86_400_000, "7d": 7 * 86_400_000 };
+/** Time ranges the page offers (shared with every list, lib/time-range.ts); "custom" reads `from` and `to`. */
+export { RANGE_LABELS, RANGES, type Range };
 
 export interface AuditQuery {
   actor: string;
@@ -23,7 +18,7 @@ export interface AuditQuery {
   entityId: string;
   action: string;
   range: Range;
-  /** A custom range's ends, as a datetime-local input holds them ("2026-06-01T12:00", the viewer's zone). */
+  /** A custom range's ends, as a datetime-local input holds them ("2026-06-01T12:00", in the viewer's chosen zone). */
   from: string;
   to: string;
   /** Only what people and programs did (no worker:… or system:… events). */
@@ -74,15 +69,11 @@ export interface AuditFilter {
   operatorOnly?: boolean;
 }
 
-/** A datetime-local value in the viewer's zone as epoch millis; undefined when empty or not a time. */
-function localMillis(value: string): number | undefined {
-  if (!value) return undefined;
-  const ms = new Date(value).getTime();
-  return Number.isNaN(ms) ? undefined : ms;
-}
-
-/** The filter `q` asks for, relative ranges counted back from `now`; `me` is the caller's id (for "my actions"). */
-export function auditFilter(q: AuditQuery, me: string | undefined, now: number): AuditFilter {
+/**
+ * The filter `q` asks for, relative ranges counted back from `now`, a custom
+ * one's ends read in `zone`; `me` is the caller's id (for "my actions").
+ */
+export function auditFilter(q: AuditQuery, me: string | undefined, now: number, zone = localZone()): AuditFilter {
   const f: AuditFilter = {};
   const actor = q.mine ? me : q.actor;
   if (actor) f.actor = actor;
@@ -90,14 +81,7 @@ export function auditFilter(q: AuditQuery, me: string | undefined, now: number):
   if (q.entityKind) f.entityKind = q.entityKind;
   if (q.entityId) f.entityId = q.entityId;
   if (q.action) f.action = q.action;
-  const span = RANGE_MS[q.range];
-  if (span !== undefined) f.since = now - span;
-  if (q.range === "custom") {
-    const since = localMillis(q.from);
-    const until = localMillis(q.to);
-    if (since !== undefined) f.since = since;
-    if (until !== undefined) f.until = until;
-  }
+  Object.assign(f, rangeBounds(q, now, zone));
   if (q.operatorOnly) f.operatorOnly = true;
   return f;
 }

@@ -7,6 +7,7 @@ import { AuditTable } from "@/components/audit/audit-table";
 import { Button, ErrorText } from "@/components/ui";
 import { auditFilter, auditQueryString, exportHref, parseAuditQuery, type AuditQuery } from "@/lib/audit-query";
 import { useWhoami } from "@/lib/session";
+import { useTimeZone } from "@/lib/time-zone";
 import { useTRPC } from "@/lib/trpc";
 
 const PAGE_SIZE = 100;
@@ -40,7 +41,8 @@ function AuditLog() {
     setNow(Date.now());
     setBefores([undefined]);
   }, [queryString]);
-  const filter = useMemo(() => auditFilter(query, myId, now), [query, myId, now]);
+  const { zone } = useTimeZone();
+  const filter = useMemo(() => auditFilter(query, myId, now, zone), [query, myId, now, zone]);
   const waiting = query.mine && myId === undefined;
   const pages = useQueries({
     queries: befores.map((before) => ({

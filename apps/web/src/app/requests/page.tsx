@@ -2,26 +2,35 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useState } from "react";
+import { Suspense, useState } from "react";
 import { Progress } from "@/components/progress";
+import { RequestFilters } from "@/components/requests/request-filters";
 import { Badge, Button, ErrorText, Field, Modal, Time } from "@/components/ui";
 import { useCan } from "@/lib/can";
 import { need } from "@/lib/permissions";
 import { useLive } from "@/lib/live";
 import { useTRPC } from "@/lib/trpc";
-import { REQUEST_STATES as STATES, type RequestState as State } from "@hourglass/engine/states";
+import { useRangeBounds, useRequestsQuery } from "@/lib/url-state";
 
-
-/** Requests: Spin Cycle's find with its filters, newest first, and a Start form generated from each spec's args. */
+/** Requests: Spin Cycle's find with its filters (kept in the URL), newest first, and a Start form generated from each spec's args. */
 export default function RequestsPage() {
+  return <Suspense><RequestList /></Suspense>;
+}
+
+function RequestList() {
   const trpc = useTRPC();
-  const [type, setType] = useState("");
-  const [states, setStates] = useState<State[]>([]);
-  const [user, setUser] = useState("");
-  const [offset, setOffset] = useState(0);
+  const [query, setQuery] = useRequestsQuery();
   const [starting, setStarting] = useState(false);
   const limit = 50;
-  const found = useQuery(trpc.requests.find.queryOptions({ type: type || undefined, states, user: user || undefined, limit, offset }));
+  const offset = (Math.max(1, query.page) - 1) * limit;
+  const range = useRangeBounds(query, JSON.stringify([query.type, query.states, query.user, query.args]));
+  const found = useQuery({
+    ...trpc.requests.find.queryOptions({
+      type: query.type || undefined, states: query.states, user: query.user || undefined, args: query.args,
+      since: range.since, until: range.until, limit, offset,
+    }),
+    enabled: range.problem === undefined,
+  });
   const specs = useQuery(trpc.requests.specs.queryOptions());
   // a request's state and its progress (its chain jobs finishing)
   useLive([{ filter: { entityKinds: ["request", "chain_job"] }, invalidate: [trpc.requests.find.queryFilter()] }]);
@@ -40,25 +49,7 @@ export default function RequestsPage() {
           <ul className="mt-1 list-disc pl-5 font-mono text-xs">{specs.data.errors.map((e, i) => <li key={i}>{e.file}:{e.line}: {e.message}</li>)}</ul>
         </div>
       )}
-      <div className="flex flex-wrap items-end gap-3 text-sm">
-        <label className="flex flex-col gap-1">Type
-          <select aria-label="Type" className="rounded border border-slate-300 bg-white px-2 py-1 dark:border-slate-700 dark:bg-slate-900" value={type} onChange={(e) => (setType(e.target.value), setOffset(0))}>
-            <option value="">any</option>
-            {specs.data?.requests.map((r) => <option key={r.name} value={r.name}>{r.name}</option>)}
-          </select>
-        </label>
-        <label className="flex flex-col gap-1">User
-          <input aria-label="User" className="rounded border border-slate-300 bg-white px-2 py-1 dark:border-slate-700 dark:bg-slate-900" value={user} onChange={(e) => (setUser(e.target.value), setOffset(0))} />
-        </label>
-        <fieldset className="flex flex-wrap gap-2">
-          {STATES.map((s) => (
-            <label key={s} className="flex items-center gap-1">
-              <input type="checkbox" checked={states.includes(s)} onChange={(e) => (setStates(e.target.checked ? [...states, s] : states.filter((x) => x !== s)), setOffset(0))} />
-              <Badge state={s} />
-            </label>
-          ))}
-        </fieldset>
-      </div>
+      <RequestFilters types={specs.data?.requests.map((r) => r.name) ?? []} rangeProblem={range.problem} />
       <ErrorText error={found.error} />
       <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm dark:border-slate-800 dark:bg-slate-900">
         <table className="min-w-full text-sm">
@@ -81,8 +72,9 @@ export default function RequestsPage() {
         </table>
       </div>
       <div className="flex gap-2">
-        <Button disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - limit))}>Newer</Button>
-        <Button disabled={!found.data?.more} onClick={() => setOffset(offset + limit)}>Older</Button>
+        <Button disabled={offset === 0} onClick={() => void setQuery({ page: Math.max(1, query.page - 1) })}>Newer</Button>
+        <Button disabled={!found.data?.more} onClick={() => void setQuery({ page: query.page + 1 })}>Older</Button>
+        <span className="self-center text-sm text-slate-500">Page {query.page}</span>
       </div>
       <StartRequest open={starting} onClose={() => setStarting(false)} />
     </div>

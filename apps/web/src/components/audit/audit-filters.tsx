@@ -3,6 +3,7 @@ import { ENTITY_KINDS, type EntityKind } from "@hourglass/engine/states";
 import { useEffect, useState, type FormEvent } from "react";
 import { Button, controlClass } from "@/components/ui";
 import { RANGE_LABELS, RANGES, type AuditQuery, type Range } from "@/lib/audit-query";
+import { useTimeZone } from "@/lib/time-zone";
 
 /**
  * The audit page's filters. Choices (selects, checkboxes) apply at once;
@@ -10,6 +11,7 @@ import { RANGE_LABELS, RANGES, type AuditQuery, type Range } from "@/lib/audit-q
  */
 export function AuditFilters({ query, onChange, me }: { query: AuditQuery; onChange: (q: AuditQuery) => void; me: string | undefined }) {
   const [draft, setDraft] = useState(query);
+  const { zone } = useTimeZone();
   useEffect(() => setDraft(query), [query]);
   const apply = (patch: Partial<AuditQuery>) => {
     const next = { ...draft, ...patch };
@@ -60,6 +62,7 @@ export function AuditFilters({ query, onChange, me }: { query: AuditQuery; onCha
             <input aria-label="To" type="datetime-local" className={controlClass} value={draft.to}
               onChange={(e) => setDraft({ ...draft, to: e.target.value })} />
           </label>
+          <span className="pb-2 text-xs text-slate-500" data-testid="range-zone">in {zone}</span>
         </>
       )}
       <label className="flex items-center gap-2 self-center pt-5" title="Leave out workers' and Hourglass's own transitions (worker:…, system:…)">
