@@ -28,6 +28,8 @@ export const ERROR_CODES = {
   JOB_NOT_FOUND: "NOT_FOUND",
   /** No such invocation. */
   INVOCATION_NOT_FOUND: "NOT_FOUND",
+  /** No such backfill of the scheduler job. */
+  BACKFILL_NOT_FOUND: "NOT_FOUND",
   /** No such project. */
   PROJECT_NOT_FOUND: "NOT_FOUND",
   /** No such request. */

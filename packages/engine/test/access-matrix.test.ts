@@ -87,6 +87,12 @@ const TABLE: Record<string, { level: Level; input?: (who: Who) => unknown; notFo
   "scheduler.emitTriggers": {
     level: "triggerer", input: (w) => ({ batches: [{ trigger: { id: `m-${w}` }, jobs: ["p1/job"] }] }), notFound: "JOB_NOT_FOUND",
   },
+  "scheduler.backfill": {
+    level: "triggerer", notFound: "JOB_NOT_FOUND",
+    input: () => ({ job: "p1/job", fromTimestampMillis: Date.now() - 7_200_000, toTimestampMillis: Date.now() - 3_600_000, dryRun: true }),
+  },
+  "scheduler.getBackfills": { level: "reader", input: () => ({ job: "p1/job" }), notFound: "JOB_NOT_FOUND" },
+  "scheduler.getBackfill": { level: "reader", input: () => ({ job: "p1/job", backfillId: "1" }), notFound: "JOB_NOT_FOUND" },
   "scheduler.triggerJob": { level: "triggerer", input: () => ({ job: "p1/job" }), notFound: "JOB_NOT_FOUND" },
   "requests.specs": { level: "signedIn" },
   "requests.version": { level: "anyone" },

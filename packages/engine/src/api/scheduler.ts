@@ -45,6 +45,15 @@ export const schedulerRouter = router({
     .mutation(({ ctx, input }) => ctx.engine.scheduler.rerunInvocation(ctx.caller, input.job, input.invocationId)),
   emitTriggers: procedure(onSchedulerJobs("trigger", (i: { batches: { jobs: string[] }[] }) => i.batches.flatMap((b) => b.jobs)), s.emitTriggersInput)
     .mutation(({ ctx, input }) => ctx.engine.scheduler.emitTriggers(ctx.caller, input)),
+  /** Runs the job for every cron slot of a past range (a dry run says what it would do); audited as `backfilled`. */
+  backfill: procedure(onSchedulerJob("trigger", job), s.backfillInput)
+    .mutation(({ ctx, input }) => ctx.engine.scheduler.backfill(ctx.caller, input)),
+  /** The job's backfills with their progress, newest first. */
+  getBackfills: procedure(onSchedulerJob("read", job), s.getBackfillsInput)
+    .query(({ ctx, input }) => ctx.engine.scheduler.getBackfills(ctx.caller, input)),
+  /** One backfill with every slot and its invocation. */
+  getBackfill: procedure(onSchedulerJob("read", job), s.backfillIdInput)
+    .query(({ ctx, input }) => ctx.engine.scheduler.getBackfill(ctx.caller, input.job, input.backfillId)),
   /** Dashboard shortcut for "trigger now": one trigger with a fresh id. */
   triggerJob: procedure(onSchedulerJob("trigger", job), s.triggerJobInput)
     .mutation(({ ctx, input }) => ctx.engine.scheduler.triggerJob(ctx.caller, input.job, input.title)),

@@ -66,7 +66,9 @@ export const PAUSE_STATE_DOC: Record<PauseState, string> = {
  * The `action` of each `scheduler_job` event (entity id "<project>/<job>",
  * actor the operator): paused, resumed (both with a reason), aborted (its
  * active invocations, each with its own `invocation` event), triggered (a
- * manual trigger from the dashboard, its trigger with its own `trigger` event).
+ * manual trigger from the dashboard, its trigger with its own `trigger` event),
+ * backfilled (a backfill was created: its range, overlap choice and slot counts;
+ * each slot's invocation has its own `created` event).
  */
-export const SCHEDULER_JOB_ACTIONS = ["paused", "resumed", "aborted", "triggered"] as const;
+export const SCHEDULER_JOB_ACTIONS = ["paused", "resumed", "aborted", "triggered", "backfilled"] as const;
 export type SchedulerJobAction = (typeof SCHEDULER_JOB_ACTIONS)[number];

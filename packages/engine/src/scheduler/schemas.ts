@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { bigintIdString, epochMillis, MIN_EPOCH_MILLIS } from "../bounds.ts";
+import { BACKFILL_OVERLAPS } from "./backfill-states.ts";
 
 const jobKey = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,99}\/[a-z0-9][a-z0-9_-]{0,99}$/, 'a job is named "<project>/<job>"');
 const cursor = z.string().max(200).optional();
@@ -24,6 +25,23 @@ export const invocationHistoryInput = invocationInput.extend({
   after: z.string().regex(/^[0-9]{1,19}$/, "after is the previous page's next").optional(),
   limit: z.int().min(1).max(500).default(100),
 });
+
+/** A backfill: the job's cron slots in [from, to), a past range, run as `overlap` says (backfill-states.ts). */
+export const backfillInput = z.object({
+  job: jobKey,
+  fromTimestampMillis: epochMillis(MIN_EPOCH_MILLIS),
+  toTimestampMillis: epochMillis(MIN_EPOCH_MILLIS),
+  overlap: z.enum(BACKFILL_OVERLAPS, { error: "overlap is SEQUENTIAL, CONCURRENT or SKIP" }).default("SEQUENTIAL"),
+  reason: z.string().trim().max(1000).default(""),
+  /** Only say how many slots it would run and skip. */
+  dryRun: z.boolean().default(false),
+}).refine((v) => v.fromTimestampMillis < v.toTimestampMillis, { message: "from must be before to", path: ["toTimestampMillis"] });
+export const getBackfillsInput = z.object({
+  job: jobKey,
+  cursor: bigintIdString("cursor is not one getBackfills returned").optional(),
+  pageSize: z.int().min(1).max(50).default(10),
+});
+export const backfillIdInput = z.object({ job: jobKey, backfillId: bigintIdString("backfillId is an integer from 1 to 9223372036854775807") });
 
 const trigger = z.object({
   id: z.string().min(1).max(200),

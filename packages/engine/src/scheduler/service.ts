@@ -15,6 +15,9 @@ import { ACTIVE_INVOCATION_STATES } from "./invocation-states.ts";
 import { JOB_STATE_COUNTS_SQL, jobFlavor, jobStateSql, type JobState } from "./job-state.ts";
 import { maskedDefinition } from "./masked-definition.ts";
 import { describeSchedule } from "./schedule.ts";
+import { getBackfill, listBackfills } from "./host/backfill-reads.ts";
+import { runBackfill, type BackfillRequest } from "./host/backfills.ts";
+import { upcomingRuns } from "./slots.ts";
 import type { EmitTriggersInput } from "./schemas.ts";
 import type { IncomingTrigger } from "./sql/createInvocations.ts";
 import { emitTriggers, type NewTrigger } from "./sql/emitTriggers.ts";
@@ -123,9 +126,14 @@ export class Scheduler {
   async getJob(caller: Caller, key: string) {
     const job = await this.visibleJob<{ triage_log: string; last_triage_at: Date | null; triage_requested_at: Date | null; removed_at: Date | null }>(
       caller, key, ", j.triage_log, j.last_triage_at, j.triage_requested_at, j.removed_at");
+    const schedule = job.definition.schedule;
     return {
       ...toSummary(job),
       definition: maskedDefinition(job.definition),
+      /** The next 10 runs of a cron schedule (slot and start, with its jitter) and its zone; null for other schedules. */
+      upcoming: schedule.kind === "cron"
+        ? { timezone: schedule.timezone, runs: upcomingRuns(schedule, key, this.ctx.clock.now().getTime(), 10) }
+        : null,
       removedAtTimestampMillis: job.removed_at?.getTime() ?? null,
       triage: {
         log: job.triage_log,
@@ -197,6 +205,27 @@ export class Scheduler {
     const r = await this.ctx.db.sql.query(`SELECT 1 FROM scheduler_invocation WHERE id = $1 AND job_key = $2`, [id, key]);
     if (r.rows.length === 0) throw new HourglassError("INVOCATION_NOT_FOUND", `job ${key} has no invocation ${id}`);
     return this.events.history("invocation", id, page);
+  }
+
+  /**
+   * Runs the job once per cron slot of a past range (host/backfills.ts); a
+   * dry run says how many slots it would run and skip, and writes nothing.
+   */
+  async backfill(caller: Caller, input: BackfillRequest) {
+    await this.visibleJob(caller, input.job);
+    return runBackfill(this.ctx, caller, input);
+  }
+
+  /** The job's backfills with their progress, newest first. */
+  async getBackfills(caller: Caller, input: { job: string; cursor?: string; pageSize: number }) {
+    await this.visibleJob(caller, input.job);
+    return listBackfills(this.ctx.db.sql, input.job, input);
+  }
+
+  /** One backfill with each of its slots and their invocations. */
+  async getBackfill(caller: Caller, key: string, id: string) {
+    await this.visibleJob(caller, key);
+    return getBackfill(this.ctx.db.sql, key, id);
   }
 
   /** Stops ticks and ignores triggers until resumed; pending triggers are discarded; running invocations continue. */

@@ -20,6 +20,7 @@ import type { TriggeringPolicy } from "../policies.ts";
 import { decideTriage } from "../triage-decision.ts";
 import { pendingTriggerSql } from "../trigger-states.ts";
 import { AbortWatch } from "./abort-watch.ts";
+import { continueBackfills } from "./backfills.ts";
 import { pauseJobsOnFailure } from "./pause-on-failure.ts";
 import { appendDebugLog, logLine } from "./debug-log.ts";
 import { fireTimers, timerJobKey, type FiringTimer } from "./tick-timers.ts";
@@ -359,11 +360,12 @@ function observeTickLag(ctx: EngineContext, started: StartedInvocation, runningA
  * deadlock on them.
  */
 export async function finishInTransaction(sql: Sql, now: Date, items: Finish[]): Promise<boolean[]> {
-  const endedIds = await finishInvocations(sql, now, items.map((i) => ({
+  const ended = await finishInvocations(sql, now, items.map((i) => ({
     id: i.id, to: i.to, from: i.from, abortedBy: i.by, actor: i.actor ?? i.by ?? SCHEDULER_ACTOR, reason: i.reason ?? "",
     log: (i.log ?? "") + logLine(now, `invocation ${i.to}${i.by ? ` by ${i.by}` : ""}`),
     run: i.run ? JSON.stringify(i.run) : undefined,
   })));
+  const endedIds = new Set(ended.map((e) => e.id));
   const done = items.filter((i) => endedIds.has(i.id));
   if (done.length === 0) return items.map(() => false);
 
@@ -399,6 +401,12 @@ export async function finishInTransaction(sql: Sql, now: Date, items: Finish[]):
   // with the job rows locked: a job that failed `pause_after_failures` times in a row pauses itself
   const failed = done.filter((i) => i.to === "FAILED");
   if (failed.length > 0) await pauseJobsOnFailure(sql, now, failed, definitions);
+  // after the pause: a backfill of a job that paused itself stops there
+  const inBackfills = ended.filter((e) => e.backfill !== null);
+  if (inBackfills.length > 0) {
+    const stateOf = new Map(done.map((i) => [i.id, i.to]));
+    await continueBackfills(sql, now, inBackfills.map((e) => ({ backfill: e.backfill!, state: stateOf.get(e.id)! })));
+  }
   if (out.job.length > 0) {
     await emitTriggers(sql, now, out.job.map((job, k) => ({
       jobKey: job, triggerId: out.triggerId[k]!, title: out.title[k]!, url: null, createdAt: now, emittedBy: out.from[k]!,

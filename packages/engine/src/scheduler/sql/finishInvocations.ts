@@ -42,19 +42,26 @@ WITH u AS (
     FROM u LEFT JOIN cur ON cur.id = u.id
    WHERE i.id = u.id
      AND i.state::text = coalesce(cur.state, CASE WHEN strpos(u.origins, ',') = 0 THEN u.origins END)
-  RETURNING i.id, i.job_key, coalesce(cur.state, u.origins) AS from_state, u.target, u.actor, u.reason
+  RETURNING i.id, i.job_key, coalesce(cur.state, u.origins) AS from_state, u.target, u.actor, u.reason,
+            i.properties->>'backfill' AS backfill
 ), ev AS (
   INSERT INTO event_log (${EVENT_COLUMNS})
   SELECT $1, ${projectOfSql("job_key")}, 'invocation', id::text, lower(target), from_state, target, reason, actor,
          jsonb_build_object('job', job_key)
     FROM moved
 )
-SELECT id::text AS id FROM moved`;
+SELECT id::text AS id, backfill FROM moved`;
 
-/** Ends what is still in a `from` state; returns the ids that ended. Run it in the transaction of the end's effects. */
-export async function finishInvocations(sql: Sql, now: Date, items: InvocationEnd[]): Promise<Set<string>> {
-  if (items.length === 0) return new Set();
-  const r = await sql.query<{ id: string }>(SQL, [
+/** An invocation that ended, and the backfill it belongs to (properties.backfill), if any. */
+export interface EndedInvocation {
+  id: string;
+  backfill: string | null;
+}
+
+/** Ends what is still in a `from` state; returns the ones that ended. Run it in the transaction of the end's effects. */
+export async function finishInvocations(sql: Sql, now: Date, items: InvocationEnd[]): Promise<EndedInvocation[]> {
+  if (items.length === 0) return [];
+  const r = await sql.query<EndedInvocation>(SQL, [
     now,
     items.map((i) => i.id),
     items.map((i) => i.to),
@@ -65,5 +72,5 @@ export async function finishInvocations(sql: Sql, now: Date, items: InvocationEn
     items.map((i) => i.actor),
     items.map((i) => i.reason),
   ]);
-  return new Set(r.rows.map((row) => row.id));
+  return r.rows;
 }
