@@ -9,7 +9,7 @@ test("an operator pauses a queue, then finds it among their own actions in the a
   await page.goto("/queues/e2e_audit");
   await page.getByRole("button", { name: "Pause" }).click();
   const dialog = page.getByRole("dialog");
-  await dialog.getByLabel("Reason (optional)").fill("audit e2e: maintenance");
+  await dialog.getByLabel("Reason").fill("audit e2e: maintenance");
   await dialog.getByRole("button", { name: "Pause queue" }).click();
   await expect(page.getByText(new RegExp(`paused by ${me}`))).toBeVisible();
 

@@ -73,6 +73,10 @@ test("an operator watches a failing job retry, fail, and retries it from the UI"
 test("an operator pauses a queue, sees jobs wait, resumes it, and deletes jobs by filter", async ({ page }) => {
   await createShellQueue(page, "e2e_pause", "true");
   await page.getByRole("button", { name: "Pause" }).click();
+  // a reason is required, as for pausing a scheduler job
+  await page.getByRole("dialog").getByRole("button", { name: "Pause queue" }).click();
+  await expect(page.getByRole("dialog").getByRole("alert")).toHaveText("Say why the queue is paused.");
+  await page.getByRole("dialog").getByLabel("Reason").fill("e2e: holding jobs");
   await page.getByRole("dialog").getByRole("button", { name: "Pause queue" }).click();
   await expect(page.getByText(/paused by user:admin/)).toBeVisible(); // the signed-in user (e2e/auth.ts)
 

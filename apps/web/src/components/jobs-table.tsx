@@ -5,6 +5,9 @@ import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useEffect, useState } from "react";
 import { useTRPC } from "@/lib/trpc";
+import { BulkBar } from "./bulk-bar";
+import { useQueueJobBulk } from "./queue-job-bulk";
+import { PageCheckbox, RowCheckbox, useSelection } from "./selection";
 import { Badge, Button, controlClass, ErrorText, formatCount, Time } from "./ui";
 
 const PAGE = 25;
@@ -15,7 +18,11 @@ const PAGE = 25;
  * as scanJobs reads them; `pendingLater` (how many are later) lets the list
  * say what the other view holds, so it agrees with the PENDING count.
  */
-export function JobsTable({ queueName, pendingLater, countCap }: { queueName: string; pendingLater: number; countCap: number }) {
+export function JobsTable({ queueName, project, pendingLater, countCap }: {
+  queueName: string; pendingLater: number; countCap: number;
+  /** The queue's project: with it, rows can be selected and acted on in bulk (not on system queues). */
+  project?: string;
+}) {
   const trpc = useTRPC();
   const router = useRouter();
   const pathname = usePathname();
@@ -43,6 +50,10 @@ export function JobsTable({ queueName, pendingLater, countCap }: { queueName: st
     }),
     placeholderData: keepPreviousData,
   });
+  const rows = scan.data?.scannedJobs ?? [];
+  const selection = useSelection(rows.map((j) => j.jobDescriptor), `${filterKey}|${pages.length}`);
+  const bulk = useQueueJobBulk({ name: queueName, project: project ?? "" }, { state, priority, future, regex },
+    project !== undefined && (selection.count > 0 || selection.allMatching));
 
   return (
     <div className="space-y-3">
@@ -85,10 +96,14 @@ export function JobsTable({ queueName, pendingLater, countCap }: { queueName: st
           <button className="text-indigo-700 hover:underline dark:text-indigo-300" onClick={() => setFilter({ future: "1" })}>show them</button>.
         </p>
       )}
+      {project !== undefined && (
+        <BulkBar selection={selection} pageSize={rows.length} matching={bulk.matching} noun="jobs" actions={bulk.actions} />
+      )}
       <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm dark:border-slate-800 dark:bg-slate-900">
         <table className="min-w-full text-sm">
           <thead className="bg-slate-50 text-left text-xs uppercase tracking-wide text-slate-500 dark:bg-slate-800/50 dark:text-slate-400">
             <tr>
+              {project !== undefined && <th className="w-8 px-3 py-2"><PageCheckbox selection={selection} /></th>}
               <th className="px-4 py-2">Job</th><th className="px-4 py-2">State</th><th className="px-4 py-2">Priority</th>
               <th className="px-4 py-2">Attempts left</th><th className="px-4 py-2">Custom status</th>
               <th className="px-4 py-2">Run after</th><th className="px-4 py-2">Updated</th>
@@ -97,6 +112,9 @@ export function JobsTable({ queueName, pendingLater, countCap }: { queueName: st
           <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
             {scan.data?.scannedJobs.map((j) => (
               <tr key={j.jobDescriptor} data-job={j.jobDescriptor} className="hover:bg-slate-50 dark:hover:bg-slate-800/40">
+                {project !== undefined && (
+                  <td className="px-3 py-2"><RowCheckbox selection={selection} rowKey={j.jobDescriptor} label={j.jobDescriptor} /></td>
+                )}
                 <td className="px-4 py-2 font-mono">
                   <Link className="text-indigo-700 hover:underline dark:text-indigo-300" href={`/queues/${queueName}/jobs/${j.jobDescriptor.split(":")[1]}`}>{j.jobDescriptor}</Link>
                 </td>
@@ -109,7 +127,7 @@ export function JobsTable({ queueName, pendingLater, countCap }: { queueName: st
               </tr>
             ))}
             {scan.data?.scannedJobs.length === 0 && (
-              <tr><td colSpan={7} className="px-4 py-8 text-center text-slate-500">No {state.toLowerCase().replace("_", " ")} jobs{future ? (state === "PENDING" ? " scheduled later" : " in the future") : state === "PENDING" ? " due now" : ""} match.</td></tr>
+              <tr><td colSpan={project !== undefined ? 8 : 7} className="px-4 py-8 text-center text-slate-500">No {state.toLowerCase().replace("_", " ")} jobs{future ? (state === "PENDING" ? " scheduled later" : " in the future") : state === "PENDING" ? " due now" : ""} match.</td></tr>
             )}
           </tbody>
         </table>

@@ -28,6 +28,7 @@ export function QueueActions({ queue, failedCount }: { queue: QueueInfo; failedC
   const [dialog, setDialog] = useState<Dialog>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [pauseReason, setPauseReason] = useState("");
+  const [pauseTried, setPauseTried] = useState(false);
   const done = (message?: string) => async () => {
     await queryClient.invalidateQueries({ queryKey: trpc.queues.pathKey() });
     setDialog(null);
@@ -63,20 +64,24 @@ export function QueueActions({ queue, failedCount }: { queue: QueueInfo; failedC
             message={
               <div className="space-y-3">
                 <p>Workers stop claiming its jobs and dequeueJobs answers DEQUEUE_RATE_LIMITED. Jobs already running finish. Resume restores the current rate limit.</p>
-                <Field label="Reason (optional)" hint="Recorded in the audit log with your name.">
-                  <input className={inputClass} value={pauseReason} maxLength={1000} onChange={(e) => setPauseReason(e.target.value)} />
+                <Field label="Reason" hint="Required, as for pausing a scheduler job: recorded in the audit log with your name.">
+                  <input aria-label="Reason" className={inputClass} value={pauseReason} maxLength={1000} onChange={(e) => setPauseReason(e.target.value)} />
                 </Field>
+                {pauseTried && pauseReason.trim() === "" && <p role="alert" className="text-sm text-rose-700 dark:text-rose-300">Say why the queue is paused.</p>}
               </div>
             }
-            open={dialog === "pause"} setOpen={open("pause", () => (pause.reset(), setPauseReason("")))} busy={pause.isPending} error={pause.error}
+            open={dialog === "pause"} setOpen={open("pause", () => (pause.reset(), setPauseReason(""), setPauseTried(false)))} busy={pause.isPending} error={pause.error}
             disabledReason={cannotManage}
-            onConfirm={() => pause.mutate({ name: queue.name, reason: pauseReason.trim() || undefined })} />
+            onConfirm={() => (setPauseTried(true), pauseReason.trim() !== "" && pause.mutate({ name: queue.name, reason: pauseReason.trim() }))} />
         )}
         <Button onClick={() => (update.reset(), setDialog("settings"))} disabled={cannotManage !== undefined} title={cannotManage}>Settings</Button>
-        <ConfirmButton label="Retry failed" title={`Retry failed jobs of ${queue.name}?`} confirmLabel="Retry failed jobs"
-          message={<>Moves up to 1,000 of the {failedCount.toLocaleString()} FAILED job(s) back to PENDING with one more attempt each, due now.</>}
-          open={dialog === "retry"} setOpen={open("retry", retry.reset)} busy={retry.isPending} error={retry.error} disabledReason={cannotManage}
-          onConfirm={() => retry.mutate({ queueName: queue.name, attemptsToAllow: 1, limit: 1000 })} />
+        {/* nothing failed, nothing to retry: not offered (the FAILED list's bulk bar retries a selection or a filter) */}
+        {failedCount > 0 && (
+          <ConfirmButton label="Retry failed" title={`Retry failed jobs of ${queue.name}?`} confirmLabel="Retry failed jobs"
+            message={<>Moves up to 1,000 of the {failedCount.toLocaleString()} FAILED job(s) back to PENDING with one more attempt each, due now.</>}
+            open={dialog === "retry"} setOpen={open("retry", retry.reset)} busy={retry.isPending} error={retry.error} disabledReason={cannotManage}
+            onConfirm={() => retry.mutate({ queueName: queue.name, attemptsToAllow: 1, limit: 1000 })} />
+        )}
         <Button onClick={() => (del.reset(), setDialog("delete"))} disabled={cannotManage !== undefined} title={cannotManage}>Delete jobs…</Button>
         <ConfirmButton label="Delete queue" tone="danger" title={`Delete queue ${queue.name}?`} confirmLabel="Delete queue and all its jobs"
           message="The queue and every job in it are deleted. This cannot be undone."

@@ -135,6 +135,13 @@ export const scanJobsInput = z.object({
   continuation: z.string().max(200).superRefine(refineWith(continuationProblem)).default("0"),
   limit: z.int().min(1).max(1000).default(100),
   bodyRegexToMatch: regex.optional(),
+  /** Hourglass: only jobs whose runAfter is at or after this (epoch millis). */
+  runAfterSinceTimestampMillis: millis.optional(),
+  /** Hourglass: only jobs whose runAfter is before this (epoch millis). */
+  runAfterUntilTimestampMillis: millis.optional(),
+}).refine((i) => i.runAfterSinceTimestampMillis === undefined || i.runAfterUntilTimestampMillis === undefined
+  || i.runAfterSinceTimestampMillis < i.runAfterUntilTimestampMillis, {
+  message: "runAfterSinceTimestampMillis must be before runAfterUntilTimestampMillis", path: ["runAfterUntilTimestampMillis"],
 });
 
 /** At most this many jobs are named in one bulk call's selection. */

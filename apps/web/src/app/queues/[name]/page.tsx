@@ -55,7 +55,7 @@ export default function QueuePage() {
             <Setting label="Dequeue rate" value={q.paused ? <>paused <Time ms={q.pausedAtTimestampMillis} /></> : q.dequeueRateLimit === null ? "unlimited" : `${q.dequeueRateLimit} jobs/s`} />
             <Setting label="Created" value={<Time ms={q.createdAtTimestampMillis} />} />
           </dl>
-          <Suspense><JobsTable queueName={q.name} pendingLater={q.pendingLater.total} countCap={q.countCap * 3} /></Suspense>
+          <Suspense><JobsTable queueName={q.name} project={q.system ? undefined : q.project} pendingLater={q.pendingLater.total} countCap={q.countCap * 3} /></Suspense>
         </>
       )}
     </div>
