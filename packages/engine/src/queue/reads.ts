@@ -13,6 +13,8 @@ import { jobHistory } from "./history.ts";
 
 export { CONTINUATION_END, CONTINUATION_START, decodeContinuation, encodeContinuation } from "./continuation.ts";
 
+const atOrUndefined = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms));
+
 function rowToInfo(queueName: string, row: ScannedRow & { body?: string }): JobInfo {
   return {
     jobDescriptor: formatJobDescriptor(queueName, row.id),
@@ -149,7 +151,10 @@ export class JobReads {
       priorities.map((priority) =>
         scanJobsOfPriority(
           this.ctx.db.sql,
-          { queueName: input.queueName, state: input.jobState, priority, future: input.scanFutureJobs, bodyRegex: input.bodyRegexToMatch, now },
+          {
+            queueName: input.queueName, state: input.jobState, priority, future: input.scanFutureJobs, bodyRegex: input.bodyRegexToMatch, now,
+            runAfterFrom: atOrUndefined(input.runAfterSinceTimestampMillis), runAfterTo: atOrUndefined(input.runAfterUntilTimestampMillis),
+          },
           cursor,
           input.limit + 1,
         ),

@@ -14,7 +14,15 @@ export const getInvocationsInput = z.object({
   pageSize: z.int().min(1).max(50).default(50),
   activeOnly: z.boolean().default(false),
   finishedOnly: z.boolean().default(false),
-}).refine((v) => !(v.activeOnly && v.finishedOnly), "activeOnly and finishedOnly cannot both be set");
+  /** Only invocations started at or after this (epoch millis). */
+  startedSinceTimestampMillis: epochMillis().optional(),
+  /** Only invocations started before this (epoch millis). */
+  startedUntilTimestampMillis: epochMillis().optional(),
+}).refine((v) => !(v.activeOnly && v.finishedOnly), "activeOnly and finishedOnly cannot both be set")
+  .refine((v) => v.startedSinceTimestampMillis === undefined || v.startedUntilTimestampMillis === undefined
+    || v.startedSinceTimestampMillis < v.startedUntilTimestampMillis, {
+    message: "startedSinceTimestampMillis must be before startedUntilTimestampMillis", path: ["startedUntilTimestampMillis"],
+  });
 export const invocationInput = z.object({ job: jobKey, invocationId: bigintIdString("invocationId is an integer from 1 to 9223372036854775807") });
 export const pauseJobInput = z.object({ job: jobKey, reason: z.string().trim().min(1, "say why the job is paused").max(1000) });
 /** Resume: the job, and optionally why (recorded in its `resumed` event). */

@@ -80,6 +80,8 @@ type InvocationDetailRow = InvocationRow & {
 };
 
 /** The scheduler's public API: LUCI's Scheduler service. Every call names its caller. */
+const at = (ms: number | undefined) => (ms === undefined ? null : new Date(ms));
+
 export class Scheduler {
   constructor(
     private readonly ctx: EngineContext,
@@ -148,8 +150,16 @@ export class Scheduler {
     return (await this.getJob(caller, key)).triage;
   }
 
-  /** Newest first; the cursor is the last id of the previous page. */
-  async getInvocations(caller: Caller, input: { job: string; cursor?: string; pageSize: number; activeOnly: boolean; finishedOnly: boolean }) {
+  /**
+   * Newest first; the cursor is the last id of the previous page. A started-at
+   * range filters the same (job_key, id) walk: it reads one job's invocations
+   * only, newest first, until the page is full (or the job's oldest, when
+   * fewer match) — bounded by that job's history, not by the table.
+   */
+  async getInvocations(caller: Caller, input: {
+    job: string; cursor?: string; pageSize: number; activeOnly: boolean; finishedOnly: boolean;
+    startedSinceTimestampMillis?: number; startedUntilTimestampMillis?: number;
+  }) {
     await this.visibleJob(caller, input.job);
     if (input.cursor !== undefined && !isBigintId(input.cursor)) throw new HourglassError("INVALID_ARGUMENT", "cursor is not one getInvocations returned");
     const filter = input.activeOnly ? `AND state = ANY($4::"InvocationState"[])` : input.finishedOnly ? `AND NOT (state = ANY($4::"InvocationState"[]))` : `AND $4::text[] IS NOT NULL`;
@@ -157,8 +167,12 @@ export class Scheduler {
       // scheduler_invocation.id, not the text alias `id`, orders the page (as the cursor compares)
       `SELECT ${INVOCATION_COLUMNS} FROM scheduler_invocation
         WHERE job_key = $1 AND ($2::bigint IS NULL OR id < $2) ${filter}
+          AND ($5::timestamptz IS NULL OR started_at >= $5) AND ($6::timestamptz IS NULL OR started_at < $6)
         ORDER BY scheduler_invocation.id DESC LIMIT $3`,
-      [input.job, input.cursor ?? null, input.pageSize + 1, ACTIVE_INVOCATION_STATES],
+      [
+        input.job, input.cursor ?? null, input.pageSize + 1, ACTIVE_INVOCATION_STATES,
+        at(input.startedSinceTimestampMillis), at(input.startedUntilTimestampMillis),
+      ],
     );
     const page = r.rows.slice(0, input.pageSize);
     return { invocations: page.map(toInvocation), nextCursor: r.rows.length > input.pageSize ? page[page.length - 1]!.id : null };

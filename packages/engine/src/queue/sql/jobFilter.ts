@@ -1,6 +1,6 @@
 /**
  * The WHERE clause shared by count, scan and delete: queue + state, then
- * optional priority, present-vs-future runAfter and a body regex. Every
+ * optional priority, present-vs-future runAfter, a runAfter range and a body regex. Every
  * variant starts with (queue_name, state, priority) so it uses
  * queue_job_scan_idx.
  */
@@ -10,6 +10,9 @@ export interface JobFilter {
   priority?: number;
   /** true: runAfter > now; false: runAfter <= now; undefined: both. */
   future?: boolean;
+  /** runAfter in [runAfterFrom, runAfterTo): a time range, still within queue_job_scan_idx's order. */
+  runAfterFrom?: Date;
+  runAfterTo?: Date;
   bodyRegex?: string;
   now: Date;
 }
@@ -23,6 +26,8 @@ export function jobFilterSql(f: JobFilter, params: unknown[]): string {
   if (f.priority !== undefined) sql += ` AND priority = ${p(f.priority)}`;
   if (f.future === true) sql += ` AND run_after > ${p(f.now)}`;
   if (f.future === false) sql += ` AND run_after <= ${p(f.now)}`;
+  if (f.runAfterFrom) sql += ` AND run_after >= ${p(f.runAfterFrom)}`;
+  if (f.runAfterTo) sql += ` AND run_after < ${p(f.runAfterTo)}`;
   if (f.bodyRegex) sql += ` AND body ~ ${p(f.bodyRegex)}`;
   return sql;
 }
