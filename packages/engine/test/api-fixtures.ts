@@ -27,6 +27,8 @@ export interface ApiFixture {
 export async function createApiFixture(): Promise<ApiFixture> {
   const clock = new ManualClock(Date.UTC(2026, 5, 1, 12, 0, 0));
   const t = await createTestEngine({ clock });
+  // claimWork answers at once instead of long-polling 20 s for work that a fuzzed call will never get
+  t.engine.tasks.options.claimWaitMs = 0;
   const projects = mkdtempSync(join(tmpdir(), "hourglass-api-projects-"));
   writeFileSync(join(projects, "fuzz.yaml"), "jobs:\n  - id: target\n    task: { kind: noop }\n");
   await syncCatalog(t.engine.ctx, projects);

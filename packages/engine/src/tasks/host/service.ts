@@ -14,6 +14,7 @@ import { countRuns } from "../sql/countRuns.ts";
 import { groupSize } from "../sql/groupSize.ts";
 import { insertTask } from "../sql/insertTask.ts";
 import { listTaskIds } from "../sql/listTaskIds.ts";
+import { lockDependencies } from "../sql/lockDependencies.ts";
 import { lockTaskGroup } from "../sql/lockTaskGroup.ts";
 import { readTasks, type TaskWithRuns } from "../sql/readTasks.ts";
 import { reclaimRun } from "../sql/reclaimRun.ts";
@@ -118,6 +119,7 @@ export class Tasks {
     const now = this.now();
     const def = normalizeDefinition(input.taskId, input.task, now, this.options);
     const outcome = await withTransaction(this.ctx.db.pool, async (sql) => {
+      await lockDependencies(sql, def.dependencies);
       const group = await lockTaskGroup(sql, def.taskGroupId, def.schedulerId, def.projectId, def.expires, now);
       if (group.scheduler_id !== def.schedulerId) {
         throw conflict(`task group ${def.taskGroupId} has schedulerId ${group.scheduler_id}; every task of a group has its group's`);

@@ -1,11 +1,11 @@
 import type { Sql } from "@hourglass/db";
 
 /**
- * createTask's first statement: the task group, made by its first task (its
- * schedulerId and project are then fixed) or locked as it is, its expiry
- * pushed to the latest of its tasks'. The row lock orders the creations of
- * one group, so the caller's checks (same schedulerId, same project, not
- * sealed) hold until it commits.
+ * createTask's second statement (after lockDependencies.ts): the task group,
+ * made by its first task (its schedulerId and project are then fixed) or
+ * locked as it is, its expiry pushed to the latest of its tasks'. The row
+ * lock orders the creations of one group, so the caller's checks (same
+ * schedulerId, same project, not sealed) hold until it commits.
  */
 const SQL = `
 INSERT INTO task_group AS g (task_group_id, scheduler_id, project_id, expires, created)
