@@ -1,41 +1,51 @@
 "use client";
 import { Graph, layout } from "@dagrejs/dagre";
-import { Background, BaseEdge, Controls, MarkerType, MiniMap, Position, ReactFlow, type Edge, type EdgeProps, type Node } from "@xyflow/react";
+import {
+  Background, BaseEdge, Controls, MarkerType, MiniMap, Position, ReactFlow, type Edge, type EdgeProps, type Node, type ReactFlowInstance,
+} from "@xyflow/react";
 import "@xyflow/react/dist/style.css";
-import { useMemo, useRef } from "react";
+import { useLayoutEffect, useMemo, useRef, useState } from "react";
+import { criticalPath, nodeDuration } from "./dag/critical-path";
+import { formatDuration } from "./dag/duration";
+import { GraphLegend } from "./dag/legend";
+import { CHAIN_JOB_LOOKS, CRITICAL, SELECTED, UNKNOWN_LOOK } from "./dag/looks";
+import { boxHeight, initialViewport, READABLE_ZOOM } from "./dag/viewport";
 
-interface ChainJob { id: string; name: string; type: string; role: string; sequenceId: string; deps: string[]; state: string; tries: number }
+interface ChainJob {
+  id: string; name: string; type: string; role: string; sequenceId: string; deps: string[]; state: string; tries: number;
+  startedAt: number | null; finishedAt: number | null;
+}
 interface ChainSequence { id: string; label: string; parentId: string | null }
 
-const NODE_W = 170;
-const NODE_H = 40;
-/**
- * Above this many jobs the graph opens at a zoom where names stay readable
- * (pan, or use the minimap) instead of fitted whole, and only what is in view
- * is in the DOM (a 1,000-job chain stays quick to open and to click).
- */
+const NODE_W = 176;
+const NODE_H = 46;
+/** Above this many jobs only what is in view is in the DOM (a 1,000-job chain stays quick to open and to click). */
 const LARGE = 60;
 const edgeTypes = { routed: RoutedEdge };
-/** A sequence's caption inside its group: text only, no connection handles. */
-const nodeTypes = { caption: ({ data }: { data: { label: string } }) => <div>{data.label}</div> };
-/** Minimap colours: the state fills are too pale to see at minimap scale. */
-const MINI: Record<string, string> = { PENDING: "#7dd3fc", RUNNING: "#f59e0b", COMPLETE: "#22c55e", FAIL: "#f43f5e", STOPPED: "#64748b" };
-
-/** Node fill by chain-job state (kept in step with the Badge colours). */
-const FILL: Record<string, string> = {
-  PENDING: "#e0f2fe", RUNNING: "#fde68a", COMPLETE: "#bbf7d0", FAIL: "#fecdd3", STOPPED: "#e2e8f0",
+/** A sequence's caption inside its group: text only, no connection handles; a click focuses the sequence. */
+const nodeTypes = {
+  caption: ({ data }: { data: { label: string } }) => <div data-testid="chain-sequence" className="cursor-zoom-in">⤢ {data.label}</div>,
 };
 
 /**
  * The job-chain graph: dagre lays the DAG out left to right with each
  * sub-sequence as a cluster (a React Flow group node); React Flow draws it
- * with pan, zoom and fit. The layout depends only on the chain's shape, so
- * live state changes recolour nodes without moving them.
+ * with pan and zoom. It opens fitted when labels stay legible that way, else
+ * at a readable zoom from the chain's start (see dag/viewport.ts). Each node
+ * shows its state by fill, icon and border, its tries and its duration; the
+ * critical path (longest by duration) is drawn in orange; a click on a
+ * sequence zooms to it and dims the rest. The layout depends only on the
+ * chain's shape, so live state changes restyle nodes without moving them.
  */
 export function ChainGraph(props: { jobs: ChainJob[]; sequences: ChainSequence[]; selected: string | null; onSelect: (jobId: string) => void }) {
   const { jobs, sequences, selected, onSelect } = props;
   const shape = jobs.map((j) => `${j.id}<${j.deps.join(",")}`).join(";");
   const positioned = useMemo(() => layoutChain(jobs, sequences), [shape]); // eslint-disable-line react-hooks/exhaustive-deps
+  const [focus, setFocus] = useState<string | null>(null);
+  const flow = useRef<ReactFlowInstance | null>(null);
+  const now = Date.now();
+  const critical = useMemo(() => new Set(criticalPath(jobs, now)), [jobs]); // eslint-disable-line react-hooks/exhaustive-deps
+  const inFocus = useMemo(() => (focus ? sequenceMembers(focus, sequences) : null), [focus, sequences]);
   // A node object is rebuilt only when its job's look changed, so a live refresh of a
   // 1,000-job chain re-renders the few nodes that moved on, not all of them.
   const built = useRef(new Map<string, { base: Node; look: string; node: Node }>());
@@ -46,18 +56,26 @@ export function ChainGraph(props: { jobs: ChainJob[]; sequences: ChainSequence[]
       const job = byId.get(n.id);
       if (!job) return n;
       const isSelected = job.id === selected;
-      const look = `${job.state}|${job.tries}|${isSelected}`;
+      const onPath = critical.has(job.id);
+      const dimmed = inFocus !== null && !inFocus.has(job.sequenceId);
+      const done = job.finishedAt !== null && job.startedAt !== null;
+      const look = `${job.state}|${job.tries}|${isSelected}|${onPath}|${dimmed}|${done ? job.finishedAt : ""}`;
       const prev = built.current.get(n.id);
       if (prev && prev.base === n && prev.look === look) {
         next.set(n.id, prev);
         return prev.node;
       }
+      const state = CHAIN_JOB_LOOKS[job.state] ?? UNKNOWN_LOOK;
       const node: Node = {
         ...n,
-        data: { label: <span data-testid={`chain-node-${job.name}`} data-state={job.state} title={`${job.name} (${job.type}) · ${job.state} · ${job.tries} tr${job.tries === 1 ? "y" : "ies"}`}>{job.name}{job.tries > 1 ? ` ×${job.tries}` : ""}</span> },
+        data: { label: <JobLabel job={job} done={done} onPath={onPath} /> },
         style: {
-          ...n.style, background: FILL[job.state] ?? "#fff", color: "#0f172a", borderColor: isSelected ? "#4f46e5" : "#94a3b8", borderWidth: isSelected ? 2 : 1,
-          fontStyle: job.role === "job" ? "normal" : "italic", fontSize: 12,
+          ...n.style, background: state.fill, color: "#0f172a",
+          borderColor: isSelected ? SELECTED : "#64748b", borderStyle: state.border,
+          borderWidth: isSelected ? 2 : state.border === "double" ? 4 : 1.5,
+          boxShadow: onPath ? `0 0 0 3px ${CRITICAL}` : undefined,
+          opacity: dimmed ? 0.35 : 1,
+          fontStyle: job.role === "job" ? "normal" : "italic", fontSize: 13,
         },
       };
       next.set(n.id, { base: n, look, node });
@@ -65,24 +83,93 @@ export function ChainGraph(props: { jobs: ChainJob[]; sequences: ChainSequence[]
     });
     built.current = next;
     return out;
-  }, [positioned, byId, selected]);
+  }, [positioned, byId, selected, critical, inFocus]);
   // the selected job's edges stand out, so its parents and children can be followed in a dense chain
-  const edges: Edge[] = useMemo(() => positioned.edges.map((e) => (e.source === selected || e.target === selected
-    ? { ...e, style: { stroke: "#4f46e5", strokeWidth: 2 }, zIndex: 1 }
-    : e)), [positioned, selected]);
+  const edges: Edge[] = useMemo(() => positioned.edges.map((e) => {
+    if (e.source === selected || e.target === selected) return { ...e, style: { stroke: SELECTED, strokeWidth: 2 }, zIndex: 2 };
+    if (critical.has(e.source) && critical.has(e.target)) {
+      return { ...e, data: { ...e.data, critical: true }, style: { stroke: CRITICAL, strokeWidth: 3 }, zIndex: 1 };
+    }
+    return e;
+  }), [positioned, selected, critical]);
   const large = jobs.length > LARGE;
+  const box = useRef<HTMLDivElement>(null);
+  const [size, setSize] = useState<{ width: number; height: number } | null>(null);
+  const height = boxHeight(positioned.height, 320, typeof window === "undefined" ? 800 : window.innerHeight * 0.75);
+  useLayoutEffect(() => {
+    if (box.current) setSize({ width: box.current.clientWidth, height: box.current.clientHeight });
+  }, [height]);
+  const focusOn = (sequenceId: string | null) => {
+    setFocus(sequenceId);
+    const f = flow.current;
+    if (!f || !size) return;
+    if (sequenceId === null) void f.setViewport(initialViewport(positioned, size), { duration: 300 });
+    else void f.fitView({ nodes: [{ id: `seq:${sequenceId}` }], padding: 0.08, minZoom: READABLE_ZOOM, maxZoom: 1.25, duration: 300 });
+  };
   return (
-    <div className={`${large ? "h-[75vh] min-h-[32rem]" : "h-[32rem]"} w-full rounded border border-slate-200 dark:border-slate-700`} data-testid="chain-graph">
-      <ReactFlow nodes={nodes} edges={edges} edgeTypes={edgeTypes} nodeTypes={nodeTypes} fitView fitViewOptions={large ? { minZoom: 0.55 } : undefined} minZoom={0.05}
-        onlyRenderVisibleElements={large}
-        nodesDraggable={false} nodesConnectable={false}
-        onNodeClick={(_, node) => byId.has(node.id) && onSelect(node.id)} proOptions={{ hideAttribution: true }}>
-        <Background />
-        <Controls showInteractive={false} />
-        {large && <MiniMap pannable zoomable nodeColor={(n) => (n.type === "group" || n.type === "caption" ? "transparent" : MINI[byId.get(n.id)?.state ?? ""] ?? "#cbd5e1")} />}
-      </ReactFlow>
+    <div>
+      <div className="flex flex-wrap items-start justify-between gap-2">
+        <GraphLegend looks={CHAIN_JOB_LOOKS} critical={critical.size > 0} />
+        {focus && (
+          <button type="button" onClick={() => focusOn(null)} data-testid="graph-show-all"
+            className="rounded-md border border-slate-300 px-2 py-0.5 text-xs hover:bg-slate-50 dark:border-slate-700 dark:hover:bg-slate-800">
+            Focused on {sequences.find((s) => s.id === focus)?.label ?? focus} · show the whole chain
+          </button>
+        )}
+      </div>
+      <div ref={box} style={{ height }} className="w-full rounded border border-slate-200 dark:border-slate-700" data-testid="chain-graph"
+        data-zoom-min={READABLE_ZOOM}>
+        {size && (
+          <ReactFlow nodes={nodes} edges={edges} edgeTypes={edgeTypes} nodeTypes={nodeTypes}
+            defaultViewport={initialViewport(positioned, size)} minZoom={0.05}
+            onInit={(f) => { flow.current = f; }}
+            panOnScroll onlyRenderVisibleElements={large}
+            nodesDraggable={false} nodesConnectable={false}
+            onNodeClick={(_, node) => {
+              if (byId.has(node.id)) onSelect(node.id);
+              else if (node.id.startsWith("seq:")) focusOn(node.id.replace(/^seq:/, "").replace(/:label$/, ""));
+            }}
+            proOptions={{ hideAttribution: true }}>
+            <Background />
+            <Controls showInteractive={false} />
+            {(large || positioned.width * READABLE_ZOOM > size.width || positioned.height * READABLE_ZOOM > size.height) && (
+              <MiniMap pannable zoomable
+                nodeColor={(n) => (n.type === "group" || n.type === "caption" ? "transparent"
+                  : (CHAIN_JOB_LOOKS[byId.get(n.id)?.state ?? ""] ?? UNKNOWN_LOOK).mini)} />
+            )}
+          </ReactFlow>
+        )}
+      </div>
     </div>
   );
+}
+
+/** A node's text: state icon, name, tries; then its duration when finished (so far when running), else its state. */
+function JobLabel({ job, done, onPath }: { job: ChainJob; done: boolean; onPath: boolean }) {
+  const look = CHAIN_JOB_LOOKS[job.state] ?? UNKNOWN_LOOK;
+  const duration = job.startedAt !== null ? formatDuration(nodeDuration(job, Date.now())) : null;
+  return (
+    <span data-testid={`chain-node-${job.name}`} data-state={job.state} data-critical={onPath || undefined}
+      title={`${job.name} (${job.type}) · ${look.label} · ${job.tries} tr${job.tries === 1 ? "y" : "ies"}`}
+      className="block overflow-hidden leading-tight">
+      <span data-chain-label className="block truncate">
+        <span aria-label={look.label} role="img">{look.icon}</span> {job.name}{job.tries > 1 ? ` ×${job.tries}` : ""}
+      </span>
+      <span data-duration={done || undefined} className="block truncate text-[12px] not-italic text-slate-700">
+        {done ? duration : job.state === "RUNNING" && duration ? `running ${duration}` : look.label}
+      </span>
+    </span>
+  );
+}
+
+/** The sequences inside `root` (itself included), to dim every job outside them. */
+function sequenceMembers(root: string, sequences: ChainSequence[]): Set<string> {
+  const inside = new Set([root]);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const s of sequences) if (s.parentId && inside.has(s.parentId) && !inside.has(s.id)) (inside.add(s.id), (grew = true));
+  }
+  return inside;
 }
 
 /**
@@ -108,7 +195,7 @@ function RoutedEdge({ sourceX, sourceY, targetX, targetY, data, markerEnd, style
   return <BaseEdge path={d} markerEnd={markerEnd} style={style} />;
 }
 
-function layoutChain(jobs: ChainJob[], sequences: ChainSequence[]): { nodes: Node[]; edges: Edge[] } {
+function layoutChain(jobs: ChainJob[], sequences: ChainSequence[]): { nodes: Node[]; edges: Edge[]; width: number; height: number } {
   const g = new Graph({ compound: true });
   g.setGraph({ rankdir: "LR", nodesep: 14, ranksep: 48, marginx: 8, marginy: 8 });
   g.setDefaultEdgeLabel(() => ({}));
@@ -148,17 +235,20 @@ function layoutChain(jobs: ChainJob[], sequences: ChainSequence[]): { nodes: Nod
     nodes.push({
       id, type: "group", position: relative(id, parent), parentId: parent, selectable: false,
       data: { label: s.label },
-      style: { width: n.width, height: n.height, background: "rgba(99,102,241,0.06)", border: "1px dashed #a5b4fc", borderRadius: 8 },
+      style: { width: n.width, height: n.height, background: "rgba(99,102,241,0.06)", border: "1px dashed #a5b4fc", borderRadius: 8, cursor: "zoom-in" },
     });
     nodes.push({
       id: `${id}:label`, type: "caption", position: { x: 8, y: 4 }, parentId: id, selectable: false, draggable: false, data: { label: s.label },
-      style: { background: "transparent", border: "none", boxShadow: "none", padding: 0, width: n.width - 16, fontSize: 11, color: "#6366f1", textAlign: "left" },
+      style: { background: "transparent", border: "none", boxShadow: "none", padding: 0, width: n.width - 16, fontSize: 12, color: "#4f46e5", textAlign: "left" },
     });
   }
   for (const j of jobs) {
     const parent = cluster(j.sequenceId);
     // width / height on the node (not only its style): the minimap draws nodes it knows the size of
-    nodes.push({ id: j.id, position: relative(j.id, parent), parentId: parent, data: { label: j.name }, width: NODE_W, height: NODE_H, style: { width: NODE_W, height: NODE_H, padding: 6 }, sourcePosition: Position.Right, targetPosition: Position.Left });
+    nodes.push({
+      id: j.id, position: relative(j.id, parent), parentId: parent, data: { label: j.name }, width: NODE_W, height: NODE_H,
+      style: { width: NODE_W, height: NODE_H, padding: "4px 8px", textAlign: "left" }, sourcePosition: Position.Right, targetPosition: Position.Left,
+    });
   }
   const edges: Edge[] = jobs.flatMap((j) => j.deps.map((d) => ({
     id: `${d}->${j.id}`, source: d, target: j.id, type: "routed",
@@ -166,5 +256,6 @@ function layoutChain(jobs: ChainJob[], sequences: ChainSequence[]): { nodes: Nod
     data: { points: (g.edge(d, j.id)?.points ?? []).slice(1, -1) },
     markerEnd: { type: MarkerType.ArrowClosed, width: 14, height: 14 }, style: { stroke: "#94a3b8" },
   })));
-  return { nodes, edges };
+  const { width = NODE_W, height = NODE_H } = g.graph();
+  return { nodes, edges, width, height };
 }
