@@ -32,8 +32,14 @@ test("an operator stops a running request", async ({ page }) => {
   await dialog.getByRole("button", { name: "Start" }).click();
   await expect(page.getByTestId("chain-node-wait")).toHaveAttribute("data-state", "RUNNING", { timeout: 15_000 });
   await page.getByRole("button", { name: "Stop" }).click();
+  // stopping asks why; the page then says who stopped it and why
+  await page.getByRole("dialog").getByRole("button", { name: "Stop request" }).click();
+  await expect(page.getByRole("dialog").getByRole("alert")).toContainText("Say why");
+  await page.getByRole("dialog").getByLabel("Reason").fill("e2e: not needed any more");
   await page.getByRole("dialog").getByRole("button", { name: "Stop request" }).click();
   await expect(page.getByTestId("request-state")).toHaveText("STOPPED");
+  await expect(page.getByTestId("request-last-action")).toContainText("Stopped by user:admin");
+  await expect(page.getByTestId("request-last-action")).toContainText("e2e: not needed any more");
   await page.getByTestId("chain-node-wait").click();
   await expect(page.getByTestId("job-tries")).toContainText("STOPPED");
   // the histories come from the event log: who stopped it, and the job's try

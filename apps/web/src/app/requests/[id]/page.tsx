@@ -1,39 +1,26 @@
 "use client";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useParams } from "next/navigation";
 import { useState } from "react";
 import { ChainGraph } from "@/components/chain-graph";
-import { Badge, Button, Card, ConfirmButton, ErrorText, Time } from "@/components/ui";
-import { useCan } from "@/lib/can";
-import { need } from "@/lib/permissions";
+import { RequestActions, RequestLastAction } from "@/components/request-actions";
+import { Badge, Card, ErrorText, Time } from "@/components/ui";
 import { useLive } from "@/lib/live";
 import { useTRPC } from "@/lib/trpc";
-import { isStoppableRequestState } from "@hourglass/engine/states";
 import { Progress } from "@/components/progress";
 import { RequestHistory } from "@/components/request-history";
 
-/** One request: state, progress, args, Stop / Suspend / Resume, the live job-chain graph and the tries of the chosen job. */
+/** One request: state, progress, args, Stop / Suspend / Resume / Retry (who did it last, and why), the live job-chain graph and the tries of the chosen job. */
 export default function RequestPage() {
   const { id } = useParams<{ id: string }>();
   const trpc = useTRPC();
-  const client = useQueryClient();
   const request = useQuery(trpc.requests.get.queryOptions({ id }));
   const chain = useQuery(trpc.requests.jobChain.queryOptions({ id }));
   // the request's events and its chain jobs': state, progress, the graph's colours, tries and histories
   useLive([{ filter: { request: id }, invalidate: [trpc.requests.pathFilter()] }]);
   const [selected, setSelected] = useState<string | null>(null);
-  const [confirmStop, setConfirmStop] = useState(false);
-  const refresh = () => {
-    void client.invalidateQueries({ queryKey: trpc.requests.get.queryKey({ id }) });
-    void client.invalidateQueries({ queryKey: trpc.requests.jobChain.queryKey({ id }) });
-  };
-  const stop = useMutation(trpc.requests.stop.mutationOptions({ onSuccess: () => (setConfirmStop(false), refresh()) }));
-  const suspend = useMutation(trpc.requests.suspend.mutationOptions({ onSuccess: refresh }));
-  const resume = useMutation(trpc.requests.resume.mutationOptions({ onSuccess: refresh }));
   const r = request.data;
-  const can = useCan();
-  const cannot = (action: "stop" | "suspend" | "resume") => (r ? can.missing(need.request(action, r)) : undefined);
   return (
     <div className="space-y-4">
       <nav className="text-sm text-slate-500"><Link href="/requests" className="hover:underline">Requests</Link> / {id}</nav>
@@ -44,17 +31,11 @@ export default function RequestPage() {
             <h1 className="text-2xl font-semibold">{r.type} <span className="font-mono text-base text-slate-500">{r.id}</span></h1>
             <span data-testid="request-state"><Badge state={r.state} /></span>
             <Progress done={r.finishedJobs} total={r.totalJobs} />
-            <div className="ml-auto flex gap-2">
-              {r.state === "RUNNING" && <Button onClick={() => suspend.mutate({ id })} disabled={suspend.isPending || cannot("suspend") !== undefined} title={cannot("suspend")}>Suspend</Button>}
-              {r.state === "SUSPENDED" && <Button onClick={() => resume.mutate({ id })} disabled={resume.isPending || cannot("resume") !== undefined} title={cannot("resume")}>Resume</Button>}
-              {isStoppableRequestState(r.state) && (
-                <ConfirmButton label="Stop" tone="danger" title={`Stop request ${r.id}?`} confirmLabel="Stop request"
-                  message="Running jobs are killed and no further job starts. This cannot be undone."
-                  open={confirmStop} setOpen={(o) => (stop.reset(), setConfirmStop(o))} busy={stop.isPending} error={stop.error} disabledReason={cannot("stop")} onConfirm={() => stop.mutate({ id })} />
-              )}
+            <div className="ml-auto flex flex-wrap gap-2">
+              <RequestActions request={r} />
             </div>
           </div>
-          <ErrorText error={suspend.error ?? resume.error} />
+          <RequestLastAction requestId={id} />
           <Card title="Request">
             <dl className="grid grid-cols-2 gap-3 text-sm md:grid-cols-4">
               <div><dt className="text-xs uppercase text-slate-500">User</dt><dd>{r.user}</dd></div>
