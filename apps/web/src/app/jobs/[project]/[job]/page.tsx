@@ -1,12 +1,12 @@
 "use client";
-import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useParams } from "next/navigation";
-import { useState } from "react";
 import { InvocationChart } from "@/components/invocation-chart";
+import { InvocationList } from "@/components/invocation-list";
 import { Flavor, JobActions } from "@/components/job-actions";
 import { JobDefinition } from "@/components/job-definition";
-import { Badge, Button, Card, ErrorText, relativeTime, Time } from "@/components/ui";
+import { Badge, Card, ErrorText, relativeTime, Time } from "@/components/ui";
 import { useLive } from "@/lib/live";
 import { useTRPC } from "@/lib/trpc";
 
@@ -16,9 +16,6 @@ export default function JobPage() {
   const trpc = useTRPC();
   const job = useQuery(trpc.scheduler.getJob.queryOptions({ job: key }));
   const triggers = useQuery(trpc.scheduler.listTriggers.queryOptions({ job: key }));
-  const active = useQuery(trpc.scheduler.getInvocations.queryOptions({ job: key, activeOnly: true, pageSize: 50 }));
-  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
-  const finished = useQuery({ ...trpc.scheduler.getInvocations.queryOptions({ job: key, finishedOnly: true, pageSize: 25, cursor: cursors[cursors.length - 1] }), placeholderData: keepPreviousData });
   const recent = useQuery(trpc.scheduler.getInvocations.queryOptions({ job: key, pageSize: 50 }));
   // the job's events, its invocations' and its triggers'
   useLive([{ filter: { job: key }, invalidate: [trpc.scheduler.pathFilter()] }]);
@@ -61,39 +58,13 @@ export default function JobPage() {
             ) : <p className="text-sm text-slate-500">None.</p>}
           </Card>
           <Card title="Invocations">
-            <InvocationTable project={project} id={id} rows={[...(active.data?.invocations ?? []), ...(finished.data?.invocations ?? [])]} />
-            <div className="mt-3 flex justify-end gap-2">
-              <Button disabled={cursors.length === 1} onClick={() => setCursors(cursors.slice(0, -1))}>Newer</Button>
-              <Button disabled={!finished.data?.nextCursor} onClick={() => setCursors([...cursors, finished.data!.nextCursor!])}>Older</Button>
-            </div>
+            <InvocationList project={project} id={id} />
           </Card>
           <Card title={`Definition at revision ${j.revision}`}>
             <JobDefinition definition={j.definition} />
           </Card>
         </>
       )}
-    </div>
-  );
-}
-
-function InvocationTable({ project, id, rows }: { project: string; id: string; rows: { id: string; state: string; startedTimestampMillis: number; finishedTimestampMillis: number | null; triggeredBy: string; retryCount: number }[] }) {
-  if (rows.length === 0) return <p className="text-sm text-slate-500">No invocations.</p>;
-  return (
-    <div className="overflow-x-auto">
-      <table className="min-w-full text-sm">
-        <thead className="text-left text-xs uppercase text-slate-500"><tr><th className="py-1 pr-4">#</th><th className="pr-4">State</th><th className="pr-4">Started</th><th className="pr-4">Duration</th><th className="pr-4">Triggered by</th></tr></thead>
-        <tbody>
-          {rows.map((i) => (
-            <tr key={i.id} data-invocation={i.id}>
-              <td className="py-1 pr-4 font-mono"><Link className="text-indigo-700 hover:underline dark:text-indigo-300" href={`/jobs/${project}/${id}/${i.id}`}>{i.id}</Link></td>
-              <td className="pr-4"><Badge state={i.state} /></td>
-              <td className="pr-4"><Time ms={i.startedTimestampMillis} /></td>
-              <td className="pr-4 tabular-nums">{i.finishedTimestampMillis ? `${((i.finishedTimestampMillis - i.startedTimestampMillis) / 1000).toFixed(1)} s` : "running"}</td>
-              <td className="pr-4">{i.triggeredBy}{i.retryCount ? ` · ${i.retryCount} launch retr${i.retryCount === 1 ? "y" : "ies"}` : ""}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
     </div>
   );
 }

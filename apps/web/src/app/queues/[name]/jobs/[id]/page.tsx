@@ -5,6 +5,7 @@ import type { HistoryEntry } from "@hourglass/engine";
 import Link from "next/link";
 import { useParams } from "next/navigation";
 import { useState, type ReactNode } from "react";
+import { QueueJobActions } from "@/components/queue-job-actions";
 import { Badge, Card, ErrorText, Output, Time } from "@/components/ui";
 import { useLive } from "@/lib/live";
 import { useTRPC } from "@/lib/trpc";
@@ -33,6 +34,7 @@ export default function JobPage() {
             <h1 className="font-mono text-2xl font-semibold">{j.jobDescriptor}</h1>
             <span title={QUEUE_JOB_STATE_DOC[j.jobState]}><Badge state={j.jobState} /></span>
           </div>
+          <QueueJobActions job={j} />
           <Card title="Job">
             <dl className="grid grid-cols-2 gap-x-6 gap-y-3 text-sm md:grid-cols-4">
               <Item label="Priority">{j.priority}</Item>
