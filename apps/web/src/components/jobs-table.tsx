@@ -3,11 +3,13 @@ import { QUEUE_JOB_STATES, type QueueJobState } from "@hourglass/engine/states";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { useTRPC } from "@/lib/trpc";
+import { useJobListUrlState, useRangeBounds } from "@/lib/url-state";
 import { BulkBar } from "./bulk-bar";
 import { useQueueJobBulk } from "./queue-job-bulk";
 import { PageCheckbox, RowCheckbox, useSelection } from "./selection";
+import { TimeRangeFilter } from "./time-range-filter";
 import { Badge, Button, controlClass, ErrorText, formatCount, Time } from "./ui";
 
 const PAGE = 25;
@@ -32,14 +34,18 @@ export function JobsTable({ queueName, project, pendingLater, countCap }: {
   const future = params.get("future") === "1";
   const regex = params.get("regex") ?? "";
   const [regexDraft, setRegexDraft] = useState(regex);
-  // continuations of the pages before the current one; the current page starts at the last
-  const [pages, setPages] = useState<string[]>(["0"]);
-  const filterKey = `${state}|${priority}|${future}|${regex}`;
-  useEffect(() => setPages(["0"]), [filterKey]);
+  // the runAfter range and the continuations of the pages before this one live in the URL too (lib/url-state.ts)
+  const url = useJobListUrlState();
+  const pages = ["0", ...url.state.pages];
+  const setPages = (next: string[]) => void url.set({ pages: next.slice(1) });
+  const range = useRangeBounds(url.state, `${state}|${priority}|${future}|${regex}`);
+  const ranged = range.since !== undefined || range.until !== undefined;
+  const filterKey = `${state}|${priority}|${future}|${regex}|${range.since}|${range.until}`;
 
   const setFilter = (changes: Record<string, string | undefined>) => {
     const next = new URLSearchParams(params.toString());
     for (const [k, v] of Object.entries(changes)) v ? next.set(k, v) : next.delete(k);
+    next.delete("pages"); // a new filter starts at its first page
     router.replace(`${pathname}?${next.toString()}`, { scroll: false });
   };
 
@@ -47,8 +53,10 @@ export function JobsTable({ queueName, project, pendingLater, countCap }: {
     ...trpc.queues.scanJobs.queryOptions({
       queueName, jobState: state, priority, scanFutureJobs: future, limit: PAGE,
       continuation: pages[pages.length - 1]!, ...(regex && { bodyRegexToMatch: regex }),
+      runAfterSinceTimestampMillis: range.since, runAfterUntilTimestampMillis: range.until,
     }),
     placeholderData: keepPreviousData,
+    enabled: range.problem === undefined,
   });
   const rows = scan.data?.scannedJobs ?? [];
   const selection = useSelection(rows.map((j) => j.jobDescriptor), `${filterKey}|${pages.length}`);
@@ -87,6 +95,8 @@ export function JobsTable({ queueName, project, pendingLater, countCap }: {
           <input aria-label="Body regex" placeholder="body regex" className={`${controlClass} w-48 font-mono`} value={regexDraft} onChange={(e) => setRegexDraft(e.target.value)} />
           <Button type="submit">Filter</Button>
         </form>
+        <TimeRangeFilter label="Run after" value={url.state} problem={range.problem}
+          onChange={(patch) => void url.set({ ...patch, pages: null })} />
       </div>
       <ErrorText error={scan.error} />
       {state === "PENDING" && !future && pendingLater > 0 && (
@@ -97,7 +107,8 @@ export function JobsTable({ queueName, project, pendingLater, countCap }: {
         </p>
       )}
       {project !== undefined && (
-        <BulkBar selection={selection} pageSize={rows.length} matching={bulk.matching} noun="jobs" actions={bulk.actions} />
+        <BulkBar selection={selection} pageSize={rows.length} matching={ranged ? null : bulk.matching} noun="jobs" actions={bulk.actions}
+          noFilterReason={ranged ? "a bulk action's filter has no time range: select jobs on the page, or choose Any time" : undefined} />
       )}
       <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm dark:border-slate-800 dark:bg-slate-900">
         <table className="min-w-full text-sm">

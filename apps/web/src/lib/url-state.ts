@@ -54,3 +54,18 @@ export const requestsParsers = {
 export function useRequestsQuery() {
   return useQueryStates(requestsParsers, { history: "replace" });
 }
+
+/** A keyset-paged list's position in the URL: the continuations of the pages before this one ("." between them). */
+export const keysetPagesParser = { pages: parseAsArrayOf(parseAsString, ".").withDefault([]) };
+
+/** The queue job list's time range (by runAfter) and keyset pages in the URL; its other filters are plain params. */
+export function useJobListUrlState() {
+  const [state, set] = useQueryStates({ ...timeRangeParsers("all"), ...keysetPagesParser }, { history: "replace", scroll: false });
+  return { state, set };
+}
+
+/** A scheduler job's invocation list: its started-at range and keyset pages (invocation ids) in the URL. */
+export function useInvocationListUrlState() {
+  const [state, set] = useQueryStates({ ...timeRangeParsers("all"), ...keysetPagesParser }, { history: "replace", scroll: false });
+  return { state, set };
+}
