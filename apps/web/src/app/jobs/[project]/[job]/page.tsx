@@ -4,6 +4,9 @@ import Link from "next/link";
 import { useParams } from "next/navigation";
 import { InvocationChart } from "@/components/invocation-chart";
 import { InvocationList } from "@/components/invocation-list";
+import { BackfillButton } from "@/components/schedules/backfill-form";
+import { Backfills } from "@/components/schedules/backfills";
+import { NextRuns } from "@/components/schedules/next-runs";
 import { Flavor, JobActions } from "@/components/job-actions";
 import { JobDefinition } from "@/components/job-definition";
 import { Badge, Card, ErrorText, relativeTime, Time } from "@/components/ui";
@@ -29,7 +32,7 @@ export default function JobPage() {
           <div className="flex flex-wrap items-center gap-3">
             <h1 className="text-2xl font-semibold"><Flavor flavor={j.flavor} /> {j.id}</h1>
             <span data-testid="job-state"><Badge state={j.state} /></span>
-            <div className="ml-auto"><JobActions job={j} /></div>
+            <div className="ml-auto flex flex-wrap gap-2"><BackfillButton job={j} /><JobActions job={j} /></div>
           </div>
           {j.paused && (
             <div role="status" className="rounded-md bg-slate-100 p-3 text-sm dark:bg-slate-800">
@@ -45,9 +48,11 @@ export default function JobPage() {
                 <div><dt className="text-xs uppercase text-slate-500">Policy</dt><dd>{j.definition.policy.kind}</dd></div>
                 <div><dt className="text-xs uppercase text-slate-500">Triggers</dt><dd>{j.definition.triggers.length ? j.definition.triggers.map((t) => <Link key={t} className="mr-2 text-indigo-700 hover:underline dark:text-indigo-300" href={`/jobs/${project}/${t}`}>{t}</Link>) : "—"}</dd></div>
               </dl>
+              <div className="mt-3"><NextRuns upcoming={j.upcoming} /></div>
             </Card>
             <Card title="Recent invocations"><InvocationChart job={`${project}/${id}`} invocations={recent.data?.invocations ?? []} now={Date.now()} /></Card>
           </div>
+          <Backfills project={project} id={id} />
           <Card title={<>Triage log {j.triage.atTimestampMillis && <span className="normal-case">({relativeTime(j.triage.atTimestampMillis)})</span>}</>}>
             {j.triage.stale && <p className="mb-2 text-sm text-amber-700 dark:text-amber-300">Stale: a newer triage is pending and has not run yet.</p>}
             <pre data-testid="triage-log" className="max-h-64 overflow-auto whitespace-pre-wrap rounded bg-slate-900 p-2 font-mono text-xs text-slate-100">{j.triage.log || "(no triage yet)"}</pre>
