@@ -5,6 +5,7 @@ import Link from "next/link";
 import { useParams } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
 import { InvocationHistory } from "@/components/invocation-history";
+import { RerunInvocation } from "@/components/rerun-invocation";
 import { TaskCard } from "@/components/task-card";
 import { Badge, Card, ConfirmButton, ErrorText, Time } from "@/components/ui";
 import { useCan } from "@/lib/can";
@@ -56,6 +57,8 @@ export default function InvocationPage() {
                 message="Its task is killed and the invocation ends as ABORTED." open={confirm} setOpen={(o) => (abort.reset(), setConfirm(o))}
                 busy={abort.isPending} error={abort.error} disabledReason={cannotAbort} onConfirm={() => abort.mutate({ job: key, invocationId: i.id })} />
             )}
+            <RerunInvocation project={project} id={id} invocationId={i.id}
+              triggers={Array.isArray(i.incomingTriggers) ? i.incomingTriggers.length : 0} />
           </div>
           <Card title="Invocation">
             <dl className="grid grid-cols-2 gap-3 text-sm md:grid-cols-4">
