@@ -6,6 +6,7 @@ import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { useCan } from "@/lib/can";
 import { need } from "@/lib/permissions";
+import { FormError, readNumber } from "@/lib/form-number";
 import { settingsPatch } from "@/lib/queue-settings";
 import { useTRPC } from "@/lib/trpc";
 import { QueueForm } from "./queue-form";
@@ -118,13 +119,22 @@ function EnqueueForm(props: { busy: boolean; error: unknown; onCancel: () => voi
   const [attempts, setAttempts] = useState("2");
   const [delay, setDelay] = useState("0");
   const [status, setStatus] = useState("");
+  const [formError, setFormError] = useState<string | null>(null);
   function submit(e: FormEvent) {
     e.preventDefault();
-    const seconds = Number(delay);
-    props.onSubmit({
-      body, priority: Number(priority), numAttemptsAllowed: Number(attempts), customStatus: status,
-      ...(seconds > 0 && { runAfterTimestampMillis: Date.now() + seconds * 1000 }),
-    });
+    setFormError(null);
+    try {
+      // checked here, in the units the form asks for (a NaN would reach the API as null)
+      const numAttemptsAllowed = readNumber("Attempts allowed", attempts, { min: 1, max: 1000, integer: true });
+      const seconds = readNumber("Run after (s)", delay, { min: 0 });
+      props.onSubmit({
+        body, priority: Number(priority), numAttemptsAllowed, customStatus: status,
+        ...(seconds > 0 && { runAfterTimestampMillis: Date.now() + seconds * 1000 }),
+      });
+    } catch (err) {
+      if (!(err instanceof FormError)) throw err;
+      setFormError(err.message);
+    }
   }
   return (
     <form onSubmit={submit} className="space-y-4">
@@ -139,7 +149,7 @@ function EnqueueForm(props: { busy: boolean; error: unknown; onCancel: () => voi
         <Field label="Run after (s)" hint="0 = now"><input className={inputClass} inputMode="numeric" value={delay} onChange={(e) => setDelay(e.target.value)} /></Field>
       </div>
       <Field label="Custom status"><input className={inputClass} value={status} onChange={(e) => setStatus(e.target.value)} /></Field>
-      <ErrorText error={props.error} />
+      <ErrorText error={formError ?? props.error} />
       <div className="flex justify-end gap-2">
         <Button onClick={props.onCancel}>Cancel</Button>
         <Button tone="primary" type="submit" disabled={props.busy}>Enqueue</Button>

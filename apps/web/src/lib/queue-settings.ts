@@ -5,6 +5,9 @@
  * the form shows no headers, env, http body or cwd, so it must never name them.
  */
 import type { ExecutorConfig, QueueInfo, QueueSettingsPatch } from "@hourglass/engine";
+import { FormError, readNumber, type NumberRule } from "./form-number";
+
+export { FormError };
 
 export type ExecutorKind = "none" | ExecutorConfig["kind"];
 
@@ -27,9 +30,6 @@ export interface QueueFormState {
   rateLimit: string;
 }
 
-/** A submit the form cannot send: which field and why. */
-export class FormError extends Error {}
-
 export function formFromQueue(queue?: QueueInfo): QueueFormState {
   const ex = queue?.executor;
   return {
@@ -49,16 +49,20 @@ export function formFromQueue(queue?: QueueInfo): QueueFormState {
   };
 }
 
-/** A number field: NaN would travel as JSON null, which updateQueue reads as "remove this field". */
-function number(label: string, text: string, scale = 1): number {
-  const n = Number(text.trim());
-  if (text.trim() === "" || !Number.isFinite(n)) throw new FormError(`${label}: enter a number`);
-  return Math.round(n * scale);
+/**
+ * A number field, checked against the server's bounds in the field's own unit
+ * (NaN would travel as JSON null, which updateQueue reads as "remove this field").
+ */
+function number(label: string, text: string, rule: NumberRule): number {
+  return readNumber(label, text, rule);
 }
+
+const DAY_S = 24 * 3600;
+const RETRY_DELAY: NumberRule = { min: 0, max: 7 * DAY_S * 1000, integer: true, scale: 1 };
 
 /** The executor's fields the form edits (every other field is left to the server). */
 function formExecutor(f: QueueFormState): Record<string, unknown> | null {
-  const retryDelayMillis = number("Retry delay (ms)", f.retryDelayMillis);
+  const retryDelayMillis = number("Retry delay (ms)", f.retryDelayMillis, RETRY_DELAY);
   switch (f.kind) {
     case "none":
       return null;
@@ -68,23 +72,23 @@ function formExecutor(f: QueueFormState): Record<string, unknown> | null {
       return { kind: "handler", name: f.handler, retryDelayMillis };
     case "http":
       return {
-        kind: "http", method: f.method, url: f.url, timeoutMillis: number("Timeout (s)", f.timeoutSeconds, 1000), retryDelayMillis,
+        kind: "http", method: f.method, url: f.url, timeoutMillis: number("Timeout (s)", f.timeoutSeconds, { min: 0.001, max: 3600, scale: 1000 }), retryDelayMillis,
       };
     case "shell":
       return {
         kind: "shell", command: f.command, args: f.args.split("\n").filter((a) => a !== ""),
-        timeoutMillis: number("Timeout (s)", f.timeoutSeconds, 1000), retryDelayMillis,
+        timeoutMillis: number("Timeout (s)", f.timeoutSeconds, { min: 0.001, max: DAY_S, scale: 1000 }), retryDelayMillis,
       };
   }
 }
 
 function formSettings(f: QueueFormState, paused: boolean) {
   return {
-    claimTimeoutMillis: number("Claim timeout (s)", f.claimTimeoutSeconds, 1000),
-    succeededRetentionMillis: number("Keep succeeded (h)", f.succeededRetentionHours, 3_600_000),
-    failedRetentionMillis: number("Keep failed (h)", f.failedRetentionHours, 3_600_000),
+    claimTimeoutMillis: number("Claim timeout (s)", f.claimTimeoutSeconds, { min: 1, max: 7 * DAY_S, scale: 1000 }),
+    succeededRetentionMillis: number("Keep succeeded (h)", f.succeededRetentionHours, { min: 0, max: 365 * 24, scale: 3_600_000 }),
+    failedRetentionMillis: number("Keep failed (h)", f.failedRetentionHours, { min: 0, max: 365 * 24, scale: 3_600_000 }),
     // empty = unlimited; a paused queue stays paused (0) until it is resumed
-    dequeueRateLimit: f.rateLimit.trim() === "" ? (paused ? 0 : null) : Number(f.rateLimit),
+    dequeueRateLimit: f.rateLimit.trim() === "" ? (paused ? 0 : null) : number("Rate limit (jobs/s)", f.rateLimit, { min: 0, max: 1_000_000 }),
   };
 }
 
