@@ -2,7 +2,7 @@ import type { ExecutorConfig } from "./config.ts";
 import { runHttp } from "./http.ts";
 import { runNoop } from "./noop.ts";
 import { runShell } from "./shell.ts";
-import type { ExecutionInput, ExecutionResult, JobHandler, OutputListener } from "./types.ts";
+import type { ExecutionInput, ExecutionResult, JobHandler, JobTools, OutputListener } from "./types.ts";
 
 export interface ExecuteOptions {
   /** Environment for shell commands (what the worker chose to pass on). */
@@ -11,6 +11,8 @@ export interface ExecuteOptions {
   handlers?: Record<string, JobHandler>;
   /** Output as it is produced (shell and http; a handler's comes with its result). */
   onOutput?: OutputListener;
+  /** For a handler running a queue job: its logger and checkpoint (the queue runtime's). */
+  tools?: JobTools;
 }
 
 export * from "./config.ts";
@@ -34,7 +36,7 @@ export async function execute(
       case "handler": {
         const handler = options.handlers?.[config.name];
         if (!handler) return { succeeded: false, error: `no handler named "${config.name}" is registered with this worker` };
-        return (await handler(job, signal)) ?? { succeeded: true };
+        return (await handler(job, signal, options.tools)) ?? { succeeded: true };
       }
     }
   } catch (err) {

@@ -1,3 +1,5 @@
+import type { Logger } from "../logger.ts";
+
 /** A claimed job as an executor sees it. */
 export interface ExecutionInput {
   jobDescriptor: string;
@@ -20,11 +22,28 @@ export interface ExecutionResult {
 }
 
 /**
+ * What the queue runtime hands a handler running a queue job, besides the
+ * job and its signal: a logger naming the job, and its claim's checkpoint.
+ */
+export interface JobTools {
+  logger: Logger;
+  /**
+   * Extends the job's lease now, optionally saving a new body (a retry starts
+   * from it) or replacing its custom status. Resolves false when this worker
+   * no longer holds the job (its lease lapsed, or it was deleted): the run's
+   * result will be ignored.
+   */
+  checkpoint(change?: { body?: string; customStatus?: string }): Promise<boolean>;
+}
+
+/**
  * A job handler written in TypeScript and registered with the worker.
  * Returning (nothing or a result) is success unless the result says otherwise;
  * throwing is failure, with the error's message kept for the attempt.
+ * `tools` is given for queue jobs; a chain job or scheduler task of the
+ * handler's name runs without it (it has no queue job to checkpoint).
  */
-export type JobHandler = (job: ExecutionInput, signal: AbortSignal) => Promise<ExecutionResult | void>;
+export type JobHandler = (job: ExecutionInput, signal: AbortSignal, tools?: JobTools) => Promise<ExecutionResult | void>;
 
 /** Sees output as a run produces it: each chunk of stdout or stderr (an http response body counts as stdout). */
 export type OutputListener = (stream: "stdout" | "stderr", chunk: Buffer) => void;

@@ -149,6 +149,7 @@ export class Jobs {
         numOfAttemptsAllowed: r.numOfAttemptsAllowed ?? null,
         prependCustomStatus: r.prependCustomStatus ?? null,
         claimDescriptor: r.claimDescriptor ?? null,
+        setCustomStatus: r.customStatus ?? null,
       })),
       now,
       caller.id,
@@ -209,15 +210,23 @@ export class Jobs {
     return rows.length;
   }
 
-  /** Keep-alive for claims a worker still holds; returns the ids whose lease was extended. */
-  async extendLeases(queueName: string, held: { id: string; claimDescriptor: string }[], by: string): Promise<Set<string>> {
+  /**
+   * Keep-alive for claims a worker still holds, optionally saving a new body
+   * or replacing the custom status (a handler's checkpoint); returns the ids
+   * whose lease was extended.
+   */
+  async extendLeases(
+    queueName: string,
+    held: { id: string; claimDescriptor: string; newBody?: string; customStatus?: string }[],
+    by: string,
+  ): Promise<Set<string>> {
     if (held.length === 0) return new Set();
     const rows = await checkpointJobs(
       this.ctx.db.sql,
       queueName,
       held.map((h) => ({
-        id: h.id, claimDescriptor: h.claimDescriptor, newBody: null, moveToPending: false, runAfter: null,
-        numOfAttemptsAllowed: null, prependCustomStatus: null,
+        id: h.id, claimDescriptor: h.claimDescriptor, newBody: h.newBody ?? null, moveToPending: false, runAfter: null,
+        numOfAttemptsAllowed: null, prependCustomStatus: null, setCustomStatus: h.customStatus ?? null,
       })),
       this.ctx.clock.now(),
       by,

@@ -101,6 +101,8 @@ export const checkpointJobsInput = z.object({
         runAfterTimestampMillis: millis.optional(),
         numOfAttemptsAllowed: z.int().min(1).max(1000).optional(),
         prependCustomStatus: z.string().max(4000).optional(),
+        /** Hourglass: replaces the custom status (a worker's progress line); applied instead of prependCustomStatus. */
+        customStatus: z.string().max(4000).optional(),
         claimDescriptor: z.string().max(300).optional(),
       }),
     )

@@ -1,5 +1,8 @@
 export { QueueWorker, DEFAULT_WORKER_OPTIONS, type QueueWorkerOptions } from "./queue-worker.ts";
-export type { JobHandler, ExecutionInput, ExecutionResult } from "../executors/types.ts";
+export type { JobHandler, JobTools, ExecutionInput, ExecutionResult } from "../executors/types.ts";
+export { engineQueueSource, type QueueSource, type HeldCheckpoint } from "./queue-source.ts";
+export type { ExecutorQueue, JobResult } from "../queue/jobs.ts";
+export type { ClaimedJob } from "../queue/sql/claimJobs.ts";
 export { SchedulerLoops, type SchedulerLoopOptions } from "./scheduler-loops.ts";
 export { ChainLoops, type ChainLoopOptions } from "./chain-loops.ts";
 export { AccessConfigLoop } from "./access-config-loop.ts";

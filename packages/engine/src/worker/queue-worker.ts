@@ -1,12 +1,13 @@
 import { Backoff } from "@hourglass/db";
 import type { Engine } from "../engine.ts";
-import { execute, type JobHandler } from "../executors/index.ts";
+import { execute, type JobHandler, type JobTools } from "../executors/index.ts";
+import { childLogger } from "../logger.ts";
 import { formatJobDescriptor } from "../queue/descriptors.ts";
 import type { ExecutorQueue } from "../queue/jobs.ts";
 import { Acks } from "./acks.ts";
 import { keepsAttempt, type Held } from "./held.ts";
 import { DueList } from "./due-list.ts";
-import { reportFailure } from "./failures.ts";
+import { engineQueueSource, type QueueSource } from "./queue-source.ts";
 import { JobNotifications } from "./wakeups.ts";
 
 export interface QueueWorkerOptions {
@@ -31,6 +32,13 @@ export interface QueueWorkerOptions {
   /** TypeScript handlers for queues whose executor is { kind: "handler", name }. */
   handlers: Record<string, JobHandler>;
   /**
+   * Run only queues bound to one of `handlers` (a program's own worker), not
+   * noop / shell / http queues. Default false: every executor queue.
+   */
+  handlersOnly: boolean;
+  /** Run only these queues; null (default): every queue this worker can run. */
+  queueNames: string[] | null;
+  /**
    * Per queue: claim jobs up to this long before they fall due and hold them
    * until then, so a job that must start on the dot (a tick timer) is not
    * delayed by its claim. Held jobs take capacity and are leased like any claim.
@@ -39,6 +47,8 @@ export interface QueueWorkerOptions {
 }
 
 export const DEFAULT_WORKER_OPTIONS: Omit<QueueWorkerOptions, "workerId" | "childEnv" | "handlers" | "claimAheadMs"> = {
+  handlersOnly: false,
+  queueNames: null,
   concurrency: 10,
   prefetch: 0,
   pollIntervalMs: 1000,
@@ -61,10 +71,12 @@ const MAX_DUE_TIMES = 64;
  * loop claims in batches (SKIP LOCKED) up to concurrency + prefetch; results
  * are acked in batches; a lease keeper checkpoints held claims; stop()
  * finishes or releases every claim. A worker killed outright loses nothing:
- * its leases lapse and the resurrector hands the jobs back.
+ * its leases lapse and the resurrector hands the jobs back. It runs on a
+ * QueueSource: the engine (the database), or the API (@hourglass/sdk-worker).
  */
 export class QueueWorker {
   private readonly o: QueueWorkerOptions;
+  private readonly source: QueueSource;
   private queues: ExecutorQueue[] = [];
   private queuesAt = 0;
   private rotation = 0;
@@ -97,16 +109,17 @@ export class QueueWorker {
   readonly stats = { claimed: 0, succeeded: 0, failed: 0, released: 0, fetchRounds: 0 };
 
   constructor(
-    private readonly engine: Engine,
+    engineOrSource: Engine | QueueSource,
     options: Partial<QueueWorkerOptions> & Pick<QueueWorkerOptions, "workerId">,
   ) {
+    this.source = "ctx" in engineOrSource ? engineQueueSource(engineOrSource) : engineOrSource;
     this.o = { ...DEFAULT_WORKER_OPTIONS, childEnv: {}, handlers: {}, claimAheadMs: {}, ...options };
     this.acks = new Acks(
-      (queueName, results) => engine.jobs.complete(queueName, results, this.o.workerId),
-      engine.ctx.logger,
-      (err) => engine.ctx.db.outage.failed(err),
+      (queueName, results) => this.source.complete(queueName, results, this.o.workerId),
+      this.source.logger,
+      (err) => this.source.connectionLost(err),
     );
-    const clock = engine.ctx.clock;
+    const clock = this.source.clock;
     this.early = new DueList(clock, this.o.pollIntervalMs, (due) => {
       for (const held of due) this.ready.push(held);
       this.dispatch();
@@ -115,17 +128,30 @@ export class QueueWorker {
   }
 
   private get log() {
-    return this.engine.ctx.logger;
+    return this.source.logger;
+  }
+
+  /**
+   * How a background task reports an error: connection loss is logged once
+   * per outage by the source, anything else each time under `what`. Returns
+   * whether it was connection loss (wait and try again).
+   */
+  private reportFailure(what: string, err: unknown): boolean {
+    if (this.source.connectionLost(err)) return true;
+    this.log.error(what, { error: err instanceof Error ? err.message : String(err) });
+    return false;
   }
 
   async start(): Promise<void> {
-    if (this.o.wakeups === "listen") {
-      this.notifications = new JobNotifications(this.engine.ctx.db.url, (q, dueAt) => this.onNotification(q, dueAt), this.log, this.engine.ctx.db.outage);
+    const url = this.source.databaseUrl;
+    if (this.o.wakeups === "listen" && url) {
+      const outage = { failed: (err: unknown) => this.source.connectionLost(err) };
+      this.notifications = new JobNotifications(url, (q, dueAt) => this.onNotification(q, dueAt), this.log, outage);
       await this.notifications.start();
     }
     this.loop = this.fetchLoop();
     this.schedule(() => this.keepLeases(), 1000);
-    if (this.o.runMaintenance) this.schedule(() => this.maintain(), this.o.maintenanceIntervalMs);
+    if (this.o.runMaintenance && this.source.maintenance) this.schedule(() => this.maintain(), this.o.maintenanceIntervalMs);
     this.log.info("worker started", { workerId: this.o.workerId, concurrency: this.o.concurrency, wakeups: this.o.wakeups });
   }
 
@@ -149,7 +175,7 @@ export class QueueWorker {
     const waitUntil = Math.max(deadline, Date.now() + 2000);
     await this.acks.flush(waitUntil);
     await this.releaseHeld(this.toRelease.splice(0), waitUntil);
-    await this.releaseUnanswered().catch((err) => reportFailure(this.engine.ctx, "releasing lost claims failed", err));
+    await this.releaseUnanswered().catch((err) => this.reportFailure("releasing lost claims failed", err));
     await this.notifications?.stop();
     this.log.info("worker stopped", { workerId: this.o.workerId, ...this.stats });
   }
@@ -160,7 +186,7 @@ export class QueueWorker {
       try {
         await task();
       } catch (err) {
-        reportFailure(this.engine.ctx, "background task failed", err);
+        this.reportFailure("background task failed", err);
       }
       if (!this.stopping) this.timers.push(setTimeout(tick, everyMs));
     };
@@ -202,7 +228,10 @@ export class QueueWorker {
   private async refreshQueues(): Promise<void> {
     if (Date.now() - this.queuesAt < QUEUE_REFRESH_MS) return;
     // a handler queue is for workers that registered the handler
-    this.queues = (await this.engine.jobs.executorQueues()).filter((q) => q.executor.kind !== "handler" || q.executor.name in this.o.handlers);
+    const names = this.o.queueNames && new Set(this.o.queueNames);
+    this.queues = (await this.source.executorQueues()).filter((q) =>
+      (q.executor.kind === "handler" ? Object.hasOwn(this.o.handlers, q.executor.name) : !this.o.handlersOnly)
+      && (!names || names.has(q.name)));
     this.queuesAt = Date.now();
   }
 
@@ -236,7 +265,7 @@ export class QueueWorker {
         this.rotation++;
         this.backoff.reset();
       } catch (err) {
-        const lost = reportFailure(this.engine.ctx, "claiming failed; retrying", err);
+        const lost = this.reportFailure("claiming failed; retrying", err);
         // while the database is away, retry with backoff (up to 1 s) rather than at the poll interval
         await this.waitForWake(lost ? this.backoff.delay() : this.o.pollIntervalMs);
         continue;
@@ -255,15 +284,17 @@ export class QueueWorker {
   private async claimFrom(queue: ExecutorQueue): Promise<boolean> {
     if (queue.dequeueRateLimit === 0) return false; // paused
     let want = Math.min(this.room(), MAX_CLAIM);
-    if (queue.dequeueRateLimit !== null) want = await this.engine.jobs.takeTokens(queue.name, want);
+    if (queue.dequeueRateLimit !== null) want = await this.source.takeTokens(queue.name, want);
     if (want <= 0) return false;
     const ahead = this.o.claimAheadMs[queue.name] ?? 0;
-    const claimedAt = this.engine.ctx.clock.now();
+    const claimedAt = this.source.clock.now();
     let jobs;
     try {
-      jobs = await this.engine.jobs.claim(queue.name, want, this.o.workerId, ahead, claimedAt);
+      jobs = await this.source.claim(queue.name, want, this.o.workerId, ahead, claimedAt);
     } catch (err) {
-      if (this.engine.ctx.db.outage.failed(err)) this.unanswered.push({ queueName: queue.name, claimedAt });
+      if (this.source.connectionLost(err) && this.source.releaseUnansweredClaim) {
+        this.unanswered.push({ queueName: queue.name, claimedAt });
+      }
       throw err;
     }
     const now = claimedAt.getTime();
@@ -306,12 +337,13 @@ export class QueueWorker {
   private run(held: Held): void {
     const abort = new AbortController();
     this.running.set(held.id, { held, abort });
-    const startedAt = this.engine.ctx.clock.now();
+    const startedAt = this.source.clock.now();
     const input = {
       jobDescriptor: formatJobDescriptor(held.queueName, held.id), queueName: held.queueName, body: held.body,
       attempt: held.attempt, attemptsRemaining: held.attemptsRemaining,
     };
-    void execute(held.executor, input, abort.signal, { baseEnv: this.o.childEnv, handlers: this.o.handlers }).then((result) => {
+    const options = { baseEnv: this.o.childEnv, handlers: this.o.handlers, tools: this.toolsFor(held, input.jobDescriptor) };
+    void execute(held.executor, input, abort.signal, options).then((result) => {
       this.running.delete(held.id);
       if (this.interrupted.has(held.id)) {
         this.interrupted.delete(held.id);
@@ -327,7 +359,7 @@ export class QueueWorker {
           attempt: !keepsAttempt(held.executor, result)
             ? undefined
             : {
-                  attempt: held.attempt, startedAt, finishedAt: this.engine.ctx.clock.now(), succeeded: result.succeeded,
+                  attempt: held.attempt, startedAt, finishedAt: this.source.clock.now(), succeeded: result.succeeded,
                   exitCode: result.exitCode ?? null, httpStatus: result.httpStatus ?? null,
                   stdout: result.stdout ?? "", stderr: result.stderr ?? "", error: result.error ?? null,
                 },
@@ -339,11 +371,26 @@ export class QueueWorker {
     });
   }
 
+  /** A handler's logger and checkpoint for one held job (the checkpoint also counts as its keep-alive). */
+  private toolsFor(held: Held, jobDescriptor: string): JobTools | undefined {
+    if (held.executor.kind !== "handler") return undefined;
+    return {
+      logger: childLogger(this.log, { workerId: this.o.workerId, queue: held.queueName, jobDescriptor, attempt: held.attempt }),
+      checkpoint: async (change = {}) => {
+        const leasedAt = Date.now();
+        const checkpoint = { id: held.id, claimDescriptor: held.claimDescriptor, newBody: change.body, customStatus: change.customStatus };
+        const kept = await this.source.checkpoint(held.queueName, [checkpoint], this.o.workerId);
+        if (kept.has(held.id)) held.leasedAt = leasedAt;
+        return kept.has(held.id);
+      },
+    };
+  }
+
   /** Hands back what claims lost with their connection took, oldest first; throws (to retry later) while the database is away. */
   private async releaseUnanswered(): Promise<void> {
     while (this.unanswered.length > 0) {
       const { queueName, claimedAt } = this.unanswered[0]!;
-      const n = await this.engine.jobs.releaseUnansweredClaim(queueName, claimedAt, this.o.workerId);
+      const n = await this.source.releaseUnansweredClaim!(queueName, claimedAt, this.o.workerId);
       if (n > 0) this.log.info("released jobs of a claim whose answer was lost with its connection", { queue: queueName, jobs: n });
       this.unanswered.shift();
     }
@@ -355,10 +402,10 @@ export class QueueWorker {
     const backoff = new Backoff();
     for (;;) {
       try {
-        this.stats.released += await this.engine.jobs.release(held, this.o.workerId);
+        this.stats.released += await this.source.release(held, this.o.workerId);
         return;
       } catch (err) {
-        const lost = reportFailure(this.engine.ctx, "releasing claims failed; their leases will lapse instead", err);
+        const lost = this.reportFailure("releasing claims failed; their leases will lapse instead", err);
         if (!lost || Date.now() >= until) {
           if (lost) this.log.warn("database still away; leaving claims to lapse", { jobs: held.length });
           return;
@@ -384,7 +431,7 @@ export class QueueWorker {
       else byQueue.set(h.queueName, [h]);
     }
     for (const [queueName, held] of byQueue) {
-      const kept = await this.engine.jobs.extendLeases(queueName, held, this.o.workerId);
+      const kept = await this.source.checkpoint(queueName, held, this.o.workerId);
       for (const h of held) if (kept.has(h.id)) h.leasedAt = now;
       const lost = held.filter((h) => !kept.has(h.id));
       if (lost.length) this.log.warn("lost claims (lease lapsed or job deleted); their results will be ignored", { queue: queueName, jobs: lost.length });
@@ -392,7 +439,7 @@ export class QueueWorker {
   }
 
   private async maintain(): Promise<void> {
-    await this.engine.maintenance.resurrectOnce();
-    if (this.maintenanceRuns++ % 10 === 0) await this.engine.maintenance.collectGarbageOnce();
+    await this.source.maintenance!.resurrectOnce();
+    if (this.maintenanceRuns++ % 10 === 0) await this.source.maintenance!.collectGarbageOnce();
   }
 }

@@ -20,7 +20,7 @@ export class JobNotifications {
     private readonly url: string,
     private readonly onQueue: (queueName: string, dueAt?: number) => void,
     private readonly logger: Logger,
-    private readonly outage?: OutageMonitor,
+    private readonly outage?: Pick<OutageMonitor, "failed">,
   ) {}
 
   async start(): Promise<void> {
