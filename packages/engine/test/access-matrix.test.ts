@@ -165,6 +165,14 @@ const TABLE: Record<string, { level: Level; input?: (who: Who) => unknown; notFo
   "tasks.cancelTaskGroup": { level: "owner", input: onGroup, notFound: "TASK_GROUP_NOT_FOUND" },
   "tasks.pendingTasks": { level: "admin", input: onTaskQueue, hidesNothing: true },
   "tasks.taskQueueCounts": { level: "admin", input: onTaskQueue, hidesNothing: true },
+  "tasks.listTaskQueues": { level: "admin", input: () => ({}), hidesNothing: true },
+  "tasks.getTaskQueue": { level: "admin", input: onTaskQueue, hidesNothing: true },
+  "tasks.listWorkers": { level: "admin", input: () => ({ provisionerId: "p1", workerType: "linux" }), hidesNothing: true },
+  "tasks.getWorker": { level: "admin", input: () => ({ provisionerId: "p1", workerType: "linux", ...worker }), hidesNothing: true },
+  "tasks.quarantineWorker": {
+    level: "admin", input: () => ({ provisionerId: "p1", workerType: "linux", ...worker, quarantineUntil: new Date(0).toISOString() }),
+    hidesNothing: true,
+  },
   // every signed-in caller may search; each finds only what it may read (search.test.ts)
   "search.find": { level: "signedIn", input: () => ({ q: "q_p1" }) },
 };

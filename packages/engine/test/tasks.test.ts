@@ -252,7 +252,15 @@ describe("tasks", () => {
     const { taskId } = await create({ taskQueueId: "prov/quarantine", expires: new Date(clock.now().getTime() + 7200_000).toISOString() });
     await t.api.tasks.claimWork({ taskQueueId: "prov/quarantine", workerGroup: "wg", workerId: "bad", tasks: 1 })
       .then((r) => t.api.tasks.reportCompleted({ taskId: r.tasks[0]!.status.taskId, runId: 0 }));
-    await t.db.sql.query(`UPDATE task_worker SET quarantine_until = $1 WHERE worker_id = 'bad'`, [new Date(clock.now().getTime() + 60_000)]);
+    const until = new Date(clock.now().getTime() + 60_000).toISOString();
+    const q = await t.api.tasks.quarantineWorker({ provisionerId: "prov", workerType: "quarantine", workerGroup: "wg", workerId: "bad",
+      quarantineUntil: until });
+    expect(q).toMatchObject({ workerId: "bad", quarantineUntil: until, recentTasks: [{ taskId, runId: 0 }] });
+    const listed = await t.api.tasks.listWorkers({ provisionerId: "prov", workerType: "quarantine", quarantined: true, limit: 10 });
+    expect(listed.workers.map((w) => w.workerId)).toEqual(["bad"]);
+    expect((await t.api.tasks.getTaskQueue({ taskQueueId: "prov/quarantine" })).taskQueueId).toBe("prov/quarantine");
+    const queues = await t.api.tasks.listTaskQueues({ limit: 1000 });
+    expect(queues.taskQueues.map((x) => x.taskQueueId)).toContain("prov/quarantine");
     await create({ taskQueueId: "prov/quarantine" });
     expect((await t.api.tasks.claimWork({ taskQueueId: "prov/quarantine", workerGroup: "wg", workerId: "bad", tasks: 1 })).tasks).toEqual([]);
     expect((await t.api.tasks.claimWork({ taskQueueId: "prov/quarantine", workerGroup: "wg", workerId: "good", tasks: 1 })).tasks)

@@ -139,3 +139,9 @@ export const cancelGroupNeed = (g: { taskGroupId: string; schedulerId: string; p
   AnyOf: [`queue:cancel-task-group:${g.schedulerId}/${g.taskGroupId}`, `queue:cancel-task-in-project:${g.projectId}`,
     scoped(() => scope.tasks("manage", g.projectId))],
 });
+
+/** Task queue and worker views: `queue:list-task-queues`, `queue:get-task-queue:<taskQueueId>`, … */
+export const fixedScope = <I>(need: (i: I) => string): Access<I> => ({ kind: "scopes", need });
+type WorkerRef = { provisionerId: string; workerType: string; workerGroup: string; workerId: string };
+export const workerScope = (method: "get-worker" | "quarantine-worker") =>
+  (i: WorkerRef) => `queue:${method}:${i.provisionerId}/${i.workerType}/${i.workerGroup}/${i.workerId}`;

@@ -1,8 +1,8 @@
 import * as s from "../tasks/schemas.ts";
 import { procedure, router } from "./trpc.ts";
 import {
-  cancelGroupNeed, claimTaskNeed, claimWorkAccess, countsAccess, createTaskAccess, groupRead, onTask, onTaskGroup, runAction,
-  sealGroupNeed, taskAction, taskRead,
+  cancelGroupNeed, claimTaskNeed, claimWorkAccess, countsAccess, createTaskAccess, fixedScope, groupRead, onTask, onTaskGroup,
+  runAction, sealGroupNeed, taskAction, taskRead, workerScope,
 } from "./task-access.ts";
 
 /**
@@ -51,4 +51,15 @@ export const tasksRouter = router({
     .query(({ ctx, input }) => ctx.engine.tasks.pendingTasks(input.taskQueueId)),
   taskQueueCounts: procedure(countsAccess(["pending", "claimed"]), s.taskQueueIdInput)
     .query(({ ctx, input }) => ctx.engine.tasks.taskQueueCounts(input.taskQueueId)),
+  listTaskQueues: procedure(fixedScope(() => "queue:list-task-queues"), s.listTaskQueuesInput)
+    .query(({ ctx, input }) => ctx.engine.tasks.workers.listTaskQueues(input)),
+  getTaskQueue: procedure(fixedScope((i: { taskQueueId: string }) => `queue:get-task-queue:${i.taskQueueId}`), s.taskQueueIdInput)
+    .query(({ ctx, input }) => ctx.engine.tasks.workers.getTaskQueue(input.taskQueueId)),
+  listWorkers: procedure(fixedScope((i: { provisionerId: string; workerType: string }) =>
+    `queue:list-workers:${i.provisionerId}/${i.workerType}`), s.listWorkersInput)
+    .query(({ ctx, input }) => ctx.engine.tasks.workers.listWorkers(input)),
+  getWorker: procedure(fixedScope(workerScope("get-worker")), s.workerRefInput)
+    .query(({ ctx, input }) => ctx.engine.tasks.workers.getWorker(input)),
+  quarantineWorker: procedure(fixedScope(workerScope("quarantine-worker")), s.quarantineWorkerInput)
+    .mutation(({ ctx, input }) => ctx.engine.tasks.workers.quarantineWorker(ctx.caller, input)),
 });

@@ -19,6 +19,7 @@ export const ENTITY_KINDS = [
   "task",
   "task_run",
   "task_group",
+  "task_worker",
 ] as const;
 export type EntityKind = (typeof ENTITY_KINDS)[number];
 
@@ -39,6 +40,7 @@ export const ENTITY_KIND_DOC: Record<EntityKind, string> = {
   task: "A Taskcluster task: defined, resolved (completed / failed / exception with no retry to follow).",
   task_run: "One run of a task (`<taskId>/<runId>`): pending (with reasonCreated), claimed, resolved (with reasonResolved).",
   task_group: "A task group: sealed, resolved (no unresolved task left), collected (GC, with a count).",
+  task_worker: "A worker of a task queue (`<taskQueueId>/<workerGroup>/<workerId>`, project hourglass): quarantined.",
 };
 
 export function isEntityKind(value: string): value is EntityKind {

@@ -28,6 +28,7 @@ import { workerSeen } from "../sql/workerSeen.ts";
 import { resolveAndFollow, type Settle } from "./settle.ts";
 import { taskDefinition, taskStatus, type TaskStatus } from "./shapes.ts";
 import { TaskWakeups } from "./wakeups.ts";
+import { TaskWorkers } from "./workers.ts";
 
 export interface TaskOptions extends DefinitionLimits {
   /** A claim's lease (Taskcluster's claimTimeout: 20 minutes). */
@@ -67,11 +68,14 @@ export interface ClaimedTask {
  */
 export class Tasks {
   readonly options: TaskOptions;
+  /** Task queues and workers: listings, quarantine. */
+  readonly workers: TaskWorkers;
   private readonly wakeups: TaskWakeups;
 
   constructor(private readonly ctx: EngineContext, options: Partial<TaskOptions> = {}) {
     this.options = { ...DEFAULT_TASK_OPTIONS, ...options };
     this.wakeups = new TaskWakeups(ctx, this.options.wakeups);
+    this.workers = new TaskWorkers(ctx);
   }
 
   private get sql(): Sql {
