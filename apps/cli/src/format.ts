@@ -8,11 +8,39 @@ type RunningJob = Outputs["requests"]["running"]["jobs"][number];
 
 const pad = (n: number) => String(n).padStart(2, "0");
 
-/** Local wall-clock time, `YYYY-MM-DD HH:MM:SS` (what spinc prints). */
+/**
+ * The zone times are printed in: the process's own (TZ) unless --time-zone
+ * names another. Set once per run by the CLI (cli.ts) before a command runs.
+ */
+let displayZone: string | undefined;
+
+/** Prints times in `zone` (an IANA name, "UTC"), or in the process's own zone when undefined; throws RangeError for an unknown zone. */
+export function setDisplayZone(zone: string | undefined): void {
+  if (zone !== undefined) new Intl.DateTimeFormat("en-US", { timeZone: zone }); // RangeError for an unknown zone
+  displayZone = zone;
+}
+
+function wallClock(ms: number): Record<string, string> {
+  const f = new Intl.DateTimeFormat("en-US", {
+    timeZone: displayZone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit",
+    hour: "2-digit", minute: "2-digit", second: "2-digit", timeZoneName: "longOffset",
+  });
+  return Object.fromEntries(f.formatToParts(new Date(ms)).map((p) => [p.type, p.value]));
+}
+
+/** The zone as an offset ("+01:00", "-05:00"), or "UTC" when the zone is UTC. */
+function zoneLabel(offsetName: string): string {
+  const zone = displayZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+  if (zone === "UTC" || zone === "Etc/UTC") return "UTC";
+  const m = /^GMT([+-]\d{2}:\d{2})?$/.exec(offsetName);
+  return m ? (m[1] ?? "+00:00") : offsetName;
+}
+
+/** Wall-clock time with its zone, `YYYY-MM-DD HH:MM:SS +01:00` (spinc's format, with the zone it was in). */
 export function time(ms: number | null): string {
   if (ms === null) return "-";
-  const d = new Date(ms);
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+  const w = wallClock(ms);
+  return `${w.year}-${w.month}-${w.day} ${pad(Number(w.hour) % 24)}:${w.minute}:${w.second} ${zoneLabel(w.timeZoneName ?? "")}`;
 }
 
 /** A duration for people: 850ms, 12.3s, 4m05s, 2h10m. */
@@ -102,11 +130,11 @@ type Whoami = Outputs["access"]["whoami"];
 type TokenInfo = Outputs["access"]["listTokens"][number];
 type NewToken = Outputs["access"]["createToken"];
 
-/** Local date, `YYYY-MM-DD`. */
+/** The date in the display zone, `YYYY-MM-DD`. */
 export function day(ms: number | null): string {
   if (ms === null) return "never";
-  const d = new Date(ms);
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+  const w = wallClock(ms);
+  return `${w.year}-${w.month}-${w.day}`;
 }
 
 const expiry = (ms: number | null) => (ms === null ? "never" : time(ms));

@@ -191,8 +191,11 @@ describe("hourglass token", () => {
     expect(JSON.parse(withIt.out)).toMatchObject({ id: "user:cli-user", tokenId: id, scopes: expect.arrayContaining(["queues:read:demo/*"]) });
 
     const list = await cli(["token", "list"]);
+    // a time is printed as "YYYY-MM-DD HH:MM:SS <zone>"
+    const ZONE = "(UTC|[+-]\\d\\d:\\d\\d)";
+    const T = `\\S+ \\S+ ${ZONE}`;
     expect(list.out.split("\n")[0]).toMatch(/^ID\s+NAME\s+SCOPES\s+CREATED\s+EXPIRES\s+LAST USED\s+REVOKED$/);
-    expect(list.out).toMatch(new RegExp(`^${id}\\s+ci\\s+assume:project:demo:reader\\s+\\S+ \\S+\\s+\\S+ \\S+\\s+\\S+ \\S+\\s+-$`, "m"));
+    expect(list.out).toMatch(new RegExp(`^${id}\\s+ci\\s+assume:project:demo:reader\\s+${T}\\s+${T}\\s+${T}\\s+-$`, "m"));
     expect(list.out).toMatch(new RegExp(`\\scli on ${hostname().replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\s`));
     expect(list.out).not.toMatch(/\stests\s/); // own tokens only: not the tester's
 
@@ -201,7 +204,7 @@ describe("hourglass token", () => {
     expect(revoked.out).toMatch(new RegExp(`^OK, token ${id} \\(ci\\) is revoked since \\d{4}-`));
     expect(await cli(["whoami"], { env: { HOURGLASS_TOKEN: token } })).toMatchObject({ code: 1, err: `hourglass: ${NOT_SIGNED_IN}\n` });
     expect(await cli(["token", "list"], { env: { HOURGLASS_TOKEN: token } })).toMatchObject({ code: 1, err: `hourglass: ${NOT_SIGNED_IN}\n` });
-    expect((await cli(["token", "list"])).out).toMatch(new RegExp(`^${id}\\s+ci\\s.*\\d\\d:\\d\\d:\\d\\d$`, "m"));
+    expect((await cli(["token", "list"])).out).toMatch(new RegExp(`^${id}\\s+ci\\s.*\\d\\d:\\d\\d:\\d\\d ${ZONE}$`, "m"));
   });
 
   it("defaults to all of the caller's scopes; refuses more than those and bad arguments", async () => {
