@@ -1,8 +1,8 @@
 import * as s from "../tasks/schemas.ts";
 import { procedure, router } from "./trpc.ts";
 import {
-  cancelGroupNeed, claimTaskNeed, claimWorkAccess, countsAccess, createTaskAccess, fixedScope, groupRead, onTask, onTaskGroup,
-  runAction, sealGroupNeed, taskAction, taskRead, workerScope,
+  cancelGroupNeed, claimTaskNeed, claimWorkAccess, countsAccess, createTaskAccess, fixedScope, groupRead, onTask,
+  onTaskGroup, runAction, sealGroupNeed, taskAction, taskRead, workerScope,
 } from "./task-access.ts";
 
 /**
@@ -53,7 +53,8 @@ export const tasksRouter = router({
     .query(({ ctx, input }) => ctx.engine.tasks.taskQueueCounts(input.taskQueueId)),
   listTaskQueues: procedure(fixedScope(() => "queue:list-task-queues"), s.listTaskQueuesInput)
     .query(({ ctx, input }) => ctx.engine.tasks.workers.listTaskQueues(input)),
-  getTaskQueue: procedure(fixedScope((i: { taskQueueId: string }) => `queue:get-task-queue:${i.taskQueueId}`), s.taskQueueIdInput)
+  getTaskQueue: procedure(fixedScope((i: { taskQueueId: string }) => `queue:get-task-queue:${i.taskQueueId}`),
+    s.taskQueueIdInput)
     .query(({ ctx, input }) => ctx.engine.tasks.workers.getTaskQueue(input.taskQueueId)),
   listWorkers: procedure(fixedScope((i: { provisionerId: string; workerType: string }) =>
     `queue:list-workers:${i.provisionerId}/${i.workerType}`), s.listWorkersInput)

@@ -11,7 +11,8 @@ import { EXCEPTION_REASONS, REQUIRES } from "./states.ts";
 
 const slugid = z.string().regex(SLUGID, "must be a slugid (22 url-safe base64 characters of a v4 UUID)");
 const identifier = z.string().regex(IDENTIFIER, "must be 1-38 letters, digits, - or _");
-const taskQueueId = z.string().regex(TASK_QUEUE_ID, "must be <provisionerId>/<workerType>, each 1-38 letters, digits, - or _");
+const taskQueueId = z.string()
+  .regex(TASK_QUEUE_ID, "must be <provisionerId>/<workerType>, each 1-38 letters, digits, - or _");
 const dateTime = z.iso.datetime({ offset: true, message: "must be an ISO 8601 date-time" });
 const printable = (max: number) => z.string().max(max).regex(/^[\x20-\x7e]*$/, "must be printable ASCII");
 

@@ -126,10 +126,12 @@ export class Tasks {
       await lockDependencies(sql, def.dependencies);
       const group = await lockTaskGroup(sql, def.taskGroupId, def.schedulerId, def.projectId, def.expires, now);
       if (group.scheduler_id !== def.schedulerId) {
-        throw conflict(`task group ${def.taskGroupId} has schedulerId ${group.scheduler_id}; every task of a group has its group's`);
+        throw conflict(`task group ${def.taskGroupId} has schedulerId ${group.scheduler_id}; `
+          + "every task of a group has its group's");
       }
       if (group.project_id !== def.projectId) {
-        throw conflict(`task group ${def.taskGroupId} is in project ${group.project_id}; every task of a group is in its group's`);
+        throw conflict(`task group ${def.taskGroupId} is in project ${group.project_id}; `
+          + "every task of a group is in its group's");
       }
       const r = await insertTask(sql, input.taskId, def, now, caller.id, schedule);
       if (r.missing.length > 0) {
@@ -196,7 +198,8 @@ export class Tasks {
   }
 
   private settle(actor: string, now: Date, tasks: Settle[], reason: "canceled" | "deadline-exceeded") {
-    return withTransaction(this.ctx.db.pool, (sql) => resolveAndFollow(sql, tasks, reason, now, actor), { retryDeadlocks: true });
+    const settle = (sql: Sql) => resolveAndFollow(sql, tasks, reason, now, actor);
+    return withTransaction(this.ctx.db.pool, settle, { retryDeadlocks: true });
   }
 
   // ---- workers
@@ -214,7 +217,8 @@ export class Tasks {
   ): Promise<{ tasks: ClaimedTask[] }> {
     const { taskQueueId, workerGroup, workerId } = input;
     const until = Date.now() + this.options.claimWaitMs;
-    const quarantine = await workerSeen(this.sql, taskQueueId, workerGroup, workerId, this.now(), this.options.workerExpiresMs);
+    const quarantine = await workerSeen(this.sql, taskQueueId, workerGroup, workerId, this.now(),
+      this.options.workerExpiresMs);
     if (quarantine !== null && quarantine.getTime() > this.now().getTime()) {
       await this.wakeups.wait(`quarantined:${taskQueueId}`, this.options.claimWaitMs, signal);
       return { tasks: [] };
@@ -273,7 +277,10 @@ export class Tasks {
     const r = await reclaimRun(this.sql, input.taskId, input.runId, now, this.options.claimTimeoutMs);
     if (!r) throw conflict(`run ${input.runId} of task ${input.taskId} is resolved or not running`);
     const { status } = await this.status(input.taskId);
-    return { status, runId: input.runId, workerGroup: r.worker_group, workerId: r.worker_id, takenUntil: r.taken_until.toISOString() };
+    return {
+      status, runId: input.runId, workerGroup: r.worker_group, workerId: r.worker_id,
+      takenUntil: r.taken_until.toISOString(),
+    };
   }
 
   /**

@@ -41,7 +41,9 @@ export interface TaskStatus {
 const iso = (v: string | Date | null) => (v === null ? undefined : new Date(v).toISOString());
 
 function runStatus(r: RunRow): RunStatus {
-  const out: RunStatus = { runId: r.runId, state: r.state as RunState, reasonCreated: r.reasonCreated, scheduled: iso(r.scheduled)! };
+  const out: RunStatus = {
+    runId: r.runId, state: r.state as RunState, reasonCreated: r.reasonCreated, scheduled: iso(r.scheduled)!,
+  };
   if (r.reasonResolved !== null) out.reasonResolved = r.reasonResolved;
   if (r.workerGroup !== null) out.workerGroup = r.workerGroup;
   if (r.workerId !== null) out.workerId = r.workerId;

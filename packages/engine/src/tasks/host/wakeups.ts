@@ -14,7 +14,11 @@ export class TaskWakeups {
   private readonly waiters = new Map<string, Set<() => void>>();
   private listener: EventNotifications | null = null;
 
-  constructor(private readonly ctx: EngineContext, private readonly mode: "listen" | "poll", private readonly pollMs = 250) {}
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly mode: "listen" | "poll",
+    private readonly pollMs = 250,
+  ) {}
 
   /** Resolves when task queue `taskQueueId` may have work, or after `ms`, or when `signal` aborts. */
   async wait(taskQueueId: string, ms: number, signal?: AbortSignal): Promise<void> {

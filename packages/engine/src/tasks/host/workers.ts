@@ -12,7 +12,9 @@ const taskQueueShape = (q: TaskQueueRow) => ({
 });
 
 const quarantined = (w: WorkerRow, now: Date) =>
-  w.quarantine_until !== null && w.quarantine_until.getTime() > now.getTime() ? { quarantineUntil: w.quarantine_until.toISOString() } : {};
+  w.quarantine_until !== null && w.quarantine_until.getTime() > now.getTime()
+    ? { quarantineUntil: w.quarantine_until.toISOString() }
+    : {};
 
 /** Task queues and the workers seen on them, in Taskcluster's shapes (taskqueue-response, worker-response). */
 export class TaskWorkers {
@@ -38,7 +40,8 @@ export class TaskWorkers {
   }) {
     const now = this.ctx.clock.now();
     const slash = (input.continuationToken ?? "").indexOf("/");
-    const after: [string, string] = slash < 0 ? ["", ""] : [input.continuationToken!.slice(0, slash), input.continuationToken!.slice(slash + 1)];
+    const token = input.continuationToken ?? "";
+    const after: [string, string] = slash < 0 ? ["", ""] : [token.slice(0, slash), token.slice(slash + 1)];
     const rows = await listWorkers(this.ctx.db.sql, `${input.provisionerId}/${input.workerType}`, after, now,
       input.quarantined ?? null, input.limit + 1);
     const more = rows.length > input.limit;
@@ -64,8 +67,9 @@ export class TaskWorkers {
   /** quarantineWorker: the worker gets no work until `quarantineUntil` (an operator action, with its event). */
   async quarantineWorker(caller: Caller, ref: WorkerRef & { quarantineUntil: string }) {
     const now = this.ctx.clock.now();
-    const w = await quarantineWorker(this.ctx.db.sql, `${ref.provisionerId}/${ref.workerType}`, ref.workerGroup, ref.workerId,
-      new Date(ref.quarantineUntil), now, caller.id);
+    const queue = `${ref.provisionerId}/${ref.workerType}`;
+    const until = new Date(ref.quarantineUntil);
+    const w = await quarantineWorker(this.ctx.db.sql, queue, ref.workerGroup, ref.workerId, until, now, caller.id);
     if (!w) throw notFound(ref);
     return this.workerShape(ref, w, now);
   }
@@ -80,4 +84,5 @@ export class TaskWorkers {
 }
 
 const notFound = (r: WorkerRef) =>
-  new HourglassError("TASK_NOT_FOUND", `worker ${r.workerGroup}/${r.workerId} of ${r.provisionerId}/${r.workerType} does not exist`);
+  new HourglassError("TASK_NOT_FOUND",
+    `worker ${r.workerGroup}/${r.workerId} of ${r.provisionerId}/${r.workerType} does not exist`);

@@ -12,7 +12,8 @@ export interface TaskGroupRow {
 
 /** A task group by id. */
 const SQL = `
-SELECT task_group_id, scheduler_id, project_id, expires, sealed, resolved, unresolved FROM task_group WHERE task_group_id = $1`;
+SELECT task_group_id, scheduler_id, project_id, expires, sealed, resolved, unresolved
+  FROM task_group WHERE task_group_id = $1`;
 
 export async function readTaskGroup(sql: Sql, taskGroupId: string): Promise<TaskGroupRow | null> {
   const r = await sql.query<TaskGroupRow>(SQL, [taskGroupId]);

@@ -28,7 +28,8 @@ WITH input AS (
 ), deps AS (
   UPDATE task t SET
     unsatisfied = t.unsatisfied - c.n,
-    state = (CASE WHEN o.state = 'unscheduled' AND o.unsatisfied - c.n = 0 THEN 'pending' ELSE o.state::text END)::"TaskState",
+    state = (CASE WHEN o.state = 'unscheduled' AND o.unsatisfied - c.n = 0 THEN 'pending'
+                  ELSE o.state::text END)::"TaskState",
     run_count = CASE WHEN o.state = 'unscheduled' AND o.unsatisfied - c.n = 0 THEN 1 ELSE t.run_count END,
     updated_at = $3
     FROM counts c JOIN old o USING (task_id)

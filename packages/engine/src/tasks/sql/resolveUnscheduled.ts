@@ -18,7 +18,8 @@ WITH t AS (
   SELECT task_id, 0, task_queue_id, ${rankSql("priority")}, 'exception', 'exception', $2, $3, $3 FROM t
 ), ev AS (
   INSERT INTO event_log (${EVENT_COLUMNS})
-  SELECT $3, project_id, 'task_run', ${runEntity("task_id", "0")}, 'resolved', NULL, 'exception', $2, $4, ${eventPayload("t")}
+  SELECT $3, project_id, 'task_run', ${runEntity("task_id", "0")}, 'resolved', NULL, 'exception', $2, $4,
+         ${eventPayload("t")}
     FROM t
   UNION ALL
   SELECT $3, project_id, 'task', task_id, 'resolved', 'unscheduled', 'exception', $2, $4, ${eventPayload("t")} FROM t
