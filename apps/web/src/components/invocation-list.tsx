@@ -3,6 +3,9 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useTRPC } from "@/lib/trpc";
 import { useRangeBounds, useInvocationListUrlState } from "@/lib/url-state";
+import { BulkBar } from "./bulk-bar";
+import { useInvocationBulk } from "./invocation-bulk";
+import { PageCheckbox, RowCheckbox, useSelection, type Selection } from "./selection";
 import { TimeRangeFilter } from "./time-range-filter";
 import { Badge, Button, ErrorText, Time } from "./ui";
 
@@ -28,11 +31,19 @@ export function InvocationList({ project, id }: { project: string; id: string })
     enabled,
   });
   const rows = [...(cursors.length === 0 ? active.data?.invocations ?? [] : []), ...(finished.data?.invocations ?? [])];
+  const selection = useSelection(rows.map((i) => i.id), `${JSON.stringify(url.state)}`);
+  const actions = useInvocationBulk(project, id);
+  const ranged = range.since !== undefined || range.until !== undefined;
+  // "all matching" is every active invocation of the job (what abort applies to), counted from the list
+  const activeCount = active.data ? { count: active.data.invocations.length, capped: active.data.nextCursor !== null } : null;
   return (
     <div className="space-y-3">
       <TimeRangeFilter label="Started" value={url.state} problem={range.problem} onChange={(patch) => void url.set({ ...patch, pages: null })} />
       <ErrorText error={active.error ?? finished.error} />
-      <InvocationTable project={project} id={id} rows={rows} />
+      <BulkBar selection={selection} pageSize={rows.length} noun="invocations" actions={actions}
+        matching={ranged || !activeCount || activeCount.count === 0 ? null : activeCount}
+        noFilterReason={ranged ? "aborting by filter takes every active invocation, whatever the range" : undefined} />
+      <InvocationTable project={project} id={id} rows={rows} selection={selection} />
       <div className="flex items-center justify-end gap-2">
         <span className="text-sm text-slate-500">Page {cursors.length + 1}</span>
         <Button disabled={cursors.length === 0} onClick={() => void url.set({ pages: cursors.slice(0, -1) })}>Newer</Button>
@@ -46,13 +57,14 @@ export function InvocationList({ project, id }: { project: string; id: string })
 
 type Row = { id: string; state: string; startedTimestampMillis: number; finishedTimestampMillis: number | null; triggeredBy: string; retryCount: number };
 
-function InvocationTable({ project, id, rows }: { project: string; id: string; rows: Row[] }) {
+function InvocationTable({ project, id, rows, selection }: { project: string; id: string; rows: Row[]; selection: Selection<string> }) {
   if (rows.length === 0) return <p className="text-sm text-slate-500">No invocations.</p>;
   return (
     <div className="overflow-x-auto">
       <table className="min-w-full text-sm">
         <thead className="text-left text-xs uppercase text-slate-500">
           <tr>
+            <th className="w-6 py-1 pr-2"><PageCheckbox selection={selection} /></th>
             <th className="py-1 pr-4">#</th><th className="pr-4">State</th><th className="pr-4">Started</th>
             <th className="pr-4">Duration</th><th className="pr-4">Triggered by</th>
           </tr>
@@ -60,6 +72,7 @@ function InvocationTable({ project, id, rows }: { project: string; id: string; r
         <tbody>
           {rows.map((i) => (
             <tr key={i.id} data-invocation={i.id}>
+              <td className="py-1 pr-2"><RowCheckbox selection={selection} rowKey={i.id} label={`invocation ${i.id}`} /></td>
               <td className="py-1 pr-4 font-mono">
                 <Link className="text-indigo-700 hover:underline dark:text-indigo-300" href={`/jobs/${project}/${id}/${i.id}`}>{i.id}</Link>
               </td>
