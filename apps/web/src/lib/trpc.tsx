@@ -5,6 +5,7 @@ import { createTRPCClient, httpBatchLink, TRPCClientError } from "@trpc/client";
 import { createTRPCContext } from "@trpc/tanstack-react-query";
 import { useState, type ReactNode } from "react";
 import { LiveProvider } from "./live";
+import { isNotFound } from "./not-found";
 import { SIGN_IN_PATH, signInUrl } from "./sign-in-paths";
 
 export const { TRPCProvider, useTRPC } = createTRPCContext<AppRouter>();
@@ -47,6 +48,9 @@ export function Providers({ children }: { children: ReactNode }) {
             // no refetchInterval: pages refetch when the event log says their data changed (useLive)
             staleTime: 500,
             retry: (count, err) => count < 2 && !(err instanceof TRPCClientError && err.data?.httpStatus < 500),
+            // a resource that does not exist is not asked for again until an event says it changed
+            refetchOnWindowFocus: (q) => !isNotFound(q.state.error),
+            refetchOnReconnect: (q) => !isNotFound(q.state.error),
           },
         },
       }),

@@ -4,6 +4,7 @@ import Link from "next/link";
 import { useParams, useRouter, useSearchParams } from "next/navigation";
 import { Suspense, useState } from "react";
 import { Flavor, JobActions } from "@/components/job-actions";
+import { NotFound } from "@/components/not-found";
 import { Badge, Button, ErrorText, Time } from "@/components/ui";
 import { useLive } from "@/lib/live";
 import { useTRPC } from "@/lib/trpc";
@@ -26,6 +27,8 @@ function ProjectJobs() {
   }]);
   const meta = projects.data?.find((p) => p.id === project);
   const rows = jobs.data?.jobs.filter((j) => !filter || j.state === filter) ?? [];
+  // getJobs of an unknown project is an empty page: say "not found", not "No jobs"
+  if (projects.data && !meta) return <NotFound what="project" name={project} back={{ href: "/jobs", label: "All projects" }} />;
   return (
     <div className="space-y-4">
       <nav className="text-sm text-slate-500"><Link href="/jobs" className="hover:underline">Jobs</Link> / {project}</nav>

@@ -7,7 +7,8 @@ import { Suspense } from "react";
 import { ExecutorSummary } from "@/components/executor-summary";
 import { JobsTable } from "@/components/jobs-table";
 import { QueueActions } from "@/components/queue-actions";
-import { Badge, Card, ErrorText, formatCount, formatMillis, Time } from "@/components/ui";
+import { Badge, Card, formatCount, formatMillis, Time } from "@/components/ui";
+import { LoadError } from "@/components/not-found";
 import { useLive } from "@/lib/live";
 import { useTRPC } from "@/lib/trpc";
 
@@ -21,7 +22,7 @@ export default function QueuePage() {
   return (
     <div className="space-y-5">
       <nav className="text-sm text-slate-500"><Link href="/queues" className="hover:underline">Queues</Link> / {name}</nav>
-      <ErrorText error={summary.error} />
+      <LoadError error={summary.error} what="queue" name={name} back={{ href: "/queues", label: "All queues" }} />
       {q && (
         <>
           <div className="flex flex-wrap items-center gap-3">

@@ -10,6 +10,7 @@ import { useLive } from "@/lib/live";
 import { useTRPC } from "@/lib/trpc";
 import { Progress } from "@/components/progress";
 import { RequestHistory } from "@/components/request-history";
+import { LoadError } from "@/components/not-found";
 
 /** One request: state, progress, args, Stop / Suspend / Resume / Retry (who did it last, and why), the live job-chain graph and the tries of the chosen job. */
 export default function RequestPage() {
@@ -24,7 +25,7 @@ export default function RequestPage() {
   return (
     <div className="space-y-4">
       <nav className="text-sm text-slate-500"><Link href="/requests" className="hover:underline">Requests</Link> / {id}</nav>
-      <ErrorText error={request.error} />
+      <LoadError error={request.error} what="request" name={id} back={{ href: "/requests", label: "All requests" }} />
       {r && (
         <>
           <div className="flex flex-wrap items-center gap-3">

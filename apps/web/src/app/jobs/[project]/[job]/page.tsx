@@ -9,7 +9,8 @@ import { Backfills } from "@/components/schedules/backfills";
 import { NextRuns } from "@/components/schedules/next-runs";
 import { Flavor, JobActions } from "@/components/job-actions";
 import { JobDefinition } from "@/components/job-definition";
-import { Badge, Card, ErrorText, relativeTime, Time } from "@/components/ui";
+import { Badge, Card, relativeTime, Time } from "@/components/ui";
+import { LoadError } from "@/components/not-found";
 import { useLive } from "@/lib/live";
 import { useTRPC } from "@/lib/trpc";
 
@@ -26,7 +27,7 @@ export default function JobPage() {
   return (
     <div className="space-y-5">
       <nav className="text-sm text-slate-500"><Link href="/jobs" className="hover:underline">Jobs</Link> / <Link href={`/jobs/${project}`} className="hover:underline">{project}</Link> / {id}</nav>
-      <ErrorText error={job.error} />
+      <LoadError error={job.error} what="scheduler job" name={key} back={{ href: `/jobs/${project}`, label: `Project ${project}` }} />
       {j && (
         <>
           <div className="flex flex-wrap items-center gap-3">

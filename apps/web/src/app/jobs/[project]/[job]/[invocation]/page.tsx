@@ -7,7 +7,8 @@ import { useEffect, useRef, useState } from "react";
 import { InvocationHistory } from "@/components/invocation-history";
 import { RerunInvocation } from "@/components/rerun-invocation";
 import { TaskCard } from "@/components/task-card";
-import { Badge, Card, ConfirmButton, ErrorText, Time } from "@/components/ui";
+import { Badge, Card, ConfirmButton, Time } from "@/components/ui";
+import { LoadError } from "@/components/not-found";
 import { useCan } from "@/lib/can";
 import { need } from "@/lib/permissions";
 import { useLive } from "@/lib/live";
@@ -46,7 +47,7 @@ export default function InvocationPage() {
       <nav className="text-sm text-slate-500">
         <Link href="/jobs" className="hover:underline">Jobs</Link> / <Link href={`/jobs/${project}`} className="hover:underline">{project}</Link> / <Link href={`/jobs/${key}`} className="hover:underline">{id}</Link> / {invocation}
       </nav>
-      <ErrorText error={inv.error} />
+      <LoadError error={inv.error} what="invocation" name={`${key} #${invocation}`} back={{ href: `/jobs/${key}`, label: `Job ${key}` }} />
       {i && (
         <>
           <div className="flex flex-wrap items-center gap-3">

@@ -6,7 +6,8 @@ import Link from "next/link";
 import { useParams } from "next/navigation";
 import { useState, type ReactNode } from "react";
 import { QueueJobActions } from "@/components/queue-job-actions";
-import { Badge, Card, ErrorText, Output, Time } from "@/components/ui";
+import { Badge, Card, Output, Time } from "@/components/ui";
+import { LoadError } from "@/components/not-found";
 import { useLive } from "@/lib/live";
 import { useTRPC } from "@/lib/trpc";
 
@@ -27,7 +28,7 @@ export default function JobPage() {
       <nav className="text-sm text-slate-500">
         <Link href="/queues" className="hover:underline">Queues</Link> / <Link href={`/queues/${name}`} className="hover:underline">{name}</Link> / {id}
       </nav>
-      <ErrorText error={job.error} />
+      <LoadError error={job.error} what="job" name={descriptor} back={{ href: `/queues/${name}`, label: `Queue ${name}` }} />
       {j && (
         <>
           <div className="flex flex-wrap items-center gap-3">
