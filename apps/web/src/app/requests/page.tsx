@@ -3,7 +3,10 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { Suspense, useState } from "react";
+import { BulkBar } from "@/components/bulk-bar";
 import { Progress } from "@/components/progress";
+import { useRequestBulk } from "@/components/request-bulk";
+import { PageCheckbox, RowCheckbox, useSelection } from "@/components/selection";
 import { RequestFilters } from "@/components/requests/request-filters";
 import { Badge, Button, ErrorText, Field, Modal, Time } from "@/components/ui";
 import { useCan } from "@/lib/can";
@@ -32,6 +35,12 @@ function RequestList() {
     enabled: range.problem === undefined,
   });
   const specs = useQuery(trpc.requests.specs.queryOptions());
+  const rows = found.data?.requests ?? [];
+  const selection = useSelection(rows.map((r) => r.id), JSON.stringify(query));
+  const bulk = useRequestBulk(
+    { type: query.type || undefined, states: query.states, user: query.user || undefined, args: query.args, since: range.since, until: range.until },
+    rows.filter((r) => selection.isSelected(r.id)), selection.count > 0 || selection.allMatching,
+  );
   // a request's state and its progress (its chain jobs finishing)
   useLive([{ filter: { entityKinds: ["request", "chain_job"] }, invalidate: [trpc.requests.find.queryFilter()] }]);
   const can = useCan();
@@ -51,14 +60,17 @@ function RequestList() {
       )}
       <RequestFilters types={specs.data?.requests.map((r) => r.name) ?? []} rangeProblem={range.problem} />
       <ErrorText error={found.error} />
+      <BulkBar selection={selection} pageSize={rows.length} matching={bulk.matching} noun="requests" actions={bulk.actions}
+        noFilterReason={query.type ? undefined : "choose a request type to act on every request the filter matches"} />
       <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm dark:border-slate-800 dark:bg-slate-900">
         <table className="min-w-full text-sm">
           <thead className="bg-slate-50 text-left text-xs uppercase tracking-wide text-slate-500 dark:bg-slate-800/50 dark:text-slate-400">
-            <tr><th className="px-4 py-2">Request</th><th className="px-4 py-2">Type</th><th className="px-4 py-2">State</th><th className="px-4 py-2">Progress</th><th className="px-4 py-2">User</th><th className="px-4 py-2">Created</th></tr>
+            <tr><th className="w-8 px-3 py-2"><PageCheckbox selection={selection} /></th><th className="px-4 py-2">Request</th><th className="px-4 py-2">Type</th><th className="px-4 py-2">State</th><th className="px-4 py-2">Progress</th><th className="px-4 py-2">User</th><th className="px-4 py-2">Created</th></tr>
           </thead>
           <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
             {found.data?.requests.map((r) => (
               <tr key={r.id} data-request={r.id}>
+                <td className="px-3 py-2"><RowCheckbox selection={selection} rowKey={r.id} label={`request ${r.id}`} /></td>
                 <td className="px-4 py-2 font-mono"><Link className="text-indigo-700 hover:underline dark:text-indigo-300" href={`/requests/${r.id}`}>{r.id}</Link></td>
                 <td className="px-4 py-2">{r.type}</td>
                 <td className="px-4 py-2"><Badge state={r.state} /></td>
@@ -67,7 +79,7 @@ function RequestList() {
                 <td className="px-4 py-2"><Time ms={r.createdAt} /></td>
               </tr>
             ))}
-            {found.data?.requests.length === 0 && <tr><td colSpan={6} className="px-4 py-6 text-center text-slate-500">No requests match.</td></tr>}
+            {found.data?.requests.length === 0 && <tr><td colSpan={7} className="px-4 py-6 text-center text-slate-500">No requests match.</td></tr>}
           </tbody>
         </table>
       </div>
