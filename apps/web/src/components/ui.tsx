@@ -1,5 +1,5 @@
 "use client";
-import { useEffect, useRef, type ButtonHTMLAttributes, type ReactNode } from "react";
+import { useEffect, useRef, useState, type ButtonHTMLAttributes, type ReactNode } from "react";
 import { relativeTime } from "@/lib/format";
 
 export { relativeTime };
@@ -8,19 +8,35 @@ export { Time } from "./time";
 export { formatCount, formatMillis } from "@/lib/format";
 
 type Tone = "primary" | "danger" | "plain";
+// a disabled button keeps its colours faded and does not react to hover, so it never looks clickable
 const TONES: Record<Tone, string> = {
-  primary: "bg-indigo-600 text-white hover:bg-indigo-500 disabled:bg-indigo-400",
-  danger: "bg-rose-600 text-white hover:bg-rose-500 disabled:bg-rose-400",
-  plain: "border border-slate-300 bg-white text-slate-800 hover:bg-slate-50 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100 dark:hover:bg-slate-800",
+  primary: "bg-indigo-600 text-white hover:bg-indigo-500 disabled:hover:bg-indigo-600",
+  danger: "bg-rose-600 text-white hover:bg-rose-500 disabled:hover:bg-rose-600",
+  plain: "border border-slate-300 bg-white text-slate-800 hover:bg-slate-50 disabled:hover:bg-white dark:border-slate-700 dark:bg-slate-900 "
+    + "dark:text-slate-100 dark:hover:bg-slate-800 dark:disabled:hover:bg-slate-900",
 };
 
+/**
+ * A button. Disabled, it is faded with a not-allowed cursor; disabled with a
+ * `title` (why: e.g. the scope the caller lacks), a tap or click on it shows
+ * the reason on screen, so the reason does not depend on hover (phones have none).
+ */
 export function Button({ tone = "plain", className = "", ...props }: ButtonHTMLAttributes<HTMLButtonElement> & { tone?: Tone }) {
+  const [why, setWhy] = useState(false);
+  const look = `inline-flex items-center justify-center rounded-md px-3 py-1.5 text-sm font-medium shadow-sm transition `
+    + `disabled:cursor-not-allowed disabled:opacity-50 disabled:shadow-none ${TONES[tone]} ${className}`;
+  if (!props.disabled || !props.title) return <button type="button" {...props} className={look} />;
+  // a disabled button gets no clicks: its wrapper takes them (the button lets them through)
   return (
-    <button
-      type="button"
-      {...props}
-      className={`inline-flex items-center justify-center rounded-md px-3 py-1.5 text-sm font-medium shadow-sm transition disabled:cursor-not-allowed ${TONES[tone]} ${className}`}
-    />
+    <span className="relative inline-flex cursor-not-allowed" title={props.title} onClick={() => setWhy(!why)}>
+      <button type="button" {...props} className={`${look} pointer-events-none`} />
+      {why && (
+        <span role="note" data-disabled-reason
+          className="absolute left-0 top-full z-20 mt-1 w-max max-w-[16rem] rounded bg-slate-900 px-2 py-1 text-xs font-normal text-white shadow">
+          {props.title}
+        </span>
+      )}
+    </span>
   );
 }
 
