@@ -1,5 +1,7 @@
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { lintSpecs, readSpecDirectory, type SpecFile } from "@hourglass/engine/chains";
+import { lintProjects, type ProjectLint } from "@hourglass/engine/scheduler-lint";
 import { isFinalRequestState } from "@hourglass/engine/states";
 import { Command, CommanderError, Option } from "commander";
 import { createApi, describeError, type Api } from "./client.ts";
@@ -179,6 +181,20 @@ export async function main(argv: string[], partial: Partial<CliIo> = {}): Promis
       if (result.errors.length) exitCode = 1;
     });
 
+  program.command("lint-projects").description("check scheduler project files (offline) as workers load them, and preview each cron job's next runs")
+    .argument("[dir]", "projects directory", "config/projects")
+    .option("--runs <n>", "next runs to show per cron job (0 to 100)", "10")
+    .option("--job <key>", "only this job (<project>/<job>)")
+    .action((dir: string, o: { runs: string; job?: string }) => {
+      const runs = parseCount(o.runs, "--runs");
+      if (runs > 100) throw new CliFailure("--runs is at most 100");
+      const result = lintProjectDirectory(dir, io.now(), runs);
+      const jobs = o.job ? result.jobs.filter((j) => j.job === o.job) : result.jobs;
+      if (o.job && jobs.length === 0 && result.errors.length === 0) throw new CliFailure(`no job ${o.job} in ${dir}`);
+      print({ ...result, jobs }, () => formatProjectLint(dir, { ...result, jobs }));
+      if (result.errors.length) exitCode = 1;
+    });
+
   program.command("version").description("this CLI's version and the server's")
     .action(async () => {
       const server = await api().requests.version.query();
@@ -244,4 +260,25 @@ export function lintDirectory(dir: string, handlerTypes: string[]) {
   const lint = lintSpecs(files, handlerTypes);
   const requestTypes = [...lint.sequences.values()].filter((s) => s.request && lint.valid.has(s.name)).map((s) => s.name).sort();
   return { files: read.length, requestTypes, errors: [...errors, ...lint.errors] };
+}
+
+/** Lints every project file (*.yaml) of `dir`, as a worker would load them, with each cron job's next runs after `now`. */
+export function lintProjectDirectory(dir: string, now: number, runs: number): ProjectLint {
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
+  } catch (err) {
+    throw new CliFailure(`cannot read projects directory ${dir}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  return lintProjects(names.map((name) => ({ name, text: readFileSync(join(dir, name), "utf8") })), now, runs);
+}
+
+function formatProjectLint(dir: string, r: ProjectLint): string {
+  if (r.errors.length) return r.errors.map((e) => `${join(dir, e.file)}:${e.line}: ${e.message}\n`).join("") + `${r.errors.length} problem(s)\n`;
+  const lines = [`${r.files} file(s), ${r.jobs.length} job(s): no problems`];
+  for (const j of r.jobs) {
+    lines.push(`${j.job}: ${j.scheduleInWords}${j.timezone ? ` (${j.schedule})` : ""}`);
+    if (j.runs.length) lines.push(`  next ${j.runs.length} run(s) in ${j.timezone}:`, ...j.runs.map((x) => `    ${x.text}`));
+  }
+  return `${lines.join("\n")}\n`;
 }
