@@ -43,27 +43,32 @@ function ProjectJobs() {
         </div>
       )}
       <ErrorText error={jobs.error} />
-      <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm dark:border-slate-800 dark:bg-slate-900">
-        <table className="min-w-full text-sm">
-          <thead className="bg-slate-50 text-left text-xs uppercase tracking-wide text-slate-500 dark:bg-slate-800/50 dark:text-slate-400">
+      {/* on a phone each job is a card (its actions in reach, no sideways scroll); from md up, a table */}
+      <div className="rounded-lg border border-slate-200 bg-white shadow-sm md:overflow-x-auto dark:border-slate-800 dark:bg-slate-900">
+        <table className="block w-full text-sm md:table md:min-w-full">
+          <thead className="hidden bg-slate-50 text-left md:table-header-group text-xs uppercase tracking-wide text-slate-500 dark:bg-slate-800/50 dark:text-slate-400">
             <tr><th className="px-4 py-2">Job</th><th className="px-4 py-2">Schedule</th><th className="px-4 py-2">State</th><th className="px-4 py-2">Next run</th><th className="px-4 py-2 text-right">Actions</th></tr>
           </thead>
-          <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
+          <tbody className="block divide-y divide-slate-100 md:table-row-group dark:divide-slate-800">
             {rows.map((j) => (
-              <tr key={j.job} data-job={j.job}>
-                <td className="px-4 py-2 font-medium"><Flavor flavor={j.flavor} /> <Link className="text-indigo-700 hover:underline dark:text-indigo-300" href={`/jobs/${j.job}`}>{j.id}</Link></td>
-                <td className="px-4 py-2" title={j.schedule}>{j.scheduleInWords}</td>
-                <td className="px-4 py-2">
+              <tr key={j.job} data-job={j.job} className="flex flex-wrap items-center gap-x-3 gap-y-1.5 p-3 md:table-row md:p-0">
+                <td className="w-full font-medium md:w-auto md:px-4 md:py-2"><Flavor flavor={j.flavor} /> <Link className="text-indigo-700 hover:underline dark:text-indigo-300" href={`/jobs/${j.job}`}>{j.id}</Link></td>
+                <td className="md:px-4 md:py-2" title={j.schedule}>{j.scheduleInWords}</td>
+                <td className="md:px-4 md:py-2">
                   <span title={j.paused ? `paused by ${j.paused.byWho} ${new Date(j.paused.atTimestampMillis).toISOString()}: ${j.paused.reason}` : undefined}>
                     <Badge state={j.state} />
                   </span>
-                  {j.paused?.reason && <span className="ml-2 text-xs text-slate-500">“{j.paused.reason}”</span>}
+                  {j.paused && (
+                    <span className="ml-2 text-xs text-slate-500">
+                      by {j.paused.byWho ?? "?"}{j.paused.reason ? <> “{j.paused.reason}”</> : null}
+                    </span>
+                  )}
                 </td>
-                <td className="px-4 py-2"><Time ms={j.nextRunTimestampMillis} /></td>
-                <td className="px-4 py-2"><JobActions job={j} compact /></td>
+                <td className="md:px-4 md:py-2"><span className="mr-1 text-xs text-slate-500 md:hidden">next run</span><Time ms={j.nextRunTimestampMillis} /></td>
+                <td className="w-full md:w-auto md:px-4 md:py-2"><JobActions job={j} compact /></td>
               </tr>
             ))}
-            {jobs.data && rows.length === 0 && <tr><td colSpan={5} className="px-4 py-8 text-center text-slate-500">No jobs{filter ? ` in state ${filter}` : ""}.</td></tr>}
+            {jobs.data && rows.length === 0 && <tr className="block md:table-row"><td colSpan={5} className="block px-4 py-8 md:table-cell text-center text-slate-500">No jobs{filter ? ` in state ${filter}` : ""}.</td></tr>}
           </tbody>
         </table>
       </div>
