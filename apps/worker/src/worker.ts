@@ -8,6 +8,7 @@ import { createMetrics } from "@hourglass/engine/metrics";
 import { logFormat, pinoLogger } from "@hourglass/engine/pino-logger";
 import { join } from "node:path";
 import { createWorker, TaskMaintenanceLoop } from "@hourglass/engine/worker";
+import { toJobHandlers } from "@hourglass/sdk-worker/engine";
 import { childEnv, readEnv } from "./env.ts";
 import { handlers } from "./handlers.ts";
 import { serveHealth } from "./health-server.ts";
@@ -34,7 +35,8 @@ const worker = createWorker(engine, {
   maintenanceIntervalMs: env.HOURGLASS_MAINTENANCE_INTERVAL_MS,
   shutdownGraceMs: env.HOURGLASS_SHUTDOWN_GRACE_MS,
   childEnv: childEnv(process.env),
-  handlers,
+  // the SDK's handlers on the same runtime a program's own @hourglass/sdk-worker runs them on
+  handlers: toJobHandlers(handlers, logger),
   scheduler: {
     projectsDir: env.HOURGLASS_PROJECTS_DIR ?? join(import.meta.dirname, "..", "..", "..", "config", "projects"),
     intervalMs: env.HOURGLASS_SCHEDULER_INTERVAL_MS,

@@ -1,7 +1,7 @@
 // The engine's test helpers and the client's API server, imported by path: the
 // engine is private and unversioned, so it stays out of the packed package.
 export { createTestEngine, type TestEngine } from "../../engine/src/testing.ts";
-export { until } from "../../engine/test/helpers.ts";
+export { until, WorkerProcess } from "../../engine/test/helpers.ts";
 export { startApiServer } from "../../client/test/api-server.ts";
 import type { Logger } from "../src/index.ts";
 

@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createWorker, type Worker } from "../src/index.ts";
-import { createTestEngine, until, type TestEngine } from "./helpers.ts";
+import { createTestEngine, until, WorkerProcess, type TestEngine } from "./helpers.ts";
 
 let t: TestEngine;
 const children: ChildProcess[] = [];
@@ -85,4 +85,17 @@ it("kill -9: leases lapse, jobs come back, another worker runs every one; nothin
   const { scannedJobs } = await t.api.queues.scanJobs({ queueName: queue, jobState: "SUCCEEDED", limit: 100 });
   const history = await t.api.queues.jobHistory({ jobDescriptor: scannedJobs[0]!.jobDescriptor });
   expect(JSON.stringify(history)).toMatch(/expired/i);
+});
+
+it("Hourglass's own worker runs its handlers (apps/worker/src/handlers.ts) through the SDK's handler API", { timeout: 120_000 }, async () => {
+  await t.api.queues.createQueue({ name: "builtin_echo", executor: { kind: "handler", name: "echo" } });
+  const w = new WorkerProcess("builtin", t.db.url);
+  children.push(w.child);
+  await w.ready();
+  const { jobDescriptors: [d] } = await t.api.queues.enqueueJobs({ queueName: "builtin_echo", jobs: [{ body: "hi" }] });
+  await until(async () => (await t.api.queues.lookupJobs({ jobDescriptors: [d!] }))[d!]?.jobState === "SUCCEEDED", "echo to run");
+  const details = await t.api.queues.getJobDetails({ jobDescriptor: d! });
+  expect(details.attempts.map((a: { stdout: string }) => a.stdout)).toEqual([`${d} attempt 1: hi`]);
+  w.kill("SIGTERM");
+  expect(await w.exited).toBe(0);
 });
