@@ -166,6 +166,8 @@ const TABLE: Record<string, { level: Level; input?: (who: Who) => unknown; notFo
   "tasks.pendingTasks": { level: "admin", input: onTaskQueue, hidesNothing: true },
   "tasks.taskQueueCounts": { level: "admin", input: onTaskQueue, hidesNothing: true },
   "tasks.listTaskQueues": { level: "admin", input: () => ({}), hidesNothing: true },
+  "tasks.listPendingTasks": { level: "admin", input: onTaskQueue, hidesNothing: true },
+  "tasks.listClaimedTasks": { level: "admin", input: onTaskQueue, hidesNothing: true },
   "tasks.getTaskQueue": { level: "admin", input: onTaskQueue, hidesNothing: true },
   "tasks.listWorkers": { level: "admin", input: () => ({ provisionerId: "p1", workerType: "linux" }), hidesNothing: true },
   "tasks.getWorker": { level: "admin", input: () => ({ provisionerId: "p1", workerType: "linux", ...worker }), hidesNothing: true },

@@ -195,6 +195,21 @@ describe("tasks", () => {
     expect((await t.api.tasks.taskQueueCounts({ taskQueueId: "prov/lapse" }))).toEqual({
       taskQueueId: "prov/lapse", pendingTasks: 1, claimedTasks: 0,
     });
+    const pending = await t.api.tasks.listPendingTasks({ taskQueueId: "prov/lapse", limit: 10 });
+    expect(pending.tasks).toMatchObject([{ taskId, runId: 1, task: { taskQueueId: "prov/lapse" } }]);
+    await create({ taskQueueId: "prov/lapse", priority: "high" });
+    await create({ taskQueueId: "prov/lapse" });
+    const first = await t.api.tasks.listPendingTasks({ taskQueueId: "prov/lapse", limit: 2 });
+    expect(first.tasks[0]!.task.priority).toBe("high");
+    const second = await t.api.tasks.listPendingTasks({ taskQueueId: "prov/lapse", limit: 2, continuationToken: first.continuationToken });
+    expect(second.tasks).toHaveLength(1);
+    expect(second.continuationToken).toBeUndefined();
+    await expect(t.api.tasks.listPendingTasks({ taskQueueId: "prov/lapse", limit: 2, continuationToken: "bogus" }))
+      .rejects.toMatchObject({ code: "BAD_REQUEST" });
+    const claimed = await t.api.tasks.claimWork({ taskQueueId: "prov/lapse", ...worker, tasks: 3 });
+    const listed = await t.api.tasks.listClaimedTasks({ taskQueueId: "prov/lapse", limit: 10 });
+    expect(listed.tasks.map((x) => x.taskId).sort()).toEqual(claimed.tasks.map((x) => x.status.taskId).sort());
+    expect(listed.tasks[0]).toMatchObject({ workerGroup: "wg", workerId: "w1" });
   });
 
   it("claimWork waits for work and is woken by the createTask's NOTIFY", async () => {

@@ -61,6 +61,12 @@ export const tasksRouter = router({
     .query(({ ctx, input }) => ctx.engine.tasks.workers.listWorkers(input)),
   getWorker: procedure(fixedScope(workerScope("get-worker")), s.workerRefInput)
     .query(({ ctx, input }) => ctx.engine.tasks.workers.getWorker(input)),
+  listPendingTasks: procedure(fixedScope((i: { taskQueueId: string }) => `queue:pending-list:${i.taskQueueId}`),
+    s.listRunsInput)
+    .query(({ ctx, input }) => ctx.engine.tasks.workers.listRuns("pending", input)),
+  listClaimedTasks: procedure(fixedScope((i: { taskQueueId: string }) => `queue:claimed-list:${i.taskQueueId}`),
+    s.listRunsInput)
+    .query(({ ctx, input }) => ctx.engine.tasks.workers.listRuns("running", input)),
   quarantineWorker: procedure(fixedScope(workerScope("quarantine-worker")), s.quarantineWorkerInput)
     .mutation(({ ctx, input }) => ctx.engine.tasks.workers.quarantineWorker(ctx.caller, input)),
 });

@@ -71,3 +71,4 @@ const workerType = { provisionerId: identifier, workerType: identifier };
 export const listWorkersInput = z.object({ ...workerType, quarantined: z.boolean().optional(), ...listing });
 export const workerRefInput = z.object({ ...workerType, ...workerInput });
 export const quarantineWorkerInput = workerRefInput.extend({ quarantineUntil: dateTime });
+export const listRunsInput = taskQueueIdInput.extend(listing);

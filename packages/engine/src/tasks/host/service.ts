@@ -233,8 +233,9 @@ export class Tasks {
       }
       const left = until - Date.now();
       if (left <= 0 || signal?.aborted) return { tasks: [] };
-      // the first pass only makes sure the LISTEN is in place, then looks again before waiting
-      await this.wakeups.wait(taskQueueId, attempt === 0 ? 0 : left, signal);
+      // the first pass puts the LISTEN in place and looks again, so nothing made pending meanwhile is missed
+      if (attempt === 0) await this.wakeups.ready();
+      else await this.wakeups.wait(taskQueueId, left, signal);
     }
   }
 

@@ -1,6 +1,8 @@
 import type { Caller, EngineContext } from "../../context.ts";
 import { HourglassError } from "../../errors.ts";
+import { listRuns } from "../sql/listRuns.ts";
 import { listTaskQueues, type TaskQueueRow } from "../sql/listTaskQueues.ts";
+import { taskDefinition } from "./shapes.ts";
 import { listWorkers, type WorkerRow } from "../sql/listWorkers.ts";
 import { quarantineWorker } from "../sql/quarantineWorker.ts";
 
@@ -26,6 +28,32 @@ export class TaskWorkers {
     return {
       taskQueues: rows.slice(0, input.limit).map(taskQueueShape),
       ...(more && { continuationToken: rows[input.limit - 1]!.task_queue_id }),
+    };
+  }
+
+  /**
+   * listPendingTasks / listClaimedTasks: a task queue's pending or running
+   * runs in claim order; the continuation token is the last run's place in
+   * that order (base64url JSON), one this server did not issue is a 400.
+   */
+  async listRuns(state: "pending" | "running", input: { taskQueueId: string; continuationToken?: string; limit: number }) {
+    const after = input.continuationToken === undefined
+      ? { priority: -1, scheduled: new Date(0), taskId: "" }
+      : decodeToken(input.continuationToken);
+    const rows = await listRuns(this.ctx.db.sql, input.taskQueueId, state, after, input.limit + 1);
+    const page = rows.slice(0, input.limit);
+    const last = page[page.length - 1];
+    return {
+      tasks: page.map((r) => state === "pending"
+        ? { taskId: r.task_id, runId: r.run_id, inserted: r.scheduled.toISOString(), task: taskDefinition(r) }
+        : {
+          taskId: r.task_id, runId: r.run_id, workerGroup: r.worker_group!, workerId: r.worker_id!,
+          claimed: r.started!.toISOString(), task: taskDefinition(r),
+        }),
+      ...(rows.length > input.limit && last && {
+        continuationToken: Buffer.from(JSON.stringify([last.run_rank, last.scheduled.toISOString(), last.task_id]))
+          .toString("base64url"),
+      }),
     };
   }
 
@@ -86,3 +114,18 @@ export class TaskWorkers {
 const notFound = (r: WorkerRef) =>
   new HourglassError("TASK_NOT_FOUND",
     `worker ${r.workerGroup}/${r.workerId} of ${r.provisionerId}/${r.workerType} does not exist`);
+
+function decodeToken(token: string): { priority: number; scheduled: Date; taskId: string } {
+  try {
+    const [priority, scheduled, taskId] = JSON.parse(Buffer.from(token, "base64url").toString("utf8")) as unknown[];
+    const at = new Date(String(scheduled));
+    if (Number.isInteger(priority) && typeof taskId === "string" && !Number.isNaN(at.getTime())
+      && (priority as number) >= 0 && (priority as number) <= 6 && taskId.length <= 22) {
+      return { priority: priority as number, scheduled: at, taskId };
+    }
+  } catch {
+    // falls through to the error below
+  }
+  throw new HourglassError("CONTINUATION_INVALID", "continuationToken is not one this server issued",
+    [{ path: "continuationToken", message: "not one this server issued" }]);
+}
