@@ -179,6 +179,30 @@ describe("tasks", () => {
     expect(running.status.runs[0]).toMatchObject({ state: "exception", reasonResolved: "canceled", workerId: "w1" });
   });
 
+  it("seals a group against new tasks and cancels every unresolved task of it", async () => {
+    const group = newTaskId();
+    const running = await create({ taskQueueId: "prov/group", taskGroupId: group });
+    const pending = await create({ taskQueueId: "prov/group", taskGroupId: group });
+    const waiting = await create({ taskQueueId: "prov/group", taskGroupId: group, dependencies: [running.taskId] });
+    const done = await create({ taskQueueId: "prov/group-done", taskGroupId: group });
+    await claimOne("prov/group-done");
+    await t.api.tasks.reportCompleted({ taskId: done.taskId, runId: 0 });
+    await t.api.tasks.claimWork({ taskQueueId: "prov/group", ...worker, tasks: 1 });
+    const sealed = await t.api.tasks.sealTaskGroup({ taskGroupId: group });
+    expect(sealed.sealed).toBe(clock.now().toISOString());
+    await expect(create({ taskQueueId: "prov/group", taskGroupId: group })).rejects.toMatchObject({ code: "CONFLICT" });
+    const r = await t.api.tasks.cancelTaskGroup({ taskGroupId: group });
+    expect(r.taskGroupSize).toBe(4);
+    expect(r.taskIds.sort()).toEqual([running.taskId, pending.taskId, waiting.taskId].sort());
+    for (const id of r.taskIds) {
+      const s = (await t.api.tasks.status({ taskId: id })).status;
+      expect(s.state).toBe("exception");
+      expect(s.runs.at(-1)!.reasonResolved).toBe("canceled");
+    }
+    expect((await t.api.tasks.getTaskGroup({ taskGroupId: group })).resolved).toBe(clock.now().toISOString());
+    expect((await t.api.tasks.cancelTaskGroup({ taskGroupId: group })).cancelledCount).toBe(0);
+  });
+
   it("a lapsed claim resolves exception / claim-expired and retries", async () => {
     const { taskId } = await create({ taskQueueId: "prov/lapse" });
     await claimOne("prov/lapse");

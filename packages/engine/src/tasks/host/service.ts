@@ -340,24 +340,30 @@ export class Tasks {
     return this.getTaskGroup(taskGroupId);
   }
 
-  /** cancelTaskGroup: every unresolved task of the group is canceled, in batches of 500, each its own transaction. */
+  /**
+   * cancelTaskGroup: every unresolved task of the group is canceled, 500 at a
+   * time, each batch its own transaction; a task that moved while its batch
+   * was being canceled (claimed, say) is canceled again from its new state.
+   */
   async cancelTaskGroup(caller: Caller, taskGroupId: string) {
     const g = await readTaskGroup(this.sql, taskGroupId);
     if (!g) throw groupNotFound(taskGroupId);
     const canceled: string[] = [];
-    let after = "";
-    for (;;) {
-      const now = this.now();
-      const batch = await withTransaction(this.ctx.db.pool, async (sql) => {
-        const rows = await unresolvedInGroup(sql, taskGroupId, after, 500);
-        const live = rows.filter((r) => r.state === "unscheduled" || r.state === "pending" || r.state === "running");
-        await resolveAndFollow(sql, live.map((r) => ({ taskId: r.task_id, state: r.state, runCount: r.run_count })),
-          "canceled", now, caller.id);
-        return rows;
-      }, { retryDeadlocks: true });
-      canceled.push(...batch.map((r) => r.task_id));
-      if (batch.length < 500) break;
-      after = batch[batch.length - 1]!.task_id;
+    const live = (state: string) => state === "unscheduled" || state === "pending" || state === "running";
+    for (let after = ""; ;) {
+      const rows = await unresolvedInGroup(this.sql, taskGroupId, after, 500);
+      let batch = rows.map((r) => ({ taskId: r.task_id, state: r.state, runCount: r.run_count }));
+      for (let attempt = 0; attempt < 5 && batch.length > 0; attempt++) {
+        const now = this.now();
+        const settle = (sql: Sql) => resolveAndFollow(sql, batch, "canceled", now, caller.id);
+        await withTransaction(this.ctx.db.pool, settle, { retryDeadlocks: true });
+        const still = (await readTasks(this.sql, batch.map((b) => b.taskId))).filter((t) => live(t.state));
+        const left = new Set(still.map((t) => t.task_id));
+        canceled.push(...batch.filter((b) => !left.has(b.taskId)).map((b) => b.taskId));
+        batch = still.map((t) => ({ taskId: t.task_id, state: t.state, runCount: t.run_count }));
+      }
+      if (rows.length < 500) break;
+      after = rows[rows.length - 1]!.task_id;
     }
     const size = await groupSize(this.sql, taskGroupId, 1_000_000);
     return { taskGroupId, taskGroupSize: size, cancelledCount: canceled.length, taskIds: canceled };
