@@ -92,7 +92,10 @@ export function tick(
   if (schedule.kind === "interval") {
     return {
       state: { lastSlotAt: state.nextTickAt, nextTickAt: null },
-      trigger: { id: tickTriggerId(schedule, jobKey, state.nextTickAt), title: "interval tick", slotAt: state.nextTickAt, lateMs: now - state.nextTickAt },
+      trigger: {
+        id: tickTriggerId(schedule, jobKey, state.nextTickAt), title: "interval tick", slotAt: state.nextTickAt,
+        lateMs: now - state.nextTickAt,
+      },
       earlier: [],
     };
   }

@@ -68,7 +68,9 @@ export function slotOfTick(schedule: CronSchedule, tickAt: number): number {
  * The slots in [from, to), oldest first, at most `limit` (`more` says whether
  * the range holds others beyond them).
  */
-export function slotsBetween(schedule: CronSchedule, from: number, to: number, limit = MAX_RANGE_SLOTS): { slots: number[]; more: boolean } {
+export function slotsBetween(
+  schedule: CronSchedule, from: number, to: number, limit = MAX_RANGE_SLOTS,
+): { slots: number[]; more: boolean } {
   const slots: number[] = [];
   // nextRun is strictly after its reference: start 1 ms before `from` to include a slot exactly at it
   let t = nextCronSlot(schedule, new Date(from - 1))?.getTime();

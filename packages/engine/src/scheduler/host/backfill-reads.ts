@@ -1,6 +1,8 @@
 import type { Sql } from "@hourglass/db";
 import { HourglassError } from "../../errors.ts";
-import { backfillState, type BackfillCounts, type BackfillOverlap, type BackfillSlotState, type BackfillState } from "../backfill-states.ts";
+import {
+  backfillState, type BackfillCounts, type BackfillOverlap, type BackfillSlotState, type BackfillState,
+} from "../backfill-states.ts";
 import { ACTIVE_INVOCATION_STATES } from "../invocation-states.ts";
 
 /** A backfill with its progress, as the job page shows it. */
@@ -25,7 +27,8 @@ export interface BackfillSlotInfo {
 
 type Row = {
   id: string; job_key: string; from_at: Date; to_at: Date; overlap: BackfillOverlap; created_by: string; created_at: Date;
-  reason: string; slots: number; pending: number; skipped: number; active: number; succeeded: number; failed: number; aborted: number;
+  reason: string; slots: number; pending: number; skipped: number; active: number; succeeded: number; failed: number;
+  aborted: number;
 };
 
 /** Counts over a backfill's slots and their invocations: at most MAX_RANGE_SLOTS rows each. */
@@ -46,7 +49,10 @@ SELECT b.id::text AS id, b.job_key, b.from_at, b.to_at, b.overlap, b.created_by,
  ORDER BY b.id DESC`;
 
 function toSummary(r: Row): BackfillSummary {
-  const counts = { slots: r.slots, pending: r.pending, skipped: r.skipped, active: r.active, succeeded: r.succeeded, failed: r.failed, aborted: r.aborted };
+  const counts = {
+    slots: r.slots, pending: r.pending, skipped: r.skipped, active: r.active, succeeded: r.succeeded, failed: r.failed,
+    aborted: r.aborted,
+  };
   return {
     id: r.id, job: r.job_key, state: backfillState(counts), ...counts,
     fromTimestampMillis: r.from_at.getTime(), toTimestampMillis: r.to_at.getTime(), overlap: r.overlap,
@@ -56,7 +62,8 @@ function toSummary(r: Row): BackfillSummary {
 
 /** A job's backfills, newest first; the cursor is the last id of the previous page. */
 export async function listBackfills(sql: Sql, jobKey: string, page: { cursor?: string; pageSize: number }) {
-  const r = await sql.query<Row>(`${SUMMARY_SQL} LIMIT $5`, [jobKey, page.cursor ?? null, null, ACTIVE_INVOCATION_STATES, page.pageSize + 1]);
+  const r = await sql.query<Row>(`${SUMMARY_SQL} LIMIT $5`,
+    [jobKey, page.cursor ?? null, null, ACTIVE_INVOCATION_STATES, page.pageSize + 1]);
   const rows = r.rows.slice(0, page.pageSize);
   return { backfills: rows.map(toSummary), nextCursor: r.rows.length > page.pageSize ? rows[rows.length - 1]!.id : null };
 }
@@ -65,14 +72,16 @@ export async function listBackfills(sql: Sql, jobKey: string, page: { cursor?: s
 export async function getBackfill(sql: Sql, jobKey: string, id: string) {
   const r = await sql.query<Row>(`${SUMMARY_SQL} LIMIT 1`, [jobKey, null, id, ACTIVE_INVOCATION_STATES]);
   if (!r.rows[0]) throw new HourglassError("BACKFILL_NOT_FOUND", `job ${jobKey} has no backfill ${id}`);
-  const slots = await sql.query<{ slot_at: Date; state: BackfillSlotState; invocation_id: string | null; invocation_state: string | null }>(
+  type SlotRow = { slot_at: Date; state: BackfillSlotState; invocation_id: string | null; invocation_state: string | null };
+  const slots = await sql.query<SlotRow>(
     `SELECT s.slot_at, s.state, s.invocation_id::text AS invocation_id, i.state::text AS invocation_state
        FROM scheduler_backfill_slot s LEFT JOIN scheduler_invocation i ON i.id = s.invocation_id
       WHERE s.backfill_id = $1 ORDER BY s.slot_at`, [id]);
   return {
     ...toSummary(r.rows[0]),
     slotList: slots.rows.map((s): BackfillSlotInfo => ({
-      slotTimestampMillis: s.slot_at.getTime(), state: s.state, invocationId: s.invocation_id, invocationState: s.invocation_state,
+      slotTimestampMillis: s.slot_at.getTime(), state: s.state, invocationId: s.invocation_id,
+      invocationState: s.invocation_state,
     })),
   };
 }

@@ -56,15 +56,20 @@ export async function runBackfill(ctx: EngineContext, caller: Caller, input: Bac
   const from = input.fromTimestampMillis;
   const to = input.toTimestampMillis;
   if (from >= to) throw new HourglassError("INVALID_ARGUMENT", "from must be before to");
-  if (to > now.getTime()) throw new HourglassError("INVALID_ARGUMENT", "a backfill covers the past: to must not be after now");
+  if (to > now.getTime()) {
+    throw new HourglassError("INVALID_ARGUMENT", "a backfill covers the past: to must not be after now");
+  }
   return withTransaction(ctx.db.pool, async (sql) => {
     const job = (await sql.query<JobRow>(
-      `SELECT key, definition, revision, paused_at, removed_at FROM scheduler_job WHERE key = $1 FOR UPDATE`, [input.job])).rows[0];
+      `SELECT key, definition, revision, paused_at, removed_at FROM scheduler_job WHERE key = $1 FOR UPDATE`,
+      [input.job])).rows[0];
     if (!job) throw new HourglassError("JOB_NOT_FOUND", `no such job: ${input.job}`);
     if (job.removed_at || job.definition.disabled) throw new HourglassError("CONFLICT", `job ${input.job} is disabled`);
     if (job.paused_at) throw new HourglassError("CONFLICT", `job ${input.job} is paused: resume it first`);
     const schedule = job.definition.schedule;
-    if (schedule.kind !== "cron") throw new HourglassError("INVALID_ARGUMENT", `job ${input.job} has no cron schedule, so no slots to backfill`);
+    if (schedule.kind !== "cron") {
+      throw new HourglassError("INVALID_ARGUMENT", `job ${input.job} has no cron schedule, so no slots to backfill`);
+    }
     const range = slotsBetween(schedule, from, to);
     if (range.more) {
       throw new HourglassError("INVALID_ARGUMENT",
@@ -72,7 +77,8 @@ export async function runBackfill(ctx: EngineContext, caller: Caller, input: Bac
     }
     if (range.slots.length === 0) {
       throw new HourglassError("INVALID_ARGUMENT",
-        `no slot of "${schedule.expression}" (${schedule.timezone}) falls in the ${formatDuration(to - from)} from ${new Date(from).toISOString()}`);
+        `no slot of "${schedule.expression}" (${schedule.timezone}) falls in the ${formatDuration(to - from)}`
+        + ` from ${new Date(from).toISOString()}`);
     }
     const ran = input.overlap === "SKIP" ? await slotsThatRan(sql, job.key, range.slots, from) : new Set<number>();
     const run = range.slots.filter((s) => !ran.has(s));
@@ -83,10 +89,12 @@ export async function runBackfill(ctx: EngineContext, caller: Caller, input: Bac
     };
     if (input.dryRun) return plan;
     plan.backfillId = await createBackfill(sql, now, {
-      jobKey: job.key, from: new Date(from), to: new Date(to), overlap: input.overlap, createdBy: caller.id, reason: input.reason,
+      jobKey: job.key, from: new Date(from), to: new Date(to), overlap: input.overlap, createdBy: caller.id,
+      reason: input.reason,
       slots: range.slots.map((at) => ({ at: new Date(at), state: ran.has(at) ? "SKIPPED" : "PENDING" })),
     });
-    await startSlots(sql, now, job, startNow.map((slotAt) => ({ backfill: plan.backfillId!, slotAt })), caller.id, caller.id);
+    const first = startNow.map((slotAt) => ({ backfill: plan.backfillId!, slotAt }));
+    await startSlots(sql, now, job, first, caller.id, caller.id);
     return plan;
   });
 }
@@ -123,7 +131,8 @@ async function startSlots(
     const slot = new Date(slotAt).toISOString();
     const properties = { slot, backfill };
     return {
-      jobKey: job.key, state: "STARTING", revision: job.revision, task: job.definition.task, triggeredBy: `backfill:${backfill}`,
+      jobKey: job.key, state: "STARTING", revision: job.revision, task: job.definition.task,
+      triggeredBy: `backfill:${backfill}`,
       incoming: [{
         id: backfillTriggerId(backfill, slotAt), title: `backfill ${backfill}: slot ${slot}`, url: null,
         createdAt: now.getTime(), emittedBy, properties, tags: ["backfill"],
@@ -137,7 +146,9 @@ async function startSlots(
   await enqueueJobs(sql, INVOCATIONS_QUEUE, ids.map((id) => ({
     body: id, priority: 1, runAfter: null, attemptsAllowed: 5, customStatus: job.key,
   })), now, "scheduler");
-  await startBackfillSlots(sql, slots.map((s, i) => ({ backfill: s.backfill, slotAt: new Date(s.slotAt), invocation: ids[i]! })));
+  await startBackfillSlots(sql, slots.map((s, i) => ({
+    backfill: s.backfill, slotAt: new Date(s.slotAt), invocation: ids[i]!,
+  })));
 }
 
 /**
@@ -150,9 +161,12 @@ async function startSlots(
 export async function continueBackfills(sql: Sql, now: Date, ended: { backfill: string; state: string }[]): Promise<void> {
   const ids = [...new Set(ended.map((e) => e.backfill))];
   const backfills = (await sql.query<{ id: string; overlap: BackfillOverlap }>(
-    `SELECT id::text AS id, overlap FROM scheduler_backfill WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE`, [ids])).rows;
+    `SELECT id::text AS id, overlap FROM scheduler_backfill WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE`,
+    [ids])).rows;
   const overlapOf = new Map(backfills.map((b) => [b.id, b.overlap]));
-  const going = [...new Set(ended.filter((e) => continuesAfter(overlapOf.get(e.backfill) ?? "CONCURRENT", e.state)).map((e) => e.backfill))];
+  const going = [...new Set(ended
+    .filter((e) => continuesAfter(overlapOf.get(e.backfill) ?? "CONCURRENT", e.state))
+    .map((e) => e.backfill))];
   if (going.length === 0) return;
   const next = (await sql.query<JobRow & { backfill: string; slot_at: Date; created_by: string }>(
     `SELECT b.id::text AS backfill, b.created_by, s.slot_at, j.key, j.definition, j.revision, j.paused_at, j.removed_at

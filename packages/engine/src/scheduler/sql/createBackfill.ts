@@ -42,7 +42,8 @@ SELECT id::text AS id FROM b`;
 export async function createBackfill(sql: Sql, now: Date, b: NewBackfill): Promise<string> {
   const reason = b.reason || `backfill of ${b.slots.length} slot(s), ${b.overlap}`;
   const r = await sql.query<{ id: string }>(SQL, [
-    b.jobKey, b.from, b.to, b.overlap, b.createdBy, now, b.reason, b.slots.map((s) => s.at), b.slots.map((s) => s.state), reason,
+    b.jobKey, b.from, b.to, b.overlap, b.createdBy, now, b.reason,
+    b.slots.map((s) => s.at), b.slots.map((s) => s.state), reason,
   ]);
   return r.rows[0]!.id;
 }
