@@ -1,5 +1,6 @@
-// `pnpm bench:queue`: Hourglass, graphile-worker and pg-boss side by side in
-// one run, each on its own fresh database of the same PostgreSQL server.
+// `pnpm bench:queue`: Hourglass (its built-in worker in this process, and
+// @hourglass/sdk-worker in an external process), graphile-worker and pg-boss
+// side by side in one run, interleaved run by run, each on its own fresh database of the same PostgreSQL server.
 // Measures bulk enqueue jobs/s, drain jobs/s — with two clocks: until the last
 // handler starts, and until every completion is durable in the database (each
 // system's own record of it) — and enqueue-to-start latency over serial jobs;
@@ -14,6 +15,7 @@ import type { Peer } from "./peer.ts";
 import { hourglass } from "./hourglass.ts";
 import { graphileWorker } from "./graphile.ts";
 import { pgBoss } from "./pgboss.ts";
+import { hourglassProcess, hourglassSdk } from "./sdk.ts";
 
 const { values } = parseArgs({
   options: {
@@ -30,7 +32,7 @@ const BATCH = Number(values.batch);
 const LATENCY = Number(values.latency);
 const WARMUP = Number(values.warmup);
 const RUNS = Number(values.runs);
-const peers = [hourglass, graphileWorker, pgBoss].filter((p) => !values.only || values.only.split(",").includes(p().name));
+const peers = [hourglass, hourglassProcess, hourglassSdk, graphileWorker, pgBoss].filter((p) => !values.only || values.only.split(",").includes(p().name));
 
 interface Result {
   enqueue: number;
@@ -147,5 +149,16 @@ if (hg) {
     const ratio = (k: keyof Result) => summarize(hg, k).median / summarize(runs, k).median;
     console.log(`  vs ${name}: enqueue ×${ratio("enqueue").toFixed(2)}, drain ×${ratio("drain").toFixed(2)}, durable drain ×${ratio("durable").toFixed(2)}, p50 latency ×${ratio("p50").toFixed(2)}, p99 latency ×${ratio("p99").toFixed(2)}`);
   }
+}
+const sdk = results.get("hourglass-sdk");
+for (const [label, base] of [["built-in worker in this process", hg], ["built-in worker in a process", results.get("hourglass-process")]] as const) {
+  if (!base || !sdk) continue;
+  const runs = Math.min(base.length, sdk.length);
+  const perRun = (k: keyof Result) => Array.from({ length: runs }, (_, i) => (sdk[i]![k] as number) / (base[i]![k] as number)).sort((a, b) => a - b);
+  const show = (k: keyof Result) => {
+    const xs = perRun(k);
+    return `×${xs[Math.floor(xs.length / 2)]!.toFixed(3)} (runs ${xs[0]!.toFixed(3)}–${xs.at(-1)!.toFixed(3)})`;
+  };
+  console.log(`\nSDK worker (a process) / ${label}, per run: drain ${show("drain")}, durable drain ${show("durable")}`);
 }
 process.exit(0);
