@@ -82,7 +82,8 @@ export function BulkBar<K extends string>(props: {
   const more = matching !== null && !selection.allMatching && selection.pageSelected && matching.count > props.pageSize;
   return (
     <div role="region" aria-label="Bulk actions" data-testid="bulk-bar"
-      className="flex flex-wrap items-center gap-2 rounded-md border border-indigo-200 bg-indigo-50 px-3 py-2 text-sm dark:border-indigo-900 dark:bg-indigo-950/40">
+      className={"flex flex-wrap items-center gap-2 rounded-md border border-indigo-200 bg-indigo-50 px-3 py-2 text-sm "
+        + "dark:border-indigo-900 dark:bg-indigo-950/40"}>
       <span data-testid="bulk-what" className="font-medium">{what}</span>
       {more && (
         <button type="button" className="text-indigo-700 hover:underline dark:text-indigo-300" onClick={selection.selectAllMatching}>
@@ -187,14 +188,8 @@ function BulkDialog(props: {
               </Field>
             )}
             {action.schedule && (
-              <div className="grid grid-cols-2 gap-3">
-                <Field label="Run after (seconds from now)" hint="0 = due now">
-                  <input aria-label="Run after (seconds from now)" className={inputClass} inputMode="numeric" value={delay} onChange={(e) => setDelay(e.target.value)} />
-                </Field>
-                <Field label="Attempts allowed" hint="empty = each job's own, in full">
-                  <input aria-label="Attempts allowed" className={inputClass} inputMode="numeric" value={attempts} onChange={(e) => setAttempts(e.target.value)} />
-                </Field>
-              </div>
+              <ScheduleFields delay={delay} setDelay={setDelay} attempts={attempts} setAttempts={setAttempts}
+                attemptsHint="empty = each job's own, in full" />
             )}
             {problem && <p role="alert" className="text-rose-700 dark:text-rose-300">{problem}</p>}
             <div className="flex justify-end gap-2">
@@ -226,5 +221,23 @@ function BulkDialog(props: {
         )}
       </div>
     </Modal>
+  );
+}
+
+/** A requeue's new runAfter (seconds from now) and attempts, as the bulk dialog and the job page ask them. */
+export function ScheduleFields(props: {
+  delay: string; setDelay: (v: string) => void; attempts: string; setAttempts: (v: string) => void; attemptsHint?: string;
+}) {
+  return (
+    <div className="grid grid-cols-2 gap-3">
+      <Field label="Run after (seconds from now)" hint="0 = due now">
+        <input aria-label="Run after (seconds from now)" className={inputClass} inputMode="numeric" value={props.delay}
+          onChange={(e) => props.setDelay(e.target.value)} />
+      </Field>
+      <Field label="Attempts allowed" hint={props.attemptsHint}>
+        <input aria-label="Attempts allowed" className={inputClass} inputMode="numeric" value={props.attempts}
+          onChange={(e) => props.setAttempts(e.target.value)} />
+      </Field>
+    </div>
   );
 }

@@ -5,7 +5,8 @@ import { useState } from "react";
 import { useCan } from "@/lib/can";
 import { need } from "@/lib/permissions";
 import { useTRPC } from "@/lib/trpc";
-import { Button, ConfirmDialog, ErrorText, Field, inputClass, Modal } from "./ui";
+import { ScheduleFields } from "./bulk-bar";
+import { Button, ConfirmDialog, ErrorText, Modal } from "./ui";
 
 type Outcome = { skipped: { reason: string }[] };
 
@@ -33,7 +34,9 @@ export function QueueJobActions({ job }: { job: { jobDescriptor: string; jobStat
     setDialog(null);
     setNotice(count > 0 ? what : `Nothing done: ${r.skipped[0]?.reason ?? "the job changed meanwhile"}.`);
   };
-  const retry = useMutation(trpc.queues.retryFailedJobs.mutationOptions({ onSuccess: (r) => settle("Retried: due now, with one more attempt.")(r, r.retried) }));
+  const retry = useMutation(trpc.queues.retryFailedJobs.mutationOptions({
+    onSuccess: (r) => settle("Retried: due now, with one more attempt.")(r, r.retried),
+  }));
   const requeue = useMutation(trpc.queues.requeueJobs.mutationOptions({ onSuccess: (r) => settle("Requeued.")(r, r.requeued) }));
   const del = useMutation(trpc.queues.deleteJobs.mutationOptions({
     onSuccess: (r) => (r.deleted > 0 ? router.push(`/queues/${queueName}`) : settle("")(r, 0)),
@@ -59,7 +62,8 @@ export function QueueJobActions({ job }: { job: { jobDescriptor: string; jobStat
             onClick={() => retry.mutate({ ...one, attemptsToAllow: 1 })}>Retry</Button>
         )}
         {job.jobState !== "IN_PROGRESS" && (
-          <Button disabled={cannot !== undefined} title={cannot} onClick={() => (requeue.reset(), setProblem(null), setDialog("requeue"))}>Requeue…</Button>
+          <Button disabled={cannot !== undefined} title={cannot}
+            onClick={() => (requeue.reset(), setProblem(null), setDialog("requeue"))}>Requeue…</Button>
         )}
         <Button disabled={cannot !== undefined} title={cannot} onClick={() => (del.reset(), setDialog("delete"))}>Delete</Button>
       </div>
@@ -68,14 +72,7 @@ export function QueueJobActions({ job }: { job: { jobDescriptor: string; jobStat
       <Modal open={dialog === "requeue"} title={`Requeue ${job.jobDescriptor}`} onClose={() => setDialog(null)}>
         <div className="space-y-4 text-sm">
           <p>The job goes (back) to PENDING, due when you say, with this many attempts.</p>
-          <div className="grid grid-cols-2 gap-3">
-            <Field label="Run after (seconds from now)" hint="0 = due now">
-              <input aria-label="Run after (seconds from now)" className={inputClass} inputMode="numeric" value={delay} onChange={(e) => setDelay(e.target.value)} />
-            </Field>
-            <Field label="Attempts allowed">
-              <input aria-label="Attempts allowed" className={inputClass} inputMode="numeric" value={attempts} onChange={(e) => setAttempts(e.target.value)} />
-            </Field>
-          </div>
+          <ScheduleFields delay={delay} setDelay={setDelay} attempts={attempts} setAttempts={setAttempts} />
           {problem && <p role="alert" className="text-rose-700 dark:text-rose-300">{problem}</p>}
           <ErrorText error={requeue.error} />
           <div className="flex justify-end gap-2">

@@ -15,6 +15,8 @@ export interface RequestListFilter {
   until?: number;
 }
 
+type Batch = { done: number; skipped: { reason: string; count: number }[]; next: string | null };
+
 /** Requests per batch of a filter (each is its own transaction). */
 const BATCH = 50;
 const COUNT_CAP = 10_000;
@@ -29,7 +31,10 @@ export function useRequestBulk(filter: RequestListFilter, selected: { project: s
   const trpc = useTRPC();
   const can = useCan();
   const typed = filter.type ? { ...filter, type: filter.type } : null;
-  const count = useQuery({ ...trpc.requests.count.queryOptions({ filter: typed ?? { type: "-" }, cap: COUNT_CAP }), enabled: enabled && typed !== null });
+  const count = useQuery({
+    ...trpc.requests.count.queryOptions({ filter: typed ?? { type: "-" }, cap: COUNT_CAP }),
+    enabled: enabled && typed !== null,
+  });
   const stop = useMutation(trpc.requests.stopMany.mutationOptions());
   const suspend = useMutation(trpc.requests.suspendMany.mutationOptions());
   const resume = useMutation(trpc.requests.resumeMany.mutationOptions());
@@ -40,7 +45,7 @@ export function useRequestBulk(filter: RequestListFilter, selected: { project: s
     : { filter: typed!, limit: BATCH, ...(typeof cursor === "string" && { after: cursor }) };
   const def = (
     id: "stop" | "suspend" | "resume", label: string, done: string, describe: string,
-    call: (input: ReturnType<typeof target> & { reason: string }) => Promise<{ done: number; skipped: { reason: string; count: number }[]; next: string | null }>,
+    call: (input: ReturnType<typeof target> & { reason: string }) => Promise<Batch>,
   ): BulkActionDef => ({
     id, label, done, describe, tone: id === "stop" ? "danger" : undefined, reason: id === "resume" ? "optional" : "required",
     disabledReason: missing(id),
