@@ -40,7 +40,7 @@ test("a bulk retry of all failed jobs of a queue matching a body regex reports i
   // the whole page, then every job matching the filter, counted first
   await page.getByLabel("select every row of this page").check();
   await expect(bar.getByTestId("bulk-what")).toHaveText("25 jobs selected");
-  await bar.getByRole("button", { name: "Select all 30 matching this filter" }).click();
+  await bar.getByRole("button", { name: "Select all 30 jobs matching this filter" }).click();
   await expect(bar.getByTestId("bulk-what")).toHaveText("all 30 jobs matching this filter");
   await bar.getByRole("button", { name: "Retry", exact: true }).click();
   const dialog = page.getByTestId("bulk-dialog");

@@ -68,6 +68,8 @@ export function BulkBar<K extends string>(props: {
   /** Why "all matching" is not offered (e.g. a filter without a request type). */
   noFilterReason?: string;
   noun: string;
+  /** What "every row matching" means on this list, given the count shown (default: "all N <noun> matching this filter"). */
+  allLabel?: (count: string) => string;
   actions: BulkActionDef[];
   onDone?: () => void;
 }) {
@@ -75,8 +77,9 @@ export function BulkBar<K extends string>(props: {
   const [open, setOpen] = useState<{ action: BulkActionDef; target: BulkTarget } | null>(null);
   if (selection.count === 0 && !selection.allMatching) return null;
   const matchingText = matching ? shown(matching) : "…";
+  const all = props.allLabel ?? ((n: string) => `all ${n} ${props.noun} matching this filter`);
   const what = selection.allMatching
-    ? `all ${matchingText} ${props.noun} matching this filter`
+    ? all(matchingText)
     : `${selection.count} ${props.noun} selected`;
   const target: BulkTarget = selection.allMatching ? { kind: "filter" } : { kind: "ids", ids: [...selection.selected] };
   const more = matching !== null && !selection.allMatching && selection.pageSelected && matching.count > props.pageSize;
@@ -87,7 +90,7 @@ export function BulkBar<K extends string>(props: {
       <span data-testid="bulk-what" className="font-medium">{what}</span>
       {more && (
         <button type="button" className="text-indigo-700 hover:underline dark:text-indigo-300" onClick={selection.selectAllMatching}>
-          Select all {matchingText} matching this filter
+          Select {all(matchingText)}
         </button>
       )}
       {!selection.allMatching && selection.pageSelected && props.noFilterReason && (

@@ -41,6 +41,7 @@ export function InvocationList({ project, id }: { project: string; id: string })
       <TimeRangeFilter label="Started" value={url.state} problem={range.problem} onChange={(patch) => void url.set({ ...patch, pages: null })} />
       <ErrorText error={active.error ?? finished.error} />
       <BulkBar selection={selection} pageSize={rows.length} noun="invocations" actions={actions}
+        allLabel={(n) => `all ${n} active invocations of this job`}
         matching={ranged || !activeCount || activeCount.count === 0 ? null : activeCount}
         noFilterReason={ranged ? "aborting by filter takes every active invocation, whatever the range" : undefined} />
       <InvocationTable project={project} id={id} rows={rows} selection={selection} />
