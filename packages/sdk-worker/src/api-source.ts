@@ -1,6 +1,6 @@
-import { createHourglassClient, isHourglassError, type HourglassClient } from "@hourglass/client";
-import { systemClock } from "@hourglass/engine";
-import type { ClaimedJob, ExecutorQueue, HeldCheckpoint, JobResult, QueueSource } from "@hourglass/engine/worker";
+import { createHourglassClient, isHourglassError, type HourglassClient } from "../../client/src/index.ts";
+import { systemClock } from "../../engine/src/index.ts";
+import type { ClaimedJob, ExecutorQueue, HeldCheckpoint, JobResult, QueueSource } from "../../engine/src/worker/index.ts";
 import type { Logger } from "./types.ts";
 
 /** At most this many jobs per checkpoint call (the API takes 10,000). */

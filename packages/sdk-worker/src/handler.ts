@@ -1,4 +1,4 @@
-import type { JobHandler } from "@hourglass/engine/worker";
+import type { JobHandler } from "../../engine/src/worker/index.ts";
 import { withFields } from "./logger.ts";
 import type { Handler, HandlerContext, Logger } from "./types.ts";
 

@@ -1,7 +1,7 @@
 import { hostname } from "node:os";
-import { createDatabase, type Database } from "@hourglass/db";
-import { createEngine } from "@hourglass/engine";
-import { QueueWorker, type QueueWorkerOptions } from "@hourglass/engine/worker";
+import { createDatabase, type Database } from "../../db/src/index.ts";
+import { createEngine } from "../../engine/src/index.ts";
+import { QueueWorker, type QueueWorkerOptions } from "../../engine/src/worker/index.ts";
 import { ApiQueueSource } from "./api-source.ts";
 import { toJobHandlers } from "./handler.ts";
 import { stderrLogger } from "./logger.ts";
