@@ -8,7 +8,7 @@ import { useLayoutEffect, useMemo, useRef, useState } from "react";
 import { criticalPath, nodeDuration } from "./dag/critical-path";
 import { formatDuration } from "./dag/duration";
 import { GraphLegend } from "./dag/legend";
-import { CHAIN_JOB_LOOKS, CRITICAL, SELECTED, UNKNOWN_LOOK } from "./dag/looks";
+import { CHAIN_JOB_LOOKS, CRITICAL, SELECTED, UNKNOWN_LOOK, type StateLook } from "./dag/looks";
 import { boxHeight, initialViewport, READABLE_ZOOM } from "./dag/viewport";
 
 interface ChainJob {
@@ -37,8 +37,12 @@ const nodeTypes = {
  * sequence zooms to it and dims the rest. The layout depends only on the
  * chain's shape, so live state changes restyle nodes without moving them.
  */
-export function ChainGraph(props: { jobs: ChainJob[]; sequences: ChainSequence[]; selected: string | null; onSelect: (jobId: string) => void }) {
-  const { jobs, sequences, selected, onSelect } = props;
+export function ChainGraph(props: {
+  jobs: ChainJob[]; sequences: ChainSequence[]; selected: string | null; onSelect: (jobId: string) => void;
+  /** State looks (fill, icon, border); chain-job states by default, another DAG (tasks) passes its own. */
+  looks?: Record<string, StateLook>;
+}) {
+  const { jobs, sequences, selected, onSelect, looks = CHAIN_JOB_LOOKS } = props;
   const shape = jobs.map((j) => `${j.id}<${j.deps.join(",")}`).join(";");
   const positioned = useMemo(() => layoutChain(jobs, sequences), [shape]); // eslint-disable-line react-hooks/exhaustive-deps
   const [focus, setFocus] = useState<string | null>(null);
@@ -65,10 +69,10 @@ export function ChainGraph(props: { jobs: ChainJob[]; sequences: ChainSequence[]
         next.set(n.id, prev);
         return prev.node;
       }
-      const state = CHAIN_JOB_LOOKS[job.state] ?? UNKNOWN_LOOK;
+      const state = looks[job.state] ?? UNKNOWN_LOOK;
       const node: Node = {
         ...n,
-        data: { label: <JobLabel job={job} done={done} onPath={onPath} /> },
+        data: { label: <JobLabel job={job} look={state} done={done} onPath={onPath} /> },
         style: {
           ...n.style, background: state.fill, color: "#0f172a",
           borderColor: isSelected ? SELECTED : "#64748b", borderStyle: state.border,
@@ -83,7 +87,7 @@ export function ChainGraph(props: { jobs: ChainJob[]; sequences: ChainSequence[]
     });
     built.current = next;
     return out;
-  }, [positioned, byId, selected, critical, inFocus]);
+  }, [positioned, byId, selected, critical, inFocus, looks]);
   // the selected job's edges stand out, so its parents and children can be followed in a dense chain
   const edges: Edge[] = useMemo(() => positioned.edges.map((e) => {
     if (e.source === selected || e.target === selected) return { ...e, style: { stroke: SELECTED, strokeWidth: 2 }, zIndex: 2 };
@@ -109,7 +113,7 @@ export function ChainGraph(props: { jobs: ChainJob[]; sequences: ChainSequence[]
   return (
     <div>
       <div className="flex flex-wrap items-start justify-between gap-2">
-        <GraphLegend looks={CHAIN_JOB_LOOKS} critical={critical.size > 0} />
+        <GraphLegend looks={looks} critical={critical.size > 0} />
         {focus && (
           <button type="button" onClick={() => focusOn(null)} data-testid="graph-show-all"
             className="rounded-md border border-slate-300 px-2 py-0.5 text-xs hover:bg-slate-50 dark:border-slate-700 dark:hover:bg-slate-800">
@@ -135,7 +139,7 @@ export function ChainGraph(props: { jobs: ChainJob[]; sequences: ChainSequence[]
             {(large || positioned.width * READABLE_ZOOM > size.width || positioned.height * READABLE_ZOOM > size.height) && (
               <MiniMap pannable zoomable
                 nodeColor={(n) => (n.type === "group" || n.type === "caption" ? "transparent"
-                  : (CHAIN_JOB_LOOKS[byId.get(n.id)?.state ?? ""] ?? UNKNOWN_LOOK).mini)} />
+                  : (looks[byId.get(n.id)?.state ?? ""] ?? UNKNOWN_LOOK).mini)} />
             )}
           </ReactFlow>
         )}
@@ -145,8 +149,7 @@ export function ChainGraph(props: { jobs: ChainJob[]; sequences: ChainSequence[]
 }
 
 /** A node's text: state icon, name, tries; then its duration when finished (so far when running), else its state. */
-function JobLabel({ job, done, onPath }: { job: ChainJob; done: boolean; onPath: boolean }) {
-  const look = CHAIN_JOB_LOOKS[job.state] ?? UNKNOWN_LOOK;
+function JobLabel({ job, look, done, onPath }: { job: ChainJob; look: StateLook; done: boolean; onPath: boolean }) {
   const duration = job.startedAt !== null ? formatDuration(nodeDuration(job, Date.now())) : null;
   return (
     <span data-testid={`chain-node-${job.name}`} data-state={job.state} data-critical={onPath || undefined}

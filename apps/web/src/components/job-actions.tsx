@@ -65,6 +65,17 @@ export function JobActions({ job, compact = false }: { job: JobSummary; compact?
 const FLAVOR_ICON = { periodic: "⟳", triggered: "⚡", triggering: "→" } as const;
 const FLAVOR_DOC = { periodic: "periodic: runs on a schedule", triggered: "triggered: runs when triggered", triggering: "triggering: triggers other jobs when it succeeds" } as const;
 
+/** What the flavour icons mean, on screen (their titles need a hover). */
+export function FlavorLegend() {
+  return (
+    <p data-testid="flavor-legend" className="text-xs text-slate-500">
+      {(Object.keys(FLAVOR_ICON) as JobSummary["flavor"][]).map((f, i) => (
+        <span key={f}>{i > 0 && " · "}<span aria-hidden>{FLAVOR_ICON[f]}</span> {FLAVOR_DOC[f]}</span>
+      ))}
+    </p>
+  );
+}
+
 export function Flavor({ flavor }: { flavor: JobSummary["flavor"] }) {
   return <span title={FLAVOR_DOC[flavor]} aria-label={flavor} className="inline-block w-5 text-center text-slate-500">{FLAVOR_ICON[flavor]}</span>;
 }

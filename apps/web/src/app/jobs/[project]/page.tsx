@@ -3,7 +3,7 @@ import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useParams, useRouter, useSearchParams } from "next/navigation";
 import { Suspense, useState } from "react";
-import { Flavor, JobActions } from "@/components/job-actions";
+import { Flavor, FlavorLegend, JobActions } from "@/components/job-actions";
 import { NotFound } from "@/components/not-found";
 import { Badge, Button, ErrorText, Time } from "@/components/ui";
 import { useLive } from "@/lib/live";
@@ -72,6 +72,7 @@ function ProjectJobs() {
           </tbody>
         </table>
       </div>
+      <FlavorLegend />
       <div className="flex justify-end gap-2">
         <Button disabled={cursors.length === 1} onClick={() => setCursors(cursors.slice(0, -1))}>Previous</Button>
         <Button disabled={!jobs.data?.nextCursor} onClick={() => setCursors([...cursors, jobs.data!.nextCursor!])}>Next</Button>
