@@ -2,6 +2,9 @@
 import type { InvocationSummary } from "@hourglass/engine";
 import { useRouter } from "next/navigation";
 import { Bar, BarChart, CartesianGrid, Cell, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { formatAbsolute } from "@/lib/time-format";
+import { useTimeZone } from "@/lib/time-zone";
+import { Time } from "./time";
 
 const COLOR: Record<string, string> = { SUCCEEDED: "#10b981", FAILED: "#f43f5e", ABORTED: "#94a3b8", RUNNING: "#f59e0b", STARTING: "#f59e0b", RETRYING: "#fb923c" };
 
@@ -14,10 +17,11 @@ interface Point { id: string; state: string; seconds: number; started: number; l
  */
 export function InvocationChart({ invocations, now, job }: { invocations: InvocationSummary[]; now: number; job: string }) {
   const router = useRouter();
+  const { zone } = useTimeZone();
   const data: Point[] = [...invocations].sort((a, b) => a.startedTimestampMillis - b.startedTimestampMillis || Number(a.id) - Number(b.id)).map((i) => ({
     id: i.id, state: i.state, started: i.startedTimestampMillis,
     seconds: Math.max(0, ((i.finishedTimestampMillis ?? now) - i.startedTimestampMillis) / 1000),
-    label: new Date(i.startedTimestampMillis).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" }),
+    label: formatAbsolute(i.startedTimestampMillis, zone, { zone: false }).slice(11),
   }));
   if (data.length === 0) return <p className="text-sm text-slate-500">No invocations yet.</p>;
   const counts = Object.entries(data.reduce<Record<string, number>>((acc, p) => ({ ...acc, [p.state]: (acc[p.state] ?? 0) + 1 }), {}));
@@ -53,7 +57,7 @@ function PointTooltip({ active, payload }: { active?: boolean; payload?: { paylo
   return (
     <div className="rounded border border-slate-200 bg-white px-2 py-1 text-xs shadow dark:border-slate-700 dark:bg-slate-900">
       <div className="font-semibold">Invocation {p.id}: {p.state}</div>
-      <div>{p.seconds < 1 ? `${Math.round(p.seconds * 1000)} ms` : `${p.seconds.toFixed(1)} s`} · started {new Date(p.started).toLocaleString()}</div>
+      <div>{p.seconds < 1 ? `${Math.round(p.seconds * 1000)} ms` : `${p.seconds.toFixed(1)} s`} · started <Time ms={p.started} /></div>
     </div>
   );
 }
