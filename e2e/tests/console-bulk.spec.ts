@@ -33,7 +33,12 @@ test("a bulk retry of all failed jobs of a queue matching a body regex reports i
 
   // one row, then a range with shift: five selected
   await rows.nth(0).locator("[data-select]").click();
+  await expect(rows.nth(0).locator("[data-select]")).toBeChecked();
   await rows.nth(4).locator("[data-select]").click({ modifiers: ["Shift"] });
+  for (let i = 0; i < 6; i++) {
+    const box = rows.nth(i).locator("[data-select]");
+    await (i < 5 ? expect(box).toBeChecked() : expect(box).not.toBeChecked());
+  }
   const bar = page.getByTestId("bulk-bar");
   await expect(bar.getByTestId("bulk-what")).toHaveText("5 jobs selected");
 

@@ -80,7 +80,7 @@ export function BulkBar<K extends string>(props: {
   const all = props.allLabel ?? ((n: string) => `all ${n} ${props.noun} matching this filter`);
   const what = selection.allMatching
     ? all(matchingText)
-    : `${selection.count} ${props.noun} selected`;
+    : `${selection.count} ${selection.count === 1 ? props.noun.replace(/s$/, "") : props.noun} selected`;
   const target: BulkTarget = selection.allMatching ? { kind: "filter" } : { kind: "ids", ids: [...selection.selected] };
   const more = matching !== null && !selection.allMatching && selection.pageSelected && matching.count > props.pageSize;
   return (

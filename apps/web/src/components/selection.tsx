@@ -28,7 +28,8 @@ export interface Selection<K extends string> {
 export function useSelection<K extends string>(pageKeys: readonly K[], resetKey: string): Selection<K> {
   const [selected, setSelected] = useState<ReadonlySet<K>>(new Set());
   const [allMatching, setAllMatching] = useState(false);
-  const anchor = useRef<number | null>(null);
+  // the row last clicked, by key: a live refetch may reorder the page between two clicks
+  const anchor = useRef<K | null>(null);
   useEffect(() => {
     setSelected(new Set());
     setAllMatching(false);
@@ -37,19 +38,20 @@ export function useSelection<K extends string>(pageKeys: readonly K[], resetKey:
 
   const toggle = useCallback((key: K, e: { shiftKey: boolean }) => {
     const at = pageKeys.indexOf(key);
+    const from = anchor.current === null ? -1 : pageKeys.indexOf(anchor.current);
     setAllMatching(false);
     setSelected((prev) => {
       const next = new Set(prev);
       const on = !prev.has(key);
-      if (e.shiftKey && anchor.current !== null && at >= 0) {
-        const [from, to] = anchor.current < at ? [anchor.current, at] : [at, anchor.current];
-        for (const k of pageKeys.slice(from, to + 1)) on ? next.add(k) : next.delete(k);
+      if (e.shiftKey && from >= 0 && at >= 0) {
+        const [lo, hi] = from < at ? [from, at] : [at, from];
+        for (const k of pageKeys.slice(lo, hi + 1)) on ? next.add(k) : next.delete(k);
       } else {
         on ? next.add(key) : next.delete(key);
       }
       return next;
     });
-    anchor.current = at;
+    anchor.current = key;
   }, [pageKeys]);
 
   const pageSelected = pageKeys.length > 0 && pageKeys.every((k) => selected.has(k));
