@@ -2,12 +2,14 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useParams, useRouter, useSearchParams } from "next/navigation";
-import { Suspense, useState } from "react";
+import { useQueryStates } from "nuqs";
+import { Suspense } from "react";
 import { Flavor, FlavorLegend, JobActions } from "@/components/job-actions";
 import { NotFound } from "@/components/not-found";
 import { Badge, Button, ErrorText, Time } from "@/components/ui";
 import { useLive } from "@/lib/live";
 import { useTRPC } from "@/lib/trpc";
+import { keysetPagesParser } from "@/lib/url-state";
 
 export default function ProjectPage() {
   return <Suspense><ProjectJobs /></Suspense>;
@@ -18,7 +20,10 @@ function ProjectJobs() {
   const filter = useSearchParams().get("state");
   const router = useRouter();
   const trpc = useTRPC();
-  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
+  // the page's position lives in the URL with its state filter (lib/url-state.ts)
+  const [{ pages }, setPages] = useQueryStates(keysetPagesParser, { history: "replace", scroll: false });
+  const cursors: (string | undefined)[] = [undefined, ...pages];
+  const setCursors = (next: (string | undefined)[]) => void setPages({ pages: next.slice(1) as string[] });
   const jobs = useQuery(trpc.scheduler.getJobs.queryOptions({ project, cursor: cursors[cursors.length - 1], pageSize: 100 }));
   const projects = useQuery(trpc.scheduler.getProjects.queryOptions());
   useLive([{
