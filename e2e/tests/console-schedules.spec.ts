@@ -8,6 +8,7 @@ test("the job page previews the next 10 runs in the schedule's zone", async ({ p
   const runs = page.getByTestId("next-runs").locator("li");
   await expect(runs).toHaveCount(10);
   await expect(page.getByText("Next 10 runs in Europe/Berlin")).toBeVisible();
+  await expect(page.getByTestId("schedule-options")).toHaveText("jitter up to 30 s");
   // each run is its slot (a quarter hour, Berlin time) plus that slot's jitter
   await expect(runs.first()).toContainText(/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d (CET|CEST|GMT\+\d)/);
   const slots = await runs.evaluateAll((items) => items.map((li) => li.getAttribute("data-slot")));
@@ -44,6 +45,7 @@ test("a backfill of the last hour runs one invocation per slot, as one batch wit
 test("pause on failure: a job pauses itself after 3 failed invocations, saying so", async ({ page }) => {
   await page.goto("/jobs/schedules/flaky");
   await expect(page.getByTestId("job-state")).toHaveText("WAITING");
+  await expect(page.getByTestId("schedule-options")).toHaveText("pauses itself after 3 failed invocations in a row");
   const failed = page.locator("tr[data-invocation]").filter({ has: page.locator('[data-state="FAILED"]') });
   for (let n = 1; n <= 3; n++) {
     await page.getByRole("button", { name: "Trigger" }).click();

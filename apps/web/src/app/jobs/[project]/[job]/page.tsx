@@ -49,7 +49,7 @@ export default function JobPage() {
                 <div><dt className="text-xs uppercase text-slate-500">Policy</dt><dd>{j.definition.policy.kind}</dd></div>
                 <div><dt className="text-xs uppercase text-slate-500">Triggers</dt><dd>{j.definition.triggers.length ? j.definition.triggers.map((t) => <Link key={t} className="mr-2 text-indigo-700 hover:underline dark:text-indigo-300" href={`/jobs/${project}/${t}`}>{t}</Link>) : "—"}</dd></div>
               </dl>
-              <div className="mt-3"><NextRuns upcoming={j.upcoming} /></div>
+              <div className="mt-3"><NextRuns upcoming={j.upcoming} definition={j.definition} /></div>
             </Card>
             <Card title="Recent invocations"><InvocationChart job={`${project}/${id}`} invocations={recent.data?.invocations ?? []} now={Date.now()} /></Card>
           </div>
