@@ -8,6 +8,8 @@ import { isValidZone, resolveZone, type ZonePreference } from "./time-format";
 export const ZONE_STORAGE_KEY = "hourglass.timeZone";
 
 const listeners = new Set<() => void>();
+/** Set when storage refused the write, so the choice still holds for this page. */
+let override: ZonePreference | null = null;
 
 function read(): ZonePreference {
   try {
@@ -40,8 +42,6 @@ export function setZonePreference(pref: ZonePreference): void {
   for (const l of listeners) l();
 }
 
-/** Set when storage refused the write, so the choice still holds for this page. */
-let override: ZonePreference | null = null;
 const snapshot = (): ZonePreference => override ?? read();
 // the server renders in UTC; the browser's own choice replaces it right after hydration
 const serverSnapshot = (): ZonePreference => "UTC";
