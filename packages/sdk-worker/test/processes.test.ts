@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createWorker, type Worker } from "../src/index.ts";
-import { createTestEngine, until, WorkerProcess, type TestEngine } from "./helpers.ts";
+import { createTestEngine, startApiServer, until, WorkerProcess, type TestEngine } from "./helpers.ts";
 
 let t: TestEngine;
 const children: ChildProcess[] = [];
@@ -60,19 +60,23 @@ it("SIGTERM: the process stops claiming, finishes what runs, hands back what it 
   expect(p.output()).toMatch(/stopped \{"claimed":6,"succeeded":2,"failed":0,"released":4/);
 });
 
-it("kill -9: leases lapse, jobs come back, another worker runs every one; nothing is lost", { timeout: 120_000 }, async () => {
-  const queue = "killed";
+it.each(["database", "api"])("kill -9 (over the %s): leases lapse, jobs come back, another worker runs every one; nothing is lost", { timeout: 120_000 }, async (mode) => {
+  const queue = `killed_${mode}`;
   await t.api.queues.createQueue({ name: queue, claimTimeoutMillis: 1000, executor: { kind: "handler", name: "victim" } });
   const bodies = Array.from({ length: 20 }, (_, i) => `k${i}`);
   await t.api.queues.enqueueJobs({ queueName: queue, jobs: bodies.map((body) => ({ body })) });
-  const p = startProcess("doomed", queue, { JOB_MS: "forever", CONCURRENCY: "20" });
+  const api = mode === "api" ? await startApiServer(t) : null;
+  const p = startProcess(`doomed-${mode}`, queue, {
+    JOB_MS: "forever", CONCURRENCY: "20", ...(api ? { HOURGLASS_URL: api.url, HOURGLASS_TOKEN: t.token } : {}),
+  });
   await p.ready();
   await until(async () => (await states(queue)).inProgress === 20, "the process to hold all 20");
   p.child.kill("SIGKILL");
   await p.exited;
+  await api?.close();
   const ran: string[] = [];
   const rescuer = createWorker({ databaseUrl: t.db.url }, {
-    workerId: "rescuer", queues: [queue], concurrency: 20, pollIntervalMs: 50,
+    workerId: `rescuer-${mode}`, queues: [queue], concurrency: 20, pollIntervalMs: 50,
     handlers: { victim: async ({ job }) => void ran.push(job.body) },
     logger: { debug() {}, info() {}, warn() {}, error() {} },
   });
