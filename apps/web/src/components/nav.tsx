@@ -63,7 +63,7 @@ function SignedIn() {
   const signOut = useSignOut();
   const user = me.data && !me.data.anonymous ? me.data : null;
   return (
-    <div className="ml-auto flex items-center gap-3 text-sm">
+    <div className="ml-auto flex flex-wrap items-center justify-end gap-x-3 gap-y-2 text-sm">
       {user && <CommandPalette />}
       <ZoneSwitcher />
       {user && <span className="max-w-48 truncate text-slate-600 dark:text-slate-300" title={user.id} data-testid="signed-in-as">{user.displayName}</span>}
