@@ -77,9 +77,11 @@ test("an admin makes a reader of the e2e project, who sees its jobs and queues b
     await dana.goto("/jobs");
     await expect(dana.locator('tr[data-project="other"]')).toHaveCount(0);
     await dana.goto("/jobs/other/secret-job");
-    await expect(dana.getByRole("alert").filter({ hasText: "no such job" })).toHaveText("no such job: other/secret-job");
+    const notFound = dana.getByTestId("not-found");
+    await expect(notFound).toContainText("Scheduler job not found");
+    await expect(notFound).toContainText("There is no scheduler job other/secret-job, or you may not see it.");
     await dana.goto("/jobs/other/no-such-job");
-    await expect(dana.getByRole("alert").filter({ hasText: "no such job" })).toHaveText("no such job: other/no-such-job");
+    await expect(notFound).toContainText("There is no scheduler job other/no-such-job, or you may not see it.");
 
     // the project's queue, read-only; the other project's queue is not in the list and reads as missing
     await dana.goto("/queues");
@@ -93,12 +95,12 @@ test("an admin makes a reader of the e2e project, who sees its jobs and queues b
       await expect(dana.getByRole("button", { name: action }), action).toBeDisabled();
     }
     await dana.goto(`/queues/${QUEUES.other}`);
-    await expect(dana.getByRole("alert").filter({ hasText: "does not exist" })).toHaveText(`queue "${QUEUES.other}" does not exist`);
+    await expect(notFound).toContainText(`There is no queue ${QUEUES.other}, or you may not see it.`);
     await expect(dana.getByRole("heading", { name: QUEUES.other })).toHaveCount(0);
 
     // the Access section is not there for her
     await dana.goto("/access");
-    await expect(dana.getByText("This page could not be found.")).toBeVisible();
+    await expect(dana.getByTestId("not-found")).toContainText("Page not found");
     await expect(dana.getByRole("table", { name: "Users" })).toHaveCount(0);
 
     await dana.getByRole("button", { name: "Sign out" }).click();
