@@ -58,9 +58,9 @@ const tsc = join(pkg, "node_modules/typescript/bin/tsc");
 try {
   execFileSync(process.execPath, [tsc, "-p", join(pkg, "build/tsconfig.types.json")], { stdio: "pipe" });
 } catch (err) {
-  if (!existsSync(join(types, "index.d.ts"))) throw new Error(String(err.stdout ?? err));
+  if (!existsSync(join(types, "sdk-worker/src/index.d.ts"))) throw new Error(String(err.stdout ?? err));
 }
-const bundle = await rollup({ input: join(types, "index.d.ts"), plugins: [dts()] });
+const bundle = await rollup({ input: join(types, "sdk-worker/src/index.d.ts"), plugins: [dts()] });
 await bundle.write({ file: join(dist, "index.d.ts"), format: "es" });
 await bundle.close();
 rmSync(types, { recursive: true, force: true });
