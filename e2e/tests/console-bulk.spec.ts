@@ -28,6 +28,9 @@ test("a bulk retry of all failed jobs of a queue matching a body regex reports i
   await page.getByRole("tab", { name: "FAILED" }).click();
   await page.getByLabel("Body regex").fill('"red"');
   await page.getByRole("button", { name: "Filter", exact: true }).click();
+  // the unfiltered page (25 of all 40) stays on screen, marked busy, until the filtered one arrives
+  await expect(page).toHaveURL(/regex=/);
+  await expect(page.getByTestId("jobs-table")).toHaveAttribute("aria-busy", "false");
   const rows = page.locator("tr[data-job]");
   await expect(rows).toHaveCount(25); // one page of the 30 red ones
 

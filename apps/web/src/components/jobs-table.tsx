@@ -110,8 +110,9 @@ export function JobsTable({ queueName, project, pendingLater, countCap }: {
         <BulkBar selection={selection} pageSize={rows.length} matching={ranged ? null : bulk.matching} noun="jobs" actions={bulk.actions}
           noFilterReason={ranged ? "a bulk action's filter has no time range: select jobs on the page, or choose Any time" : undefined} />
       )}
-      <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm dark:border-slate-800 dark:bg-slate-900">
-        <table className="min-w-full text-sm">
+      {/* while a new filter's page loads, the previous page stays on screen, dimmed and marked busy */}
+      <div className={`overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm dark:border-slate-800 dark:bg-slate-900 ${scan.isPlaceholderData ? "opacity-60" : ""}`}>
+        <table className="min-w-full text-sm" data-testid="jobs-table" aria-busy={scan.isPlaceholderData}>
           <thead className="bg-slate-50 text-left text-xs uppercase tracking-wide text-slate-500 dark:bg-slate-800/50 dark:text-slate-400">
             <tr>
               {project !== undefined && <th className="w-8 px-3 py-2"><PageCheckbox selection={selection} /></th>}
