@@ -8,12 +8,12 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runTriageOnce } from "../src/scheduler/host/triage.ts";
 import { createTestEngine, type TestEngine } from "../src/testing.ts";
-import { QueueWorker, SchedulerLoops } from "../src/worker/index.ts";
+import { createWorker, type HourglassWorker } from "../src/worker/index.ts";
 import { until } from "./helpers.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "hourglass-bulk-inv-"));
 let t: TestEngine;
-let worker: QueueWorker;
+let worker: HourglassWorker;
 
 const PROJECT = `jobs:
   - id: slow
@@ -26,14 +26,13 @@ const PROJECT = `jobs:
 beforeAll(async () => {
   t = await createTestEngine();
   writeFileSync(join(dir, "bulk.yaml"), PROJECT);
-  const loops = new SchedulerLoops(t.engine, { projectsDir: dir, intervalMs: 1_000_000, catalogIntervalMs: 1_000_000 });
-  await loops.start();
-  loops.stop();
-  worker = new QueueWorker(t.engine, {
+  worker = createWorker(t.engine, {
     workerId: "bulk-inv", pollIntervalMs: 20, childEnv: { PATH: process.env.PATH! },
-    handlers: loops.handlers({ baseEnv: { PATH: process.env.PATH! } }), claimAheadMs: loops.claimAheadMs,
+    scheduler: { projectsDir: dir, intervalMs: 1_000_000, catalogIntervalMs: 1_000_000 },
   });
+  // syncs the catalog and creates the invocations queue once; the test runs the passes
   await worker.start();
+  worker.scheduler!.stop();
 });
 afterAll(async () => {
   await worker?.stop();
