@@ -167,6 +167,8 @@ describe("operator actions", () => {
     expect(job[0]!.payload).toEqual({ invocations: [inv.id] });
     expect((await history("invocation", inv.id)).find((e) => e.action === "aborted"))
       .toMatchObject({ from: "RUNNING", actor: "test", reason: "its job was aborted" });
+    // its killed task's run is recorded after the abort; wait, so the event does not land in a later test's count
+    await until(async () => (await history("invocation", inv.id)).some((e) => e.action === "task_ended"), "the killed run");
   });
 
   it("pause discards pending triggers (with the reason) and resume re-arms; a repeated pause or resume records nothing", async () => {
